@@ -1,0 +1,247 @@
+"""The audit core's data model: what goes into an audit and what comes out.
+
+Everything here is plain data. The crawler, the API and the store exchange these objects (or their
+JSON form, `AuditResult.to_json()`, which is the contract of RULES.md section 4).
+
+Layout facts travel inside the HTML: a rendered page is annotated in the browser by the layout probe
+(`crawler/layout_probe.js`) before its DOM is serialised, so the pure core reads them as attributes
+(constants below) and needs no browser of its own. A page that was not rendered has none of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any, Literal
+
+__all__ = [
+    "ATTR_BOX",
+    "ATTR_DOC",
+    "ATTR_HIT",
+    "ATTR_VISIBLE",
+    "AuditResult",
+    "CopyrightLine",
+    "Expectations",
+    "Findings",
+    "GonganMark",
+    "IcpMark",
+    "Licence",
+    "Outcome",
+    "PageInput",
+    "Review",
+    "Severity",
+    "Violation",
+]
+
+Severity = Literal["error", "warning", "info"]
+IcpKind = Literal["site", "subject", "app", "miniprogram", "quickapp", "licence"]
+
+# Attributes the layout probe writes on a rendered page's elements.
+ATTR_VISIBLE = "data-fa-visible"  # "1" shown at desktop width, "0" not
+ATTR_BOX = "data-fa-box"  # "x,y,w,h" in CSS pixels, document coordinates
+ATTR_HIT = "data-fa-hit"  # on links: "1" a click at the box's centre reaches the link, "0" covered
+ATTR_DOC = "data-fa-doc"  # on <html>: "doc_width,doc_height,viewport_width,viewport_height"
+
+
+class Outcome(StrEnum):
+    """The four results of one rule on one page (axe-core's passes/violations/incomplete/...)."""
+
+    VIOLATION = "violation"
+    PASS = "pass"
+    NEEDS_REVIEW = "needs_review"
+    INAPPLICABLE = "inapplicable"
+
+
+@dataclass(frozen=True)
+class Expectations:
+    """What the portfolio (or the command line) says this site should show.
+
+    Every field is optional: a rule that needs an absent expectation is `inapplicable`.
+    """
+
+    org: str | None = None  # filing subject (主办单位), e.g. "北京某某科技有限公司"
+    province: str | None = None  # "北京", "广东", ... or an ICP abbreviation "京"
+    expected_icp: str | None = None  # subject or website number, e.g. "京ICP备12345678号-1"
+    expected_gongan: str | None = None  # 14-digit 公安 code
+    gongan_required: bool = False  # the site has a 公安 filing (also implied by expected_gongan)
+    commercial: bool = False  # 经营性: must show its 经营许可证 number
+    licence_number: str | None = None  # expected 经营许可证 number, e.g. "京ICP证030173号"
+    copyright_required: bool | None = None  # None: the province's default (required in 江苏)
+    subdomain: bool = False  # this page is a discovered subdomain's homepage
+    own_filing: bool = False  # with subdomain: the subdomain has a filing of its own
+    app_page: bool = False  # an app's landing page: must show the APP filing number
+    expected_app_number: str | None = None  # e.g. "京ICP备12345678号-3A"
+    severity_overrides: dict[str, Severity] = field(default_factory=dict)
+    disabled: frozenset[str] = frozenset()  # rule codes switched off
+    today: date | None = None  # for copyright_year_stale; None means date.today()
+
+
+@dataclass(frozen=True)
+class PageInput:
+    """One page to audit. `html` is decoded text; layout facts ride in it as ATTR_* attributes."""
+
+    url: str
+    html: str
+    final_url: str | None = None
+    rendered: bool = False
+    # Reasons the fetcher already knows the page cannot be fully decided (render timed out, ...).
+    review_reasons: tuple[str, ...] = ()
+
+
+@dataclass
+class IcpMark:
+    number: str  # normalised (NFKC, no spaces), as displayed
+    kind: IcpKind
+    region: str | None  # the character before ICP / B2, None for provinceless B2
+    valid: bool
+    link: str | None = None  # href of the enclosing <a>
+    in_footer: bool = True
+    visible: bool | None = None  # None when not rendered and not hidden inline
+    evidence: str = ""  # HTML fragment
+    text: str = ""  # the displayed text around the mark
+    raw: str = ""  # as displayed before normalisation (to detect spaces / full-width)
+    in_image: bool = False  # read from an <img> alt/title
+    link_wraps_all: bool = True
+    link_script_only: bool = False
+    hit: bool | None = None  # rendered: centre of the link reachable by a click
+    box: tuple[float, float, float, float] | None = None
+    selector: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number, "kind": self.kind, "region": self.region,
+            "valid": self.valid, "link": self.link, "in_footer": self.in_footer,
+            "visible": self.visible, "evidence": self.evidence,
+        }
+
+
+@dataclass
+class GonganMark:
+    number: str  # normalised, e.g. "京公网安备11010502030143号"
+    code: str | None  # digits as shown
+    valid: bool  # prefix + 14 digits + 号
+    prefix: str | None = None
+    link: str | None = None
+    icon: bool = False
+    in_footer: bool = True
+    visible: bool | None = None
+    legacy: bool = False
+    evidence: str = ""
+    text: str = ""
+    selector: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number, "code": self.code, "valid": self.valid, "link": self.link,
+            "icon": self.icon, "in_footer": self.in_footer,
+        }
+
+
+@dataclass
+class CopyrightLine:
+    text: str
+    holder: str | None
+    years: list[int] = field(default_factory=list)
+    in_footer: bool = True
+    sponsor: str | None = None  # 主办单位 named nearby, if any
+    evidence: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "holder": self.holder, "years": self.years}
+
+
+@dataclass
+class Licence:
+    number: str
+    kind: str  # "icp_licence" (ICP证), "b2", "network_culture", "news", "drug", ...
+    evidence: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"number": self.number, "kind": self.kind}
+
+
+@dataclass
+class Findings:
+    icp: list[IcpMark] = field(default_factory=list)
+    gongan: list[GonganMark] = field(default_factory=list)
+    copyright: list[CopyrightLine] = field(default_factory=list)
+    licences: list[Licence] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "icp": [m.to_json() for m in self.icp],
+            "gongan": [m.to_json() for m in self.gongan],
+            "copyright": [c.to_json() for c in self.copyright],
+            "licences": [lic.to_json() for lic in self.licences],
+        }
+
+
+@dataclass
+class Violation:
+    code: str
+    severity: Severity
+    message: str  # English
+    message_zh: str
+    evidence: str = ""  # the text that shows the problem
+    html: str = ""  # the HTML fragment
+    href: str | None = None
+    selector: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "code": self.code, "severity": self.severity, "message": self.message,
+            "message_zh": self.message_zh, "evidence": self.evidence,
+        }
+        if self.html:
+            out["html"] = self.html
+        if self.href:
+            out["href"] = self.href
+        return out
+
+
+@dataclass
+class Review:
+    """A rule that could not decide: never a pass."""
+
+    code: str
+    reason: str  # key: "number_only_in_image", "render_timeout", "cross_origin_iframe", ...
+    message: str
+    message_zh: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "reason": self.reason, "message": self.message,
+                "message_zh": self.message_zh}
+
+
+@dataclass
+class AuditResult:
+    url: str
+    final_url: str
+    rendered: bool
+    findings: Findings
+    violations: list[Violation]
+    reviews: list[Review] = field(default_factory=list)
+    rules_version: str = ""
+
+    @property
+    def status(self) -> str:
+        """`needs_review` when any rule could not decide, else `ok` (fetch statuses come from
+        the crawler, which owns the transport)."""
+        return "needs_review" if self.reviews else "ok"
+
+    def to_json(self, *, http_status: int | None = None, encoding: str | None = None,
+                status: str | None = None) -> dict[str, Any]:
+        """The JSON of RULES.md section 4, plus `review` (rules that could not decide)."""
+        return {
+            "url": self.url,
+            "final_url": self.final_url,
+            "status": status or self.status,
+            "http_status": http_status,
+            "rendered": self.rendered,
+            "encoding": encoding,
+            "findings": self.findings.to_json(),
+            "violations": [v.to_json() for v in self.violations],
+            "review": [r.to_json() for r in self.reviews],
+            "rules_version": self.rules_version,
+        }
