@@ -1,0 +1,57 @@
+"""Registrable domains (bundled Public Suffix List) and a site's crawl scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.domains import SiteScope, host_of, matches_host_pattern, registrable_domain
+
+
+@pytest.mark.parametrize(("host", "expected"), [
+    ("www.example.cn", "example.cn"),
+    ("a.b.example.com.cn", "example.com.cn"),
+    ("dept.beijing.gov.cn", "beijing.gov.cn"),
+    ("foo.github.io", "foo.github.io"),  # a private suffix: tenants are separate sites
+    ("例子.中国", "例子.中国"),
+    ("127.0.0.1", "127.0.0.1"),
+    ("localhost", "localhost"),
+    ("WWW.Example.CN.", "example.cn"),
+])
+def test_registrable_domain(host, expected):
+    assert registrable_domain(host) == expected
+
+
+def test_host_of():
+    assert host_of("https://WWW.Example.cn:8443/a?b") == "www.example.cn"
+    assert host_of("mailto:x@example.cn") == ""
+    assert host_of("http://[::1]:80/") == "::1"
+
+
+def test_scope_contains_same_registrable_domain_only():
+    scope = SiteScope("example.com.cn", skip=("mail.example.com.cn", "*.dev.example.com.cn"))
+    assert scope.contains("shop.example.com.cn")
+    assert scope.contains("example.com.cn")
+    assert not scope.contains("example.com")
+    assert not scope.contains("other.com.cn")  # same public suffix is not the same site
+    assert not scope.contains("example.com.cn.evil.cn")
+    assert not scope.contains("mail.example.com.cn")
+    assert not scope.contains("a.dev.example.com.cn") and not scope.contains("dev.example.com.cn")
+    assert scope.homepage_hosts() == ("example.com.cn", "www.example.com.cn")
+    assert not scope.is_subdomain("www.example.com.cn")
+    assert scope.is_subdomain("news.example.com.cn")
+
+
+def test_scope_cap_counts_each_host_once():
+    scope = SiteScope("example.cn", cap=2)
+    assert scope.admit("a.example.cn") and scope.admit("b.example.cn")
+    assert not scope.admit("a.example.cn")  # already admitted
+    assert not scope.admit("c.example.cn") and scope.refused == 1
+    assert not scope.admit("www.example.cn")  # a homepage host is not a discovery
+    assert scope.admitted == {"a.example.cn", "b.example.cn"}
+
+
+def test_host_patterns():
+    assert matches_host_pattern("x.example.cn", "*.example.cn")
+    assert matches_host_pattern("example.cn", "*.example.cn")
+    assert not matches_host_pattern("badexample.cn", "*.example.cn")
+    assert matches_host_pattern("a.cn", "a.cn") and not matches_host_pattern("b.a.cn", "a.cn")
