@@ -59,8 +59,8 @@ def footer(icp: str | None = "京ICP备12345678号-1", *, gongan: str | None = N
     return f'<footer id="footer">{"".join(parts)}{extra}</footer>'
 
 
-def page(body: str = "", *, title: str = "首页", foot: str | None = None, links: tuple[str, ...] = (),
-         script: str = "") -> str:
+def page(body: str = "", *, title: str = "首页", foot: str | None = None,
+         links: tuple[str, ...] = (), script: str = "") -> str:
     """A whole HTML page: a body, links (to discover), a footer and an optional script."""
     anchors = "".join(f'<li><a href="{u}">{u}</a></li>' for u in links)
     return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>'
@@ -118,9 +118,12 @@ class FarmServer:
     async def serve(self, sock: socket.socket) -> None:
         loop = asyncio.get_running_loop()
         sock.setblocking(False)
+        tasks: set[asyncio.Task[None]] = set()  # keep references so tasks are not collected
         while True:
             conn, _ = await loop.sock_accept(sock)
-            loop.create_task(self._accept(conn))
+            task = loop.create_task(self._accept(conn))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
 
     async def _accept(self, conn: socket.socket) -> None:
         loop = asyncio.get_running_loop()
@@ -161,7 +164,7 @@ class FarmServer:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
                 lines = head.decode("latin-1").split("\r\n")
-                method, target, _ = (lines[0].split(" ") + ["", ""])[:3]
+                method, target, _ = [*lines[0].split(" "), "", ""][:3]
                 headers = {}
                 for line in lines[1:]:
                     if ":" in line:
