@@ -1,0 +1,102 @@
+"""Redis key layout of the report store: every key name is built here, nowhere else.
+
+All keys start with a configurable prefix (`footer-audit:` by default; `FOOTER_AUDIT_REDIS_PREFIX`
+or `--redis-prefix`). Values are UTF-8 JSON unless said otherwise. `{run}` is a run id such as
+`20261123T140512-3f9a1c`, `{site}` a lower-case host name, `{org}` the organisation's name as in
+the portfolio, `{url_key}` a page's normalised URL, `{sort_key}` a violation's
+`org \\x1f site \\x1f url_key \\x1f seq` (seq zero-padded to 5 digits).
+
+    runs                        ZSET  run id -> start time (epoch seconds): every run
+    portfolio:{name}:runs       ZSET  run id -> start time: the runs of one portfolio
+    run:{run}                   HASH  the run: id, portfolio, trigger, started, finished, status,
+                                      counts (JSON), rules_version, tool_version
+    run:{run}:pages             HASH  url_key -> the full page record (check JSON, org, owner,
+                                      domain, host, discovered_from, snapshot)
+    run:{run}:page-meta         HASH  url_key -> {meta: PageMeta, rows: [[sort_key, site, org,
+                                      code, fingerprint], ...]} (what to unindex on re-delivery)
+    run:{run}:page-order        ZSET  url_key, all scores 0: pages in URL order (ZRANGEBYLEX)
+    run:{run}:violations        HASH  sort_key -> ViolationRow
+    run:{run}:violation-order   ZSET  sort_key, all scores 0: violations in export order
+    run:{run}:by-site:{site}    SET   sort_keys of the run's violations on that site
+    run:{run}:by-org:{org}      SET   sort_keys of the run's violations in that organisation
+    run:{run}:by-rule:{code}    SET   sort_keys of the run's violations of that rule
+    run:{run}:fingerprints      HASH  fingerprint -> number of rows with it in the run
+    site:{site}:runs            ZSET  run id -> start time: runs that audited the site
+    site:{site}:history         HASH  "{run}\\x1f{url_key}" -> {run_id, started, url, status,
+                                      violations}
+    site:{site}:open            SET   fingerprints of the site not marked fixed
+    lifecycle                   HASH  fingerprint -> Lifecycle (first/last seen, fixed, reopened)
+    waivers                     HASH  "{site}\\x1f{rule}" -> Waiver (reason, owner, until)
+
+Retention (`report prune`) deletes `run:{run}` and every `run:{run}:*` key, removes the run from
+the `runs`, `portfolio:*:runs` and `site:*:runs`/`history` entries, and keeps lifecycles and
+waivers (they describe sites, not runs).
+"""
+
+from __future__ import annotations
+
+__all__ = ["DEFAULT_PREFIX", "Keys"]
+
+DEFAULT_PREFIX = "footer-audit:"
+SEP = "\x1f"  # between parts of a hash field or sort key: never in a host, URL or rule code
+
+
+class Keys:
+    def __init__(self, prefix: str = DEFAULT_PREFIX) -> None:
+        self.prefix = prefix
+
+    def runs(self) -> str:
+        return f"{self.prefix}runs"
+
+    def portfolio_runs(self, portfolio: str) -> str:
+        return f"{self.prefix}portfolio:{portfolio}:runs"
+
+    def run(self, run_id: str) -> str:
+        return f"{self.prefix}run:{run_id}"
+
+    def run_pattern(self, run_id: str) -> str:
+        """SCAN pattern for every `run:{run}:*` key (glob characters in the prefix escaped)."""
+        escaped = "".join(f"\\{c}" if c in "*?[]\\" else c for c in self.run(run_id))
+        return f"{escaped}:*"
+
+    def pages(self, run_id: str) -> str:
+        return f"{self.prefix}run:{run_id}:pages"
+
+    def page_meta(self, run_id: str) -> str:
+        return f"{self.prefix}run:{run_id}:page-meta"
+
+    def page_order(self, run_id: str) -> str:
+        return f"{self.prefix}run:{run_id}:page-order"
+
+    def violations(self, run_id: str) -> str:
+        return f"{self.prefix}run:{run_id}:violations"
+
+    def violation_order(self, run_id: str) -> str:
+        return f"{self.prefix}run:{run_id}:violation-order"
+
+    def by_site(self, run_id: str, site: str) -> str:
+        return f"{self.prefix}run:{run_id}:by-site:{site}"
+
+    def by_org(self, run_id: str, org: str) -> str:
+        return f"{self.prefix}run:{run_id}:by-org:{org}"
+
+    def by_rule(self, run_id: str, code: str) -> str:
+        return f"{self.prefix}run:{run_id}:by-rule:{code}"
+
+    def fingerprints(self, run_id: str) -> str:
+        return f"{self.prefix}run:{run_id}:fingerprints"
+
+    def site_runs(self, site: str) -> str:
+        return f"{self.prefix}site:{site}:runs"
+
+    def site_history(self, site: str) -> str:
+        return f"{self.prefix}site:{site}:history"
+
+    def site_open(self, site: str) -> str:
+        return f"{self.prefix}site:{site}:open"
+
+    def lifecycle(self) -> str:
+        return f"{self.prefix}lifecycle"
+
+    def waivers(self) -> str:
+        return f"{self.prefix}waivers"

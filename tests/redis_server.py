@@ -1,0 +1,152 @@
+"""A throwaway redis-server on a free loopback port, for tests that stop and restart Redis.
+
+    with RedisServer() as server:      # started; always stopped on exit, even on failure
+        server.url                     # redis://127.0.0.1:PORT/0
+        server.stop(); server.start()  # same port, empty data (no persistence)
+
+Only the process this helper started is ever signalled (by the pid it wrote).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import redis
+
+__all__ = ["RedisServer", "free_port", "redis_prefix_cleanup", "unique_prefix"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def unique_prefix() -> str:
+    return f"footer-audit-test:{uuid.uuid4().hex[:10]}:"
+
+
+def redis_prefix_cleanup(url: str, prefix: str) -> None:
+    """Delete every key under `prefix` (a test's own namespace on a shared server)."""
+    client = redis.Redis.from_url(url)
+    escaped = "".join(f"\\{c}" if c in "*?[]\\" else c for c in prefix)
+    batch = []
+    for key in client.scan_iter(match=escaped + "*", count=1000):
+        batch.append(key)
+        if len(batch) >= 500:
+            client.unlink(*batch)
+            batch = []
+    if batch:
+        client.unlink(*batch)
+    client.close()
+
+
+class RedisServer:
+    def __init__(self, port: int | None = None) -> None:
+        self.binary = shutil.which("redis-server")
+        if not self.binary:
+            raise RuntimeError("redis-server is not installed (scripts/setup-dev.sh installs it)")
+        self.port = port or free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.dir = Path(tempfile.mkdtemp(prefix="footer-audit-redis-"))
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 10.0) -> None:
+        self.proc = subprocess.Popen(
+            [self.binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
+             "--appendonly", "no", "--dir", str(self.dir), "--logfile",
+             str(self.dir / "redis.log")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout
+        client = redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=0.5)
+        try:
+            while True:
+                try:
+                    client.ping()
+                    return
+                except redis.ConnectionError:
+                    if self.proc.poll() is not None or time.monotonic() > deadline:
+                        log = (self.dir / "redis.log")
+                        text = log.read_text() if log.exists() else ""
+                        raise RuntimeError(f"redis-server did not start: {text[-500:]}") from None
+                    time.sleep(0.05)
+        finally:
+            client.close()
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.kill(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.proc = None
+
+    def __enter__(self) -> RedisServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# -- report stores for tests: both backends behind one helper ------------------------------------
+SHARED_REDIS = os.environ.get("FOOTER_AUDIT_TEST_REDIS", "redis://127.0.0.1:6379/0")
+BACKENDS = ("sqlite", "redis")
+
+
+class open_test_store:
+    """A fresh, empty report store: SQLite in `tmp_path`, or Redis under a unique key prefix on
+    the shared server (every key removed on exit)."""
+
+    def __init__(self, kind: str, tmp_path: Path, url: str = SHARED_REDIS) -> None:
+        self.kind, self.tmp_path, self.url = kind, tmp_path, url
+        self.prefix = unique_prefix()
+
+    def __enter__(self):
+        from crawler.store import open_store
+
+        if self.kind == "sqlite":
+            self.store = open_store(str(self.tmp_path / f"{uuid.uuid4().hex[:8]}.sqlite3"))
+        else:
+            self.store = open_store(self.url, prefix=self.prefix)
+        return self.store
+
+    def __exit__(self, *exc: object) -> None:
+        self.store.close()
+        if self.kind == "redis":
+            redis_prefix_cleanup(self.url, self.prefix)
+
+
+def page_record(url: str, violations: list[tuple[str, str]] | None = None, *, org: str = "某某公司",
+                owner: str = "web team", status: str = "ok", snapshot: str | None = None) -> dict:
+    """An audited page record as the audit pipeline emits it (RULES.md section 4 plus the
+    portfolio fields). `violations` are (code, evidence) pairs."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname or ""
+    return {
+        "url": url, "final_url": url, "status": status, "http_status": 200, "rendered": False,
+        "encoding": "utf-8",
+        "findings": {"icp": [], "gongan": [], "copyright": [], "licences": []},
+        "violations": [{"code": code,
+                        "severity": "error" if code.endswith("missing") else "warning",
+                        "message": f"{code} on {host}", "message_zh": f"{code}：{host}",
+                        "evidence": evidence} for code, evidence in violations or []],
+        "review": [], "rules_version": "test",
+        "org": org, "owner": owner, "domain": host.removeprefix("www."), "host": host,
+        "discovered_from": None,
+        "snapshot": snapshot if snapshot is not None else f"<footer>{host}</footer>",
+    }

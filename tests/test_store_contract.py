@@ -1,0 +1,196 @@
+"""The report store's contract, run against both backends (SQLite file, real Redis server)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from crawler.changes import Lifecycle, Waiver
+from crawler.errors import StoreError
+from crawler.store import Run, StoreUnavailable, new_run_id, open_store
+from crawler.store.base import normalise_url, runs_to_prune
+from crawler.store.sqlite import SQLiteStore
+from tests.redis_server import BACKENDS, free_port, open_test_store, page_record
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, tmp_path):
+    with open_test_store(request.param, tmp_path) as s:
+        yield s
+
+
+def _run(portfolio="acme", started=None, **kw) -> Run:
+    run = Run(id=new_run_id(), portfolio=portfolio, **kw)
+    if started:
+        run.started = started
+    return run
+
+
+def test_run_round_trip_and_listing_order(store):
+    a = _run(started="2026-01-01T00:00:00.000000Z", trigger="nightly", rules_version="1")
+    b = _run(started="2026-01-02T00:00:00.000000Z", trigger="api")
+    c = _run(portfolio="other", started="2026-01-03T00:00:00.000000Z")
+    for r in (a, b, c):
+        store.create_run(r)
+    store.create_run(Run(id=a.id, portfolio="acme", trigger="api"))  # ignored: exists
+    assert store.get_run(a.id) == a
+    assert [r.id for r in store.list_runs()] == [c.id, b.id, a.id]
+    assert [r.id for r in store.list_runs(portfolio="acme")] == [b.id, a.id]
+    assert [r.id for r in store.list_runs(limit=1)] == [c.id]
+    assert store.get_run("nope") is None
+    b.status, b.finished, b.counts = "finished", "2026-01-02T01:00:00.000000Z", {"pages": 3}
+    store.update_run(b)
+    assert store.get_run(b.id) == b
+
+
+def test_put_page_is_idempotent_by_normalised_url(store):
+    run = _run()
+    store.create_run(run)
+    first = page_record("https://WWW.Example.cn:443/#top", [("icp_missing", "none"),
+                                                          ("gongan_missing", "none")])
+    assert store.put_page(run.id, first) is True
+    again = page_record("https://www.example.cn/", [("icp_link_missing", "京ICP备12345678号-1")])
+    assert store.put_page(run.id, again) is False
+    pages = list(store.iter_pages(run.id))
+    assert len(pages) == 1 and pages[0]["url"] == "https://www.example.cn/"
+    rows = list(store.iter_violations(run.id))
+    assert [r.code for r in rows] == ["icp_link_missing"]
+    # The replaced page's violations left every index.
+    assert store.find_violations(run.id, rule="icp_missing") == []
+    assert store.find_violations(run.id, site="www.example.cn")[0].code == "icp_link_missing"
+    meta = list(store.iter_page_meta(run.id))
+    assert [(m.site, m.violations) for m in meta] == [("www.example.cn", 1)]
+
+
+def test_violation_indexes_and_order(store):
+    run = _run()
+    store.create_run(run)
+    store.put_page(run.id, page_record("https://b.example.cn/", [("icp_missing", "")], org="乙"))
+    store.put_page(run.id, page_record("https://a.example.cn/", [("icp_missing", ""),
+                                                                 ("gongan_missing", "")], org="甲"))
+    store.put_page(run.id, page_record("https://c.example.cn/", [("gongan_missing", "x")],
+                                       org="甲"))
+    rows = list(store.iter_violations(run.id, batch=2))  # several batches
+    assert [(r.org, r.site, r.seq) for r in rows] == sorted((r.org, r.site, r.seq) for r in rows)
+    assert len(rows) == 4
+    assert {r.site for r in store.find_violations(run.id, org="甲")} == {"a.example.cn",
+                                                                         "c.example.cn"}
+    assert [r.site for r in store.find_violations(run.id, rule="gongan_missing", org="甲")] == [
+        "a.example.cn", "c.example.cn"]
+    assert store.find_violations(run.id, site="b.example.cn", rule="gongan_missing") == []
+    fps = [r.fingerprint for r in rows]
+    assert store.fingerprints_present(run.id, [*fps, "0" * 20]) == set(fps)
+    assert store.fingerprints_present(run.id, []) == set()
+    pages = list(store.iter_pages(run.id, batch=1))
+    assert [p["host"] for p in pages] == ["a.example.cn", "b.example.cn", "c.example.cn"]
+    assert pages[0]["snapshot"] == "<footer>a.example.cn</footer>"
+
+
+def test_site_history_across_runs(store):
+    older = _run(started="2026-02-01T00:00:00.000000Z")
+    newer = _run(started="2026-02-02T00:00:00.000000Z")
+    for run in (older, newer):
+        store.create_run(run)
+    store.put_page(older.id, page_record("https://x.example.cn/", [("icp_missing", "")]))
+    store.put_page(newer.id, page_record("https://x.example.cn/", [], status="timeout"))
+    store.put_page(newer.id, page_record("https://y.example.cn/", []))
+    history = store.site_history("X.example.cn")
+    assert [(h["run_id"], h["status"], h["violations"]) for h in history] == [
+        (newer.id, "timeout", 0), (older.id, "ok", 1)]
+    assert history[0]["started"] == newer.started
+    assert len(store.site_history("x.example.cn", limit=1)) == 1
+
+
+def test_delete_run_removes_everything_of_that_run_only(store):
+    keep, drop = _run(), _run()
+    for run in (keep, drop):
+        store.create_run(run)
+        store.put_page(run.id, page_record("https://x.example.cn/", [("icp_missing", "")]))
+    store.delete_run(drop.id)
+    assert store.get_run(drop.id) is None
+    assert list(store.iter_violations(drop.id)) == []
+    assert list(store.iter_pages(drop.id)) == []
+    assert [r.id for r in store.list_runs()] == [keep.id]
+    assert [h["run_id"] for h in store.site_history("x.example.cn")] == [keep.id]
+    assert len(list(store.iter_violations(keep.id))) == 1
+
+
+def test_lifecycle_and_waivers_round_trip(store):
+    lc = Lifecycle("f" * 20, "x.example.cn", "icp_missing", "ev", first_seen="a", first_run="r1",
+                   last_seen="b", last_run="r2")
+    store.put_lifecycle([lc])
+    assert store.get_lifecycle(["f" * 20, "missing"]) == {"f" * 20: lc}
+    assert store.open_lifecycle("x.example.cn") == [lc]
+    lc.fixed_at, lc.fixed_run = "c", "r3"
+    store.put_lifecycle([lc])
+    assert store.open_lifecycle("x.example.cn") == []
+    assert store.get_lifecycle(["f" * 20])["f" * 20].status == "fixed"
+
+    w = Waiver("x.example.cn", "icp_missing", "moving host", owner="li", until=date(2030, 1, 1),
+               created="now")
+    store.put_waiver(w)
+    store.put_waiver(Waiver("a.example.cn", "gongan_missing", "no filing needed"))
+    assert [x.site for x in store.list_waivers()] == ["a.example.cn", "x.example.cn"]
+    assert store.list_waivers()[1] == w
+    assert store.delete_waiver("x.example.cn", "icp_missing") is True
+    assert store.delete_waiver("x.example.cn", "icp_missing") is False
+
+
+def test_resolve_run_by_prefix_and_latest(store):
+    with pytest.raises(StoreError, match="no runs"):
+        store.resolve_run(None)
+    a = _run(started="2026-03-01T00:00:00.000000Z")
+    store.create_run(a)
+    assert store.resolve_run("latest").id == a.id
+    assert store.resolve_run(a.id[:12]).id == a.id
+    with pytest.raises(StoreError, match="no run"):
+        store.resolve_run("1999")
+
+
+def test_page_without_url_is_rejected_clearly(store):
+    run = _run()
+    store.create_run(run)
+    with pytest.raises(ValueError, match="no url"):
+        store.put_page(run.id, {"status": "ok"})
+
+
+def test_normalise_url():
+    assert normalise_url("HTTP://Example.CN:80") == "http://example.cn/"
+    assert normalise_url("https://example.cn:8443/a?b=1#c") == "https://example.cn:8443/a?b=1"
+
+
+def test_runs_to_prune_keeps_newest_per_portfolio_and_running():
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    def at(days):
+        return (now - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    runs = [Run(id=f"r{i}", portfolio="p", started=at(i), status="finished") for i in range(5)]
+    runs.append(Run(id="live", portfolio="p", started=at(50), status="running"))
+    runs.append(Run(id="q0", portfolio="q", started=at(40), status="incomplete"))
+    assert [r.id for r in runs_to_prune(runs, keep=2, now=now)] == ["r4", "r3", "r2"]
+    assert [r.id for r in runs_to_prune(runs, days=3, now=now)] == ["q0", "r4"]
+    assert runs_to_prune(runs, now=now) == []
+
+
+def test_open_store_selection(tmp_path, monkeypatch):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("FOOTER_AUDIT_DB", str(tmp_path / "env.sqlite3"))
+    with open_store() as s:
+        assert isinstance(s, SQLiteStore) and s.path == tmp_path / "env.sqlite3"
+    monkeypatch.delenv("FOOTER_AUDIT_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    with open_store() as s:
+        assert s.path == tmp_path / "xdg" / "footer-audit" / "reports.sqlite3"
+    with open_store(f"sqlite:///{tmp_path}/u.sqlite3") as s:
+        assert s.path == tmp_path / "u.sqlite3"
+    with pytest.raises(StoreError, match="unknown store URL"):
+        open_store("mysql://x")
+
+
+def test_unreachable_redis_is_a_store_error():
+    port_with_nothing = free_port()
+    s = open_store(f"redis://127.0.0.1:{port_with_nothing}/0")
+    with pytest.raises(StoreUnavailable, match="unreachable"):
+        s.ping()
+    with pytest.raises(StoreUnavailable):
+        s.list_runs()
