@@ -61,6 +61,9 @@ def test_put_page_is_idempotent_by_normalised_url(store):
     assert store.find_violations(run.id, site="www.example.cn")[0].code == "icp_link_missing"
     meta = list(store.iter_page_meta(run.id))
     assert [(m.site, m.violations) for m in meta] == [("www.example.cn", 1)]
+    run.status = "finished"
+    store.update_run(run)  # updating the run keeps its pages
+    assert len(list(store.iter_violations(run.id))) == 1
 
 
 def test_violation_indexes_and_order(store):

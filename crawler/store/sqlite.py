@@ -119,8 +119,12 @@ class SQLiteStore(ReportStore):
         self._tx([("INSERT OR IGNORE INTO runs VALUES (?,?,?,?,?,?,?,?,?)", self._run_args(run))])
 
     def update_run(self, run: Run) -> None:
-        self._tx([("INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?,?,?,?,?)",
-                   self._run_args(run))])
+        # An upsert, not INSERT OR REPLACE: a replace deletes the row and cascades to its pages.
+        self._tx([("INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET "
+                   "portfolio=excluded.portfolio, trigger=excluded.trigger, "
+                   "started=excluded.started, finished=excluded.finished, status=excluded.status, "
+                   "counts=excluded.counts, rules_version=excluded.rules_version, "
+                   "tool_version=excluded.tool_version", self._run_args(run))])
 
     @staticmethod
     def _run(row: tuple) -> Run:

@@ -1,0 +1,124 @@
+"""What changed between runs: fingerprints, lifecycle, diffs and waivers, on both backends."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from crawler.changes import (
+    Waiver,
+    diff_runs,
+    fingerprint,
+    iter_changes,
+    normalise_evidence,
+    previous_finished_run,
+)
+from crawler.store import Run, new_run_id, summarise_run
+from crawler.store.writer import close_run
+from tests.redis_server import BACKENDS, open_test_store, page_record
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, tmp_path):
+    with open_test_store(request.param, tmp_path) as s:
+        yield s
+
+
+def test_fingerprint_is_stable_under_formatting_only():
+    base = fingerprint("www.example.cn", "icp_link_missing", "京ICP备12345678号-1")
+    assert fingerprint("WWW.example.cn", "icp_link_missing", "  京ICP备12345678号－１ ") == base
+    assert fingerprint("www.example.cn", "icp_link_missing", "京ICP备\u200b12345678号-1") == base
+    assert fingerprint("www.example.cn", "icp_link_missing", "京ICP备12345679号-1") != base
+    assert fingerprint("m.example.cn", "icp_link_missing", "京ICP备12345678号-1") != base
+    assert fingerprint("www.example.cn", "icp_mismatch", "京ICP备12345678号-1") != base
+    assert normalise_evidence("A\n  B\tC") == "a b c"
+
+
+def _stored_run(store, day: int, pages: dict[str, list[tuple[str, str]] | str],
+                status: str = "finished", portfolio: str = "acme") -> Run:
+    """A closed run; a page given as a string is a fetch status (no audit)."""
+    run = Run(id=new_run_id(), portfolio=portfolio, started=f"2026-05-{day:02d}T00:00:00.000000Z")
+    store.create_run(run)
+    for host, spec in pages.items():
+        if isinstance(spec, str):
+            store.put_page(run.id, page_record(f"https://{host}/", [], status=spec))
+        else:
+            store.put_page(run.id, page_record(f"https://{host}/", spec))
+    return close_run(store, run.id, status)
+
+
+A = ("icp_missing", "")
+B = ("gongan_missing_icon", "京公网安备11010502030143号")
+C = ("copyright_missing", "")
+
+
+def test_lifecycle_and_diff_over_three_runs(store):
+    r1 = _stored_run(store, 1, {"x.example.cn": [A, B]})
+    r2 = _stored_run(store, 2, {"x.example.cn": [A, C]})
+    r3 = _stored_run(store, 3, {"x.example.cn": [A, B]})
+
+    assert previous_finished_run(store, r3).id == r2.id
+    assert previous_finished_run(store, r1) is None
+    assert diff_runs(store, r1).counts["new"] == 2
+    d2 = diff_runs(store, r2)
+    assert (d2.against, d2.counts["still_open"], d2.counts["new"], d2.counts["fixed"]) == (
+        r1.id, 1, 1, 1)
+    d3 = diff_runs(store, r3)
+    assert d3.counts == {"new": 0, "regressed": 1, "still_open": 1, "fixed": 1,
+                         "unverified": 0, "waived": 0}
+    kinds = {(kind, row.code) for kind, row in iter_changes(store, r3, r2)}
+    assert kinds == {("still_open", "icp_missing"), ("regressed", "gongan_missing_icon"),
+                     ("fixed", "copyright_missing")}
+    # Against an explicit older run instead of the previous one.
+    assert diff_runs(store, r3, r1).counts["still_open"] == 2
+
+    fp = {code: fingerprint("x.example.cn", code, ev) for code, ev in (A, B, C)}
+    lc = store.get_lifecycle(fp.values())
+    assert (lc[fp["icp_missing"]].first_run, lc[fp["icp_missing"]].last_run) == (r1.id, r3.id)
+    b = lc[fp["gongan_missing_icon"]]
+    assert (b.first_run, b.reopened_at, b.reopen_count, b.fixed_at) == (r1.id, r3.started, 1, None)
+    c = lc[fp["copyright_missing"]]
+    assert (c.first_run, c.fixed_run, c.status) == (r2.id, r3.id, "fixed")
+    assert {x.fingerprint for x in store.open_lifecycle("x.example.cn")} == {
+        fp["icp_missing"], fp["gongan_missing_icon"]}
+
+
+def test_unreachable_site_proves_no_fix(store):
+    r1 = _stored_run(store, 1, {"x.example.cn": [A], "y.example.cn": [A]})
+    r2 = _stored_run(store, 2, {"x.example.cn": "timeout", "y.example.cn": []})
+    d = diff_runs(store, r2, r1)
+    assert (d.counts["unverified"], d.counts["fixed"]) == (1, 1)
+    x_fp = fingerprint("x.example.cn", *A)
+    assert store.get_lifecycle([x_fp])[x_fp].status == "open"
+
+
+def test_incomplete_runs_are_not_the_baseline(store):
+    r1 = _stored_run(store, 1, {"x.example.cn": [A]})
+    _stored_run(store, 2, {"x.example.cn": []}, status="incomplete")
+    _stored_run(store, 3, {"x.example.cn": [A]}, portfolio="other")
+    r4 = _stored_run(store, 4, {"x.example.cn": [A]})
+    assert previous_finished_run(store, r4).id == r1.id
+
+
+def test_waivers_listed_apart_and_back_after_expiry(store):
+    r1 = _stored_run(store, 1, {"x.example.cn": [A, B]})
+    store.put_waiver(Waiver("x.example.cn", "icp_missing", "new host in June", owner="li",
+                            until=date(2026, 6, 1)))
+    before = date(2026, 5, 31)
+    assert diff_runs(store, r1, today=before).counts["waived"] == 1
+    from crawler.changes import active_waivers
+    summary = summarise_run(store, r1.id, active_waivers(store, before))
+    assert (summary["violations"], summary["waived"]) == (1, 1)
+    assert summary["by_rule"] == {"gongan_missing_icon": {"severity": "warning", "violations": 1,
+                                                          "sites": 1}}
+    on_the_day = date(2026, 6, 1)
+    assert diff_runs(store, r1, today=on_the_day).counts["waived"] == 0
+    assert summarise_run(store, r1.id, active_waivers(store, on_the_day))["violations"] == 2
+
+
+def test_close_run_is_idempotent_and_keeps_first_status(store):
+    r1 = _stored_run(store, 1, {"x.example.cn": [A]}, status="incomplete")
+    again = close_run(store, r1.id, "finished")
+    assert again.status == "incomplete" and again.finished == r1.finished
+    assert again.counts["pages"] == 1 and again.counts["error"] == 1
