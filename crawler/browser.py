@@ -1,0 +1,101 @@
+"""Chromium for rendering: where to find it, how to launch it, which requests to skip.
+
+Discovery order (the first executable found wins):
+
+1. ``$FOOTER_AUDIT_CHROMIUM``: an explicit path (an error if set but not executable);
+2. Playwright's own download (``playwright install chromium``), under
+   ``$PLAYWRIGHT_BROWSERS_PATH`` or ``~/.cache/ms-playwright``;
+3. Debian's package: ``/usr/lib/chromium/chromium`` (the real binary, starts faster than the
+   wrapper) or ``/usr/bin/chromium``.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "ABORTED_RESOURCE_TYPES",
+    "CHROMIUM_ARGS",
+    "ENV_CHROMIUM",
+    "VIEWPORT",
+    "abort_heavy_request",
+    "find_chromium",
+    "launch_options",
+]
+
+ENV_CHROMIUM = "FOOTER_AUDIT_CHROMIUM"
+
+# Flags that keep a headless Chromium quiet and quick on servers and in containers.
+CHROMIUM_ARGS = (
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+)
+
+# A desktop viewport: filing marks must be visible at desktop width (RULES.md: icp_not_visible).
+VIEWPORT = {"width": 1366, "height": 768}
+
+# Bytes the audit never looks at. The <img> elements stay in the DOM (the 公安 badge is judged by
+# its element and src), only their downloads are skipped.
+ABORTED_RESOURCE_TYPES = frozenset({"image", "font", "media"})
+
+_DEBIAN_PATHS = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
+_PLAYWRIGHT_GLOBS = (
+    "chromium-*/chrome-linux*/chrome",
+    "chromium_headless_shell-*/chrome-linux*/headless_shell",
+    "chromium-*/chrome-mac*/Chromium.app/Contents/MacOS/Chromium",
+    "chromium-*/chrome-win*/chrome.exe",
+)
+
+
+def _is_executable(path: str | os.PathLike[str]) -> bool:
+    return os.path.isfile(path) and os.access(path, os.X_OK)
+
+
+def _playwright_chromium() -> str | None:
+    root = os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or str(Path.home() / ".cache/ms-playwright")
+    for pattern in _PLAYWRIGHT_GLOBS:
+        # Newest revision first: directory names end in the revision number.
+        for path in sorted(glob.glob(os.path.join(root, pattern)), reverse=True):
+            if _is_executable(path):
+                return path
+    return None
+
+
+def find_chromium() -> str | None:
+    """The Chromium executable to drive, or None when this machine has none.
+
+    An explicit ``$FOOTER_AUDIT_CHROMIUM`` that does not exist also gives None: silently using
+    another browser than the one asked for would make results hard to reproduce.
+    """
+    explicit = os.environ.get(ENV_CHROMIUM)
+    if explicit:
+        return explicit if _is_executable(explicit) else None
+    found = _playwright_chromium()
+    if found:
+        return found
+    return next((p for p in _DEBIAN_PATHS if _is_executable(p)), None)
+
+
+def launch_options(executable: str | None = None) -> dict[str, Any]:
+    """``PLAYWRIGHT_LAUNCH_OPTIONS`` for scrapy-playwright (and the extension tests)."""
+    executable = executable or find_chromium()
+    args = list(CHROMIUM_ARGS)
+    # Chromium refuses to start its sandbox as root (containers, CI).
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.insert(0, "--no-sandbox")
+    options: dict[str, Any] = {"headless": True, "args": args}
+    if executable:
+        options["executable_path"] = executable
+    return options
+
+
+def abort_heavy_request(request: Any) -> bool:
+    """``PLAYWRIGHT_ABORT_REQUEST``: skip images, fonts and media (a Playwright Request)."""
+    return request.resource_type in ABORTED_RESOURCE_TYPES

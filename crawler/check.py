@@ -1,0 +1,186 @@
+"""The on-demand check: one Scrapy crawl of the given pages in this process, one dict per page.
+
+`check_pages` is the single entry of `footer-audit check` and of the API's `/check`; it runs the
+spider named "check" through the settings of `crawler/settings.py`, so the fetch path (encodings,
+redirects, rendering, statuses) is exactly the crawler's.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawler.browser import ENV_CHROMIUM, find_chromium, launch_options
+from crawler.errors import UsageError
+from crawler.fetch_status import PageStatus
+from crawler.rendering import RENDER_MODES
+from rules.model import Expectations
+
+__all__ = ["DEFAULT_TIMEOUT", "check_pages", "choose_render", "crawl_settings", "parse_target"]
+
+DEFAULT_TIMEOUT = 20.0
+
+_HOST = re.compile(
+    r"^(?:localhost|\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\]|"
+    r"(?:[\w\u0080-\uffff](?:[\w\u0080-\uffff-]{0,61}[\w\u0080-\uffff])?\.)+"
+    r"[\w\u0080-\uffff-]{2,63})(?::\d{1,5})?$",
+)
+_LOCAL_SUFFIXES = (".html", ".htm", ".xhtml")
+
+
+def parse_target(target: str) -> dict[str, str]:
+    """A URL, a local file or a bare domain as ``{"url": ..., ["fallback_url": ...]}``.
+
+    A bare domain (``example.cn``) means ``https://example.cn/``, falling back to ``http://``.
+    Raises `UsageError` for what is none of these.
+    """
+    text = target.strip()
+    if not text:
+        raise UsageError("empty target: give a URL, a domain or an HTML file")
+    if "://" in text:
+        parts = urlsplit(text)
+        scheme = parts.scheme.lower()
+        if scheme == "file":
+            path = Path(parts.path)
+            if not path.is_file():
+                raise UsageError(f"no such file: {path}")
+            return {"url": path.resolve().as_uri()}
+        if scheme not in ("http", "https"):
+            raise UsageError(f"unsupported URL scheme {scheme!r}: use http, https or file")
+        if not parts.hostname:
+            raise UsageError(f"no host in URL: {text}")
+        return {"url": text if parts.path else text + "/"}
+    path = Path(text).expanduser()
+    if path.is_file():
+        return {"url": path.resolve().as_uri()}
+    if path.is_dir():
+        raise UsageError(f"{text} is a directory: give an HTML file")
+    if text.startswith((".", "/", "~")) or text.lower().endswith(_LOCAL_SUFFIXES):
+        raise UsageError(f"no such file: {text}")
+    host, slash, rest = text.partition("/")
+    if not _HOST.match(host):
+        raise UsageError(f"not a URL, a domain or a file: {text}")
+    path_part = slash + rest if slash else "/"
+    return {"url": f"https://{host}{path_part}", "fallback_url": f"http://{host}{path_part}"}
+
+
+def choose_render(requested: str | None) -> tuple[str, str | None]:
+    """The render mode to use and an optional one-line notice.
+
+    The default (None) is ``always`` when a browser exists, else ``never`` with a notice; an
+    explicit ``always`` without a browser is a usage error.
+    """
+    if requested is not None and requested not in RENDER_MODES:
+        raise UsageError(f"--render must be one of {', '.join(RENDER_MODES)}, not {requested!r}")
+    if requested in ("never", "auto"):
+        return requested, None
+    if find_chromium() is not None:
+        return "always", None
+    hint = (f"set {ENV_CHROMIUM} to a Chromium executable or run `playwright install chromium`")
+    if requested == "always":
+        raise UsageError(f"--render always needs Chromium and none was found: {hint}")
+    return "never", f"notice: no Chromium found, reading the page statically ({hint})"
+
+
+def crawl_settings(*, render: str, timeout: float = DEFAULT_TIMEOUT,
+                   resolve: Sequence[str] | None = None, user_agent: str | None = None,
+                   log_level: str = "WARNING") -> Settings:
+    """`crawler/settings.py` tuned for a quick, quiet on-demand crawl."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    overrides: dict[str, Any] = {
+        "LOG_LEVEL": log_level,
+        "LOG_VERSIONS": [],
+        # Nothing to show, throttle or persist for a few pages: start faster.
+        "EXTENSIONS": {
+            "scrapy.extensions.logstats.LogStats": None,
+            "scrapy.extensions.memusage.MemoryUsage": None,
+            "scrapy.extensions.memdebug.MemoryDebugger": None,
+            "scrapy.extensions.feedexport.FeedExporter": None,
+            "scrapy.extensions.spiderstate.SpiderState": None,
+            "scrapy.extensions.throttle.AutoThrottle": None,
+            "scrapy.extensions.remote_control.RemoteControl": None,
+        },
+        # The check reports what it sees now; a retry would only hide a flaky answer.
+        "RETRY_ENABLED": False,
+        "ITEM_PIPELINES": {"pipelines.audit.AuditPipeline": 300},
+        "DOWNLOAD_TIMEOUT": timeout,
+        "FOOTER_AUDIT_RENDER": render,
+        "FOOTER_AUDIT_RENDER_TIMEOUT": timeout,
+        "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": int(timeout * 1000),
+    }
+    if render == "never":
+        # Without rendering, Scrapy's own handlers: no Playwright driver to start.
+        overrides["DOWNLOAD_HANDLERS"] = {}
+        overrides["DOWNLOADER_MIDDLEWARES"] = {
+            "crawler.middlewares.render.RenderOnDemandMiddleware": None,
+        }
+    if user_agent:
+        overrides["USER_AGENT"] = user_agent
+    if resolve:
+        from crawler.resolve import chromium_args, parse_resolve
+
+        rules = parse_resolve(resolve)
+        overrides["FOOTER_AUDIT_RESOLVE"] = list(resolve)
+        overrides["TWISTED_DNS_RESOLVER"] = "crawler.resolve.ResolvingHostnameResolver"
+        options = launch_options()
+        options["args"] = [*options["args"], *chromium_args(rules)]
+        overrides["PLAYWRIGHT_LAUNCH_OPTIONS"] = options
+    settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+def _quiet_third_party_logs() -> None:
+    # scrapy-playwright logs each failed render as a warning with a traceback; our render
+    # middleware already says it in one line.
+    logging.getLogger("scrapy-playwright").setLevel(logging.ERROR)
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+
+
+def _missing(target: dict[str, str]) -> dict[str, Any]:
+    return {
+        "url": target["url"], "final_url": target["url"], "status": PageStatus.UNREACHABLE,
+        "http_status": None, "rendered": False, "encoding": None, "redirect_chain": [],
+        "error": "no answer recorded for this page (see the log)",
+        "findings": {"icp": [], "gongan": [], "copyright": [], "licences": []},
+        "violations": [], "review": [], "rules_version": "",
+    }
+
+
+def check_pages(targets: list[str], expect: Expectations | None = None, render: str = "always",
+                timeout: float = DEFAULT_TIMEOUT, resolve: Sequence[str] | None = None, *,
+                user_agent: str | None = None, log_level: str = "WARNING") -> list[dict[str, Any]]:
+    """Fetch and audit each target; one check-JSON dict per target, in order.
+
+    `resolve` holds ``HOST:ADDRESS[:PORT]`` overrides (see `crawler.resolve`). Runs a Scrapy
+    crawl in this process: a process can run it once (Twisted's reactor does not restart).
+    """
+    if render not in RENDER_MODES:
+        raise UsageError(f"render mode must be one of {', '.join(RENDER_MODES)}: {render!r}")
+    if timeout <= 0:
+        raise UsageError(f"--timeout must be positive, not {timeout}")
+    parsed = [parse_target(t) for t in targets]
+    settings = crawl_settings(render=render, timeout=timeout, resolve=resolve,
+                              user_agent=user_agent, log_level=log_level)
+    process = CrawlerProcess(settings)
+    if log_level.upper() != "DEBUG":
+        _quiet_third_party_logs()
+    crawler = process.create_crawler("check")
+    items: list[Any] = []
+    crawler.signals.connect(lambda item, **_: items.append(item), signal=signals.item_scraped,
+                            weak=False)
+    process.crawl(crawler, targets=parsed, expect=expect, render=render)
+    process.start()
+
+    by_url: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        by_url.setdefault(item.url, []).append(item.audit)
+    return [(by_url.get(t["url"]) or [_missing(t)]).pop(0) for t in parsed]

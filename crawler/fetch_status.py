@@ -1,0 +1,172 @@
+"""A fetch's outcome as a page status (RULES.md section 3), with a one-line message.
+
+Failures, whether Scrapy's downloader or Chromium raised them::
+
+    exception / answer                                 status
+    ├── DNS lookup failed (ERR_NAME_NOT_RESOLVED)      unreachable
+    ├── connection refused / reset / dropped,          unreachable
+    │   no route, empty answer (ERR_CONNECTION_*)
+    ├── TLS handshake or certificate (ERR_CERT_*,      tls_error
+    │   ERR_SSL_*, OpenSSL errors)
+    ├── download or navigation timeout                 timeout
+    ├── request refused by a Scrapy component          blocked
+    │   (robots.txt, offsite)
+    └── anything else                                  unreachable (with the error's text)
+
+Answers::
+
+    HTTP status / body                                 status
+    ├── 403, 412, 429, 451                             blocked (refused, rate-limited, WAF)
+    ├── any other 4xx / 5xx, an unfollowed 3xx         http_error
+    ├── 2xx with an anti-bot challenge page            blocked
+    ├── 2xx, not HTML (PDF, JSON, image...)            http_error ("not an HTML page")
+    ├── 2xx, empty or whitespace-only body             http_error ("empty page")
+    └── 2xx HTML                                       ok (the audit may then say
+                                                          needs_rendering / needs_review)
+
+A page with a failure status is never audited and never counts as a pass.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from http import HTTPStatus
+
+__all__ = [
+    "BLOCKING_HTTP_STATUSES",
+    "FETCH_FAILURES",
+    "PageStatus",
+    "failure_status",
+    "response_status",
+]
+
+
+class PageStatus(StrEnum):
+    OK = "ok"
+    UNREACHABLE = "unreachable"
+    TLS_ERROR = "tls_error"
+    HTTP_ERROR = "http_error"
+    TIMEOUT = "timeout"
+    BLOCKED = "blocked"
+    NEEDS_RENDERING = "needs_rendering"
+    NEEDS_REVIEW = "needs_review"
+
+
+# Statuses that mean "the page could not be fetched": nothing was audited.
+FETCH_FAILURES = frozenset({
+    PageStatus.UNREACHABLE, PageStatus.TLS_ERROR, PageStatus.HTTP_ERROR, PageStatus.TIMEOUT,
+    PageStatus.BLOCKED,
+})
+
+# Refusals rather than breakage: forbidden, WAF precondition (瑞数 and others answer 412),
+# rate-limited, unavailable for legal reasons.
+BLOCKING_HTTP_STATUSES = frozenset({403, 412, 429, 451})
+
+# Anti-bot challenge pages answered with 200: JS cookie challenges of Aliyun WAF, 加速乐, 云锁,
+# 安全狗, Tencent WAF and Cloudflare. Only looked for in small bodies, where the challenge is all
+# there is.
+_CHALLENGE_MARKERS = re.compile(
+    rb"acw_sc__v2|__jsl_clearance|yunsuo_session_verify|safedog|waf\.tencent|"
+    rb"/cdn-cgi/challenge-platform|cf-chl-|_waf_bd8ce2ce37",
+    re.IGNORECASE,
+)
+_CHALLENGE_MAX_BYTES = 64 * 1024
+
+# Chromium's net error names (Playwright puts them in its error messages).
+_NET_ERROR = re.compile(r"net::(ERR_[A-Z_]+)")
+_NET_ERROR_STATUS = {
+    "ERR_NAME_NOT_RESOLVED": (PageStatus.UNREACHABLE, "DNS lookup failed: no such host"),
+    "ERR_NAME_RESOLUTION_FAILED": (PageStatus.UNREACHABLE, "DNS lookup failed"),
+    "ERR_CONNECTION_REFUSED": (PageStatus.UNREACHABLE, "connection refused"),
+    "ERR_CONNECTION_RESET": (PageStatus.UNREACHABLE, "connection reset by the server"),
+    "ERR_CONNECTION_CLOSED": (PageStatus.UNREACHABLE, "connection closed by the server"),
+    "ERR_EMPTY_RESPONSE": (PageStatus.UNREACHABLE, "connection closed before an answer"),
+    "ERR_ADDRESS_UNREACHABLE": (PageStatus.UNREACHABLE, "address unreachable"),
+    "ERR_INTERNET_DISCONNECTED": (PageStatus.UNREACHABLE, "no network"),
+    "ERR_CONNECTION_TIMED_OUT": (PageStatus.TIMEOUT, "connection timed out"),
+    "ERR_TIMED_OUT": (PageStatus.TIMEOUT, "timed out"),
+    "ERR_BLOCKED_BY_CLIENT": (PageStatus.BLOCKED, "request blocked by the browser"),
+}
+
+
+def _playwright_status(message: str) -> tuple[PageStatus, str] | None:
+    match = _NET_ERROR.search(message)
+    if not match:
+        return None
+    name = match.group(1)
+    if name.startswith(("ERR_CERT_", "ERR_SSL_", "ERR_BAD_SSL")):
+        return PageStatus.TLS_ERROR, f"TLS error ({name})"
+    return _NET_ERROR_STATUS.get(name, (PageStatus.UNREACHABLE, f"network error ({name})"))
+
+
+def _is_tls_failure(exc: BaseException) -> bool:
+    """OpenSSL errors, raised directly or wrapped in twisted's ResponseFailed.reasons."""
+    reasons = [exc, *(getattr(r, "value", r) for r in getattr(exc, "reasons", []) or [])]
+    return any(type(r).__module__.startswith("OpenSSL") or "SSL" in type(r).__name__
+               for r in reasons)
+
+
+def _first_line(text: str, limit: int = 200) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def failure_status(exc: BaseException) -> tuple[PageStatus, str]:
+    """Map a download failure to a status and a one-line reason."""
+    # Imported here so that this module stays importable (and documented) without a reactor.
+    from scrapy.exceptions import (
+        CannotResolveHostError,
+        DownloadConnectionRefusedError,
+        DownloadTimeoutError,
+        IgnoreRequest,
+    )
+    from twisted.internet import error as tw
+    from twisted.web._newclient import ResponseFailed
+
+    if isinstance(exc, (tw.DNSLookupError, CannotResolveHostError)):
+        return PageStatus.UNREACHABLE, "DNS lookup failed: no such host"
+    if isinstance(exc, (tw.TimeoutError, tw.TCPTimedOutError, DownloadTimeoutError)):
+        return PageStatus.TIMEOUT, "timed out"
+    if type(exc).__name__ == "TimeoutError" and type(exc).__module__.startswith("playwright"):
+        return PageStatus.TIMEOUT, "timed out while rendering"
+    if _is_tls_failure(exc) or isinstance(exc, (tw.SSLError, tw.CertificateError)):
+        return PageStatus.TLS_ERROR, _first_line(f"TLS handshake failed: {exc!r}")
+    if isinstance(exc, (tw.ConnectionRefusedError, DownloadConnectionRefusedError)):
+        return PageStatus.UNREACHABLE, "connection refused"
+    if isinstance(exc, (tw.NoRouteError, tw.UnknownHostError)):
+        return PageStatus.UNREACHABLE, "no route to host"
+    if isinstance(exc, (ResponseFailed, tw.ConnectionLost, tw.ConnectionDone)):
+        return PageStatus.UNREACHABLE, "connection closed by the server before a complete answer"
+    if isinstance(exc, tw.ConnectError):
+        return PageStatus.UNREACHABLE, _first_line(f"connection failed: {exc}")
+    if isinstance(exc, IgnoreRequest):
+        return PageStatus.BLOCKED, _first_line(f"request not sent: {exc or 'ignored'}")
+    mapped = _playwright_status(str(exc))
+    if mapped:
+        return mapped
+    return PageStatus.UNREACHABLE, _first_line(f"{type(exc).__name__}: {exc}")
+
+
+def response_status(http_status: int, *, is_html: bool, body: bytes,
+                    content_type: str | None = None) -> tuple[PageStatus, str | None]:
+    """Map an answer to a status; the message is None when the page can be audited."""
+    if http_status in BLOCKING_HTTP_STATUSES:
+        return PageStatus.BLOCKED, f"HTTP {http_status} {_reason(http_status)}: access refused"
+    if http_status >= 300:
+        return PageStatus.HTTP_ERROR, f"HTTP {http_status} {_reason(http_status)}"
+    if not body.strip():
+        return PageStatus.HTTP_ERROR, "empty page: the server sent no content"
+    if not is_html:
+        kind = (content_type or "unknown type").split(";")[0].strip() or "unknown type"
+        return PageStatus.HTTP_ERROR, f"not an HTML page ({kind})"
+    if len(body) <= _CHALLENGE_MAX_BYTES and _CHALLENGE_MARKERS.search(body):
+        return PageStatus.BLOCKED, "an anti-bot challenge page answered instead of the site"
+    return PageStatus.OK, None
+
+
+def _reason(code: int) -> str:
+    try:
+        return HTTPStatus(code).phrase
+    except ValueError:
+        return ""

@@ -1,0 +1,1 @@
+"""Downloader middlewares of footer-audit, wired by dotted path in `crawler/settings.py`."""

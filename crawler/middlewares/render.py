@@ -1,0 +1,98 @@
+"""Render on demand: re-request a page with Chromium when its static HTML needs it (mode auto),
+and fall back to the static HTML when rendering times out or fails."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Self
+
+from rules.render_decision import needs_rendering
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import HtmlResponse, Response
+
+from crawler.browser import find_chromium
+from crawler.fetch_status import PageStatus, failure_status
+from crawler.rendering import (
+    META_RENDER,
+    META_RENDER_ERROR,
+    META_REVIEW,
+    META_STATIC,
+    render_meta,
+)
+
+__all__ = ["RenderOnDemandMiddleware"]
+
+logger = logging.getLogger(__name__)
+
+# Failures that say nothing about rendering: the host itself is broken, so falling back to a
+# static fetch would only fail again.
+_TRANSPORT_FAILURES = frozenset({PageStatus.UNREACHABLE, PageStatus.TLS_ERROR})
+
+
+class RenderOnDemandMiddleware:
+    """Static first, Chromium when `needs_rendering(html)`; static HTML when the render fails."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        if not settings.getbool("FOOTER_AUDIT_RENDER_ENABLED"):
+            raise NotConfigured("FOOTER_AUDIT_RENDER_ENABLED is off: pages are read statically")
+        self.settings = settings
+        self.stats = crawler.stats
+        # Without a browser, mode auto degrades to static reading (pages then say
+        # needs_rendering) instead of failing page after page.
+        self.browser = find_chromium()
+        if self.browser is None:
+            logger.warning("No Chromium found: pages that need rendering are read statically")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        if request.meta.get("playwright"):
+            if not request.meta.get(META_RENDER_ERROR):
+                self.stats.inc_value("footer_audit/pages_rendered")
+            return response
+        if (request.meta.get(META_RENDER) != "auto" or self.browser is None
+                or request.meta.get(META_RENDER_ERROR)
+                or response.status != 200 or not isinstance(response, HtmlResponse)
+                or not response.body.strip()):
+            return response
+        if not needs_rendering(response.text):
+            return response
+        self.stats.inc_value("footer_audit/render_on_demand")
+        logger.debug("Rendering %s: its static HTML needs it", response.url)
+        meta: dict[str, Any] = {**request.meta, **render_meta(self.settings)}
+        meta[META_STATIC] = {
+            "url": response.url, "status": response.status, "body": response.body,
+            "headers": {k.decode(): v[0].decode("latin-1") for k, v in response.headers.items()
+                        if v},
+        }
+        # The final URL, so the browser does not walk the redirect chain again.
+        return request.replace(url=response.url, meta=meta, dont_filter=True)
+
+    def process_exception(self, request: Request,
+                          exception: BaseException) -> Request | Response | None:
+        if not request.meta.get("playwright"):
+            return None
+        status, message = failure_status(exception)
+        if status in _TRANSPORT_FAILURES:
+            return None
+        reason = "render_timeout" if status == PageStatus.TIMEOUT else "render_failed"
+        self.stats.inc_value(f"footer_audit/{reason}")
+        logger.warning("Rendering %s failed (%s): auditing its static HTML", request.url, message)
+        # A timeout leaves the page undecided (needs_review); another failure leaves the static
+        # HTML, which the audit pipeline marks needs_rendering when it has no footer marks.
+        review = [reason] if reason == "render_timeout" else []
+        static = request.meta.get(META_STATIC)
+        if static:
+            request.meta[META_REVIEW] = review
+            request.meta[META_RENDER_ERROR] = message
+            return HtmlResponse(url=static["url"], status=static["status"],
+                                headers=static["headers"], body=static["body"], request=request)
+        meta = {k: v for k, v in request.meta.items() if not k.startswith("playwright")}
+        meta[META_REVIEW] = review
+        meta[META_RENDER_ERROR] = message
+        return request.replace(meta=meta, dont_filter=True)

@@ -1,0 +1,128 @@
+"""The base of footer-audit's spiders: request pages, turn every answer or failure into a
+`FetchedPage`. The check spider and the portfolio spider differ only in what they request."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import scrapy
+from scrapy.http import HtmlResponse, Response, TextResponse
+from twisted.python.failure import Failure
+
+from crawler.browser import find_chromium
+from crawler.charset import declared_charset
+from crawler.fetch_status import PageStatus, failure_status, response_status
+from crawler.items import FetchedPage
+from crawler.rendering import (
+    META_FALLBACK_URL,
+    META_RENDER,
+    META_RENDER_ERROR,
+    META_REVIEW,
+    META_URL,
+    RENDER_MODES,
+    render_meta,
+)
+
+__all__ = ["META_CONTEXT", "PageSpider"]
+
+# Request.meta key: FetchedPage context fields (org, domain, host, discovered_from,
+# expectations) that the spider wants on the item.
+META_CONTEXT = "footer_audit_context"
+
+# Error answers reach the callback (to be reported), redirects are still followed.
+_ERROR_STATUSES = list(range(400, 600))
+# A bare domain's http:// is tried when its https:// cannot be reached at all.
+_FALLBACK_ON = frozenset({PageStatus.UNREACHABLE, PageStatus.TLS_ERROR})
+
+
+class PageSpider(scrapy.Spider):
+    """Requests pages with `page_request` and yields one `FetchedPage` per page."""
+
+    name = "_pages"
+
+    def page_request(self, url: str, *, render: str | None = None,
+                     fallback_url: str | None = None, context: dict[str, Any] | None = None,
+                     priority: int = 0) -> scrapy.Request:
+        """A request for one page; `render` defaults to FOOTER_AUDIT_RENDER."""
+        mode = render or self.settings.get("FOOTER_AUDIT_RENDER")
+        if mode not in RENDER_MODES:
+            raise ValueError(f"render mode must be one of {', '.join(RENDER_MODES)}: {mode!r}")
+        meta: dict[str, Any] = {
+            META_URL: url, META_RENDER: mode, META_CONTEXT: dict(context or {}),
+            "handle_httpstatus_list": _ERROR_STATUSES,
+        }
+        if fallback_url:
+            meta[META_FALLBACK_URL] = fallback_url
+        if mode == "always" and self._can_render(url):
+            meta.update(render_meta(self.settings))
+        return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed, meta=meta,
+                              dont_filter=True, priority=priority)
+
+    def _can_render(self, url: str) -> bool:
+        # scrapy-playwright handles http(s) only; local files are read as they are.
+        if not url.startswith(("http://", "https://")):
+            return False
+        if not self.settings.getbool("FOOTER_AUDIT_RENDER_ENABLED"):
+            return False
+        if not hasattr(self, "_browser"):
+            self._browser = find_chromium()
+        return self._browser is not None
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        """The answer as a FetchedPage (subclasses may extend it to follow links)."""
+        yield self.page_from_response(response)
+
+    def page_from_response(self, response: Response) -> FetchedPage:
+        meta = response.meta
+        content_type = _header(response, "Content-Type")
+        status, message = response_status(
+            response.status, is_html=isinstance(response, HtmlResponse), body=response.body,
+            content_type=content_type,
+        )
+        text = isinstance(response, TextResponse)
+        return FetchedPage(
+            url=meta.get(META_URL, response.url),
+            final_url=response.url,
+            status=status,
+            http_status=response.status,
+            encoding=(declared_charset(content_type, response.body, response.encoding)
+                      if text else None),
+            html=response.text if text and status == PageStatus.OK else "",
+            rendered="playwright" in response.flags,
+            redirect_chain=list(meta.get("redirect_urls", [])),
+            error=message or meta.get(META_RENDER_ERROR),
+            content_type=content_type,
+            review_reasons=list(meta.get(META_REVIEW, [])),
+            render_mode=meta.get(META_RENDER, "auto"),
+            **meta.get(META_CONTEXT, {}),
+        )
+
+    def page_failed(self, failure: Failure) -> Iterator[Any]:
+        """A failed fetch as a FetchedPage, or the http:// fallback of a bare domain."""
+        request = failure.request  # type: ignore[attr-defined]
+        meta = request.meta
+        status, message = failure_status(failure.value)
+        fallback = meta.get(META_FALLBACK_URL)
+        if fallback and status in _FALLBACK_ON:
+            self.logger.info("%s: %s; trying %s", request.url, message, fallback)
+            retry = self.page_request(fallback, render=meta.get(META_RENDER),
+                                      context=meta.get(META_CONTEXT))
+            retry.meta[META_URL] = meta.get(META_URL, request.url)
+            yield retry
+            return
+        self.crawler.stats.inc_value(f"footer_audit/fetch_failed/{status}")
+        yield FetchedPage(
+            url=meta.get(META_URL, request.url),
+            final_url=request.url,
+            status=status,
+            redirect_chain=list(meta.get("redirect_urls", [])),
+            error=message,
+            render_mode=meta.get(META_RENDER, "auto"),
+            **meta.get(META_CONTEXT, {}),
+        )
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None

@@ -1,0 +1,34 @@
+"""The on-demand check: fetch the given pages, nothing more (`footer-audit check`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from rules.model import Expectations
+from spiders._pages import PageSpider
+
+__all__ = ["CheckSpider"]
+
+
+class CheckSpider(PageSpider):
+    """One request per target; each target is a URL or ``{"url": ..., "fallback_url": ...}``."""
+
+    name = "check"
+
+    def __init__(self, targets: list[Any] | str = (), expect: Expectations | None = None,
+                 render: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if isinstance(targets, str):  # `scrapy crawl check -a targets=URL,URL` or a JSON list
+            targets = json.loads(targets) if targets.startswith("[") else targets.split(",")
+        self.targets = [t if isinstance(t, dict) else {"url": t} for t in targets]
+        self.expect = expect
+        self.render = render
+
+    async def start(self) -> AsyncIterator[Any]:
+        for target in self.targets:
+            yield self.page_request(
+                target["url"], render=self.render, fallback_url=target.get("fallback_url"),
+                context={"expectations": self.expect},
+            )
