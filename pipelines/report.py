@@ -1,0 +1,202 @@
+"""The report pipeline: writes each audited page to the report store as it arrives.
+
+One run per crawl: opened when the spider opens, closed when it closes, as `finished` only when
+the spider finished normally (close reason `finished`), otherwise `incomplete`. Pages are written
+one by one (a page delivered twice is stored once), so an interrupted crawl keeps every result it
+had. While the store is unreachable, results go to a spool file and are written when it is back.
+
+Settings (all optional; see docs/reports.md):
+    FOOTER_AUDIT_STORE_ENABLED         bool, True: store results
+    FOOTER_AUDIT_STORE_PORTFOLIO       str, the spider's `portfolio_name`, else its name
+    FOOTER_AUDIT_STORE_PREFIX          str, Redis key prefix ($FOOTER_AUDIT_REDIS_PREFIX,
+                                       "footer-audit:")
+    FOOTER_AUDIT_STORE_RETRY_INTERVAL  float, 5.0: seconds between attempts to reach a lost store
+    FOOTER_AUDIT_STORE_RUN_ID          str, preset run id (so a CLI can print it up front)
+    FOOTER_AUDIT_STORE_SPOOL_DIR       str, where spool files go (<data dir>/spool)
+    FOOTER_AUDIT_STORE_TRIGGER         str, "on-demand": "nightly", "on-demand" or "api"
+    FOOTER_AUDIT_STORE_URL             str, redis://… or a SQLite path ($REDIS_URL, else the
+                                       embedded SQLite file)
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, is_dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Self
+
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.settings import BaseSettings
+from scrapy.spiders import Spider
+
+from crawler.errors import StoreError
+from crawler.store import Run, data_dir, new_run_id, open_store
+from crawler.store.base import TRIGGERS
+from crawler.store.spool import replay_file
+from crawler.store.writer import RunWriter
+
+__all__ = ["ReportPipeline", "StoreConfig", "item_record"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    enabled: bool
+    url: str | None
+    prefix: str | None
+    portfolio: str | None
+    retry_interval: float
+    run_id: str | None
+    spool_dir: Path
+    trigger: str
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> StoreConfig:
+        trigger = settings.get("FOOTER_AUDIT_STORE_TRIGGER") or "on-demand"
+        if trigger not in TRIGGERS:
+            raise NotConfigured(f"FOOTER_AUDIT_STORE_TRIGGER must be one of {', '.join(TRIGGERS)},"
+                                f" not {trigger!r}")
+        spool = settings.get("FOOTER_AUDIT_STORE_SPOOL_DIR")
+        return cls(
+            enabled=settings.getbool("FOOTER_AUDIT_STORE_ENABLED", True),
+            url=settings.get("FOOTER_AUDIT_STORE_URL") or None,
+            prefix=settings.get("FOOTER_AUDIT_STORE_PREFIX") or None,
+            portfolio=settings.get("FOOTER_AUDIT_STORE_PORTFOLIO") or None,
+            retry_interval=settings.getfloat("FOOTER_AUDIT_STORE_RETRY_INTERVAL", 5.0),
+            run_id=settings.get("FOOTER_AUDIT_STORE_RUN_ID") or None,
+            spool_dir=Path(spool) if spool else data_dir() / "spool",
+            trigger=trigger,
+        )
+
+
+def _plain(value: Any) -> Any:
+    """Expectations and other dataclasses as JSON-ready values."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return _plain(asdict(value))
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, frozenset | set):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def item_record(item: Any) -> dict[str, Any]:
+    """The stored record of one item: the check JSON (RULES.md section 4) plus org, owner, domain,
+    host, discovered_from, snapshot and the expectations the audit used (for re-audit).
+
+    Accepts an audited page item (fields plus `audit` and `footer_snapshot`) or a plain dict that
+    already has that shape."""
+    fields = ItemAdapter(item).asdict() if ItemAdapter.is_item(item) else dict(item)
+    audit = fields.get("audit")
+    if isinstance(audit, dict):
+        record = dict(audit)
+        for key in ("url", "final_url", "status", "http_status", "rendered", "encoding"):
+            record.setdefault(key, fields.get(key))
+        snapshot = fields.get("footer_snapshot")
+        if snapshot:
+            record["snapshot"] = snapshot
+        for key in ("fetched_at", "audited_at", "error"):
+            if fields.get(key) and key not in record:
+                record[key] = fields[key]
+    else:
+        record = dict(fields)
+    for key in ("org", "owner", "domain", "host", "discovered_from"):
+        if key not in record or record[key] is None:
+            record[key] = fields.get(key)
+    expectations = fields.get("expectations")
+    if expectations is not None and "expectations" not in (audit or {}):
+        record["expectations"] = _plain(expectations)
+    record.pop("html", None)  # the full page is not kept: the snapshot is what re-audit reads
+    return _plain(record)
+
+
+class ReportPipeline:
+    """Stores every audited page in the report store, one run per crawl."""
+
+    def __init__(self, crawler: Crawler, config: StoreConfig) -> None:
+        if not config.enabled:
+            raise NotConfigured("FOOTER_AUDIT_STORE_ENABLED is off")
+        self.crawler = crawler
+        self.config = config
+        try:
+            self.store = open_store(config.url, prefix=config.prefix)
+        except StoreError as exc:
+            logger.error("Report store disabled: %s", exc)
+            raise NotConfigured(str(exc)) from exc
+        self.writer: RunWriter | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        pipeline = cls(crawler, StoreConfig.from_settings(crawler.settings))
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def _replay_leftovers(self, current: Path) -> None:
+        """Spool files of earlier runs whose store was down at their end."""
+        for path in sorted(self.config.spool_dir.glob("*.jsonl")):
+            if path == current:
+                continue
+            try:
+                pages = replay_file(path, self.store)
+            except StoreError:
+                return  # still unreachable: the run writer reports it
+            logger.warning("Wrote %d page(s) left in the spool %s by an earlier run", pages, path)
+
+    def open_spider(self) -> None:
+        spider: Spider = self.crawler.spider
+        portfolio = (self.config.portfolio or getattr(spider, "portfolio_name", None)
+                     or spider.name)
+        run = Run(id=self.config.run_id or new_run_id(), portfolio=portfolio,
+                  trigger=self.config.trigger)
+        spool_path = self.config.spool_dir / f"{run.id}.jsonl"
+        self._replay_leftovers(spool_path)
+        self.writer = RunWriter(self.store, run, spool_path, self.config.retry_interval)
+        self.writer.open()
+        self.crawler.stats.set_value("footer_audit/run_id", run.id)
+        logger.info("Report run %s (%s) stored in %s", run.id, portfolio, self.store.url)
+
+    def process_item(self, item: Any) -> Any:
+        assert self.writer is not None
+        try:
+            record = item_record(item)
+            if not record.get("url"):
+                raise ValueError("the item has no url")
+        except (TypeError, ValueError) as exc:
+            logger.warning("Report store: item skipped: %s", exc)
+            self.crawler.stats.inc_value("footer_audit/store/skipped")
+            return item
+        if not self.writer.run.rules_version and record.get("rules_version"):
+            self.writer.run.rules_version = str(record["rules_version"])
+        self.writer.write(record)
+        self.crawler.stats.inc_value("footer_audit/store/pages")
+        return item
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.writer is None:
+            return
+        status = "finished" if reason == "finished" else "incomplete"
+        if self.writer.run.rules_version:
+            # The first page told us the rules version after the run was created.
+            run = self.writer.run
+            try:
+                stored = self.store.get_run(run.id)
+                if stored and not stored.rules_version:
+                    stored.rules_version = run.rules_version
+                    self.store.update_run(stored)
+            except StoreError:
+                pass  # the spool's copy of the run carries it
+        run = self.writer.close(status)
+        if run is not None:
+            logger.info("Report run %s %s: %d page(s), %d violation(s)", run.id, run.status,
+                        run.counts.get("pages", 0), run.counts.get("violations", 0))
+        self.crawler.stats.set_value("footer_audit/store/spooled", self.writer.spooled)
+        self.store.close()
