@@ -35,6 +35,7 @@ __all__ = [
     "chromium_args",
     "find_rule",
     "parse_resolve",
+    "resolve_settings",
 ]
 
 SETTING = "FOOTER_AUDIT_RESOLVE"
@@ -160,3 +161,18 @@ class ResolvingHostnameResolver:
         resolutionReceiver.addressResolved(address_type("TCP", rule.address, port))
         resolutionReceiver.resolutionComplete()
         return resolution
+
+
+def resolve_settings(values: Sequence[str], launch_options: dict[str, Any]) -> dict[str, Any]:
+    """Scrapy settings that apply `--resolve` rules to static and rendered fetches alike."""
+    rules = parse_resolve(values)
+    if not rules:
+        return {}
+    options = dict(launch_options)
+    options["args"] = [a for a in options.get("args", [])
+                       if not a.startswith("--host-resolver-rules=")] + chromium_args(rules)
+    return {
+        SETTING: list(values),
+        "TWISTED_DNS_RESOLVER": "crawler.resolve.ResolvingHostnameResolver",
+        "PLAYWRIGHT_LAUNCH_OPTIONS": options,
+    }

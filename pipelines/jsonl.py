@@ -1,0 +1,119 @@
+"""JSON Lines writer: one JSON object per audited page, to a file or standard output.
+
+Each line is the `check --json` object (RULES.md section 4) plus the crawl's context: `org`,
+`domain`, `host`, `status`, `discovered_from`, and the evidence the fetch path kept (redirect
+chain, fetch time, tool version). Portfolio-wide findings (`subject_inconsistent`) come last, one
+line per organisation, with `"kind": "portfolio"`.
+
+Settings: `FOOTER_AUDIT_JSONL_OUTPUT` (a path, or `-` for standard output; empty: off).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict, is_dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from crawler.portfolio_findings import PORTFOLIO_FINDINGS
+
+__all__ = ["JsonlWriterPipeline", "page_record"]
+
+_TRANSPORT_KEYS = ("url", "final_url", "status", "http_status", "rendered", "encoding",
+                   "redirect_chain", "error", "fetched_at")
+
+
+def _tool_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("footer-audit")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def page_record(item: Any) -> dict[str, Any]:
+    """The line written for one audited page."""
+    audit = dict(getattr(item, "audit", None) or {})
+    record: dict[str, Any] = {}
+    for key in _TRANSPORT_KEYS:
+        if key not in audit:
+            record[key] = getattr(item, key, None)
+    record.update(audit)
+    # The fetch path owns the transport status; the audit can only refine an ok page.
+    record["status"] = audit.get("status") or getattr(item, "status", None)
+    for key in ("org", "domain", "host", "discovered_from"):
+        record[key] = getattr(item, key, None)
+    record.setdefault("redirect_chain", list(getattr(item, "redirect_chain", []) or []))
+    record.setdefault("fetched_at", getattr(item, "fetched_at", None))
+    record.setdefault("findings", {"icp": [], "gongan": [], "copyright": [], "licences": []})
+    record.setdefault("violations", [])
+    record.setdefault("tool_version", _tool_version())
+    for key, value in (getattr(item, "notes", None) or {}).items():
+        record.setdefault(key, value)
+    return record
+
+
+class JsonlWriterPipeline:
+    """Writes each audited page as one JSON line, in the order pages finish."""
+
+    def __init__(self, target: str, crawler: Any):
+        self.target = target
+        self.crawler = crawler
+        self.out: IO[str] | None = None
+        self.owned = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> JsonlWriterPipeline:
+        target = crawler.settings.get("FOOTER_AUDIT_JSONL_OUTPUT") or ""
+        if not target:
+            raise NotConfigured("FOOTER_AUDIT_JSONL_OUTPUT is empty")
+        pipe = cls(target, crawler)
+        crawler.signals.connect(pipe.portfolio_findings, signal=PORTFOLIO_FINDINGS)
+        crawler.signals.connect(pipe.close, signal=signals.spider_closed)
+        return pipe
+
+    def open_spider(self, spider: Any = None) -> None:
+        if self.target == "-":
+            self.out = sys.stdout
+        else:
+            path = Path(self.target)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.out = open(path, "w", encoding="utf-8")  # noqa: SIM115 (closed at spider_closed)
+            self.owned = True
+
+    def write(self, record: dict[str, Any]) -> None:
+        if self.out is None:
+            self.open_spider()
+        assert self.out is not None
+        self.out.write(json.dumps(record, ensure_ascii=False, default=_default) + "\n")
+        self.out.flush()  # an interrupted run keeps every line already written
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        self.write(page_record(item))
+        return item
+
+    def portfolio_findings(self, records: list[dict[str, Any]], **_: Any) -> None:
+        for record in records:
+            self.write({"kind": "portfolio", **record})
+
+    def close(self, **_: Any) -> None:
+        if self.out is not None and self.owned:
+            self.out.close()
+        self.out = None
+
+    def close_spider(self, spider: Any = None) -> None:
+        """Closed on spider_closed instead, after the portfolio-wide findings are written."""
+
+
+def _default(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    return str(value)
+

@@ -1,0 +1,329 @@
+"""The portfolio crawl: every domain's homepages, subdomains found in links and sitemaps, sampled
+inner pages and app landing pages. `footer-audit run FILE`, `footer-audit crawl SITE...` and
+`scrapy crawl portfolio -a file=FILE` (or `-a sites=a.cn,b.cn`) all run this spider.
+
+Per domain: `https://HOST/` falling back to `http://HOST/`, for the domain and its `www.` variant.
+Links (and robots.txt / sitemap.xml entries) to other hosts of the same registrable domain are
+subdomains, crawled up to `crawl.subdomain_cap` per domain and `crawl.link_depth` link hops, each
+audited with the parent's expectations (`subdomain=True`). Same-host links with distinct path
+shapes are sampled (`crawl.inner_pages`) to confirm the homepage's footer is the site's.
+Fetching, rendering and statuses are the base spider's (`spiders/_pages.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.http import HtmlResponse, Response, TextResponse
+from twisted.python.failure import Failure
+
+from crawler.domains import SiteScope, host_of, registrable_domain
+from crawler.fetch_status import PageStatus
+from crawler.items import FetchedPage
+from crawler.portfolio import AppSpec, DomainSpec, OrgSpec, Portfolio, load_portfolio
+from crawler.progress import SITES_DONE_STAT, SITES_TOTAL_STAT
+from spiders._pages import PageSpider
+
+__all__ = ["PortfolioSpider", "template_key"]
+
+# Request.meta key: where this request sits in the crawl (see _Where).
+META_WHERE = "footer_audit_where"
+
+_LOC_RE = re.compile(rb"<loc>\s*([^<\s]+)\s*</loc>", re.IGNORECASE)
+_SITEMAP_LINE_RE = re.compile(r"^\s*sitemap\s*:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
+_SKIP_EXT = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|ico|css|js|pdf|zip|rar|gz|mp4|mp3|apk|exe|"
+                       r"docx?|xlsx?|pptx?)$", re.IGNORECASE)
+_MAX_SITEMAPS_PER_SITE = 8  # robots.txt and sitemap files per site
+
+
+def template_key(url: str) -> str:
+    """A URL's path shape: `/news/2024/0312.html` -> `/news/*/#.html`. Pages sharing a shape
+    usually share a template, so one of each is enough to sample."""
+    parts = [p for p in urlsplit(url).path.split("/") if p]
+    shape = []
+    for i, part in enumerate(parts):
+        stem, dot, ext = part.rpartition(".")
+        if not dot:
+            stem, ext = part, ""
+        if i == 0 and not stem.isdigit() and dot == "":
+            shape.append(part.lower())
+        elif stem.isdigit() or re.fullmatch(r"[0-9a-f_-]{6,}", stem, re.IGNORECASE):
+            shape.append("#" + (f".{ext.lower()}" if dot else ""))
+        else:
+            shape.append("*" + (f".{ext.lower()}" if dot else ""))
+    return "/" + "/".join(shape)
+
+
+@dataclass(frozen=True)
+class _Where:
+    """A request's place in the crawl."""
+
+    site: str  # key of the portfolio site (org/domain or org/app name) it counts towards
+    org_index: int
+    domain_index: int | None  # None for an app page
+    depth: int = 0  # link hops from the domain's homepage
+    kind: str = "home"  # home | subdomain | inner | extra | app
+
+
+class PortfolioSpider(PageSpider):
+    """One crawl logic for a portfolio file and for on-demand sites."""
+
+    name = "portfolio"
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        """Wire the writer and the crawl's extensions, also for `scrapy crawl portfolio`;
+        a project setting that names them (or disables them with None) wins."""
+        super().update_settings(settings)
+        from crawler.portfolio_findings import PortfolioFindingsExtension
+        from crawler.progress import ProgressExtension
+        from crawler.render_memory import RenderMemoryExtension
+        from pipelines.jsonl import JsonlWriterPipeline
+
+        settings.setdefault_in_component_priority_dict("ITEM_PIPELINES", JsonlWriterPipeline, 800)
+        # Findings first: the summary printed at close includes them.
+        for ext, order in ((PortfolioFindingsExtension, 500), (RenderMemoryExtension, 510),
+                           (ProgressExtension, 520)):
+            settings.setdefault_in_component_priority_dict("EXTENSIONS", ext, order)
+
+    def __init__(self, file: str | None = None, portfolio: Portfolio | None = None,
+                 sites: str | list[str] | None = None, org: str | None = None,
+                 province: str | None = None, render: str | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if portfolio is None:
+            if file:
+                portfolio = load_portfolio(file)
+            elif sites:
+                names = sites.split(",") if isinstance(sites, str) else list(sites)
+                portfolio = Portfolio.on_demand(names, org=org, province=province)
+            else:
+                raise ValueError("give a portfolio: -a file=portfolio.yaml or -a sites=a.cn,b.cn")
+        self.portfolio = portfolio
+        self.render_override = render
+        self.scopes: dict[tuple[int, int], SiteScope] = {}
+        self.sampled: dict[str, set[str]] = {}  # host -> template keys already requested
+        self.aux_urls: dict[str, set[str]] = {}  # site key -> robots/sitemap URLs requested
+        self.pending: dict[str, int] = {}  # site key -> homepage answers still awaited
+
+    # ---- start ----
+
+    async def start(self) -> AsyncIterator[Any]:
+        spec = self.portfolio.crawl
+        total = sum(len(o.domains) + len(o.apps) for o in self.portfolio.organisations)
+        self.crawler.stats.set_value(SITES_TOTAL_STAT, total)
+        self.crawler.stats.set_value(SITES_DONE_STAT, 0)
+        for oi, org in enumerate(self.portfolio.organisations):
+            for di, domain in enumerate(org.domains):
+                scope = SiteScope(domain.domain, skip=domain.skip_subdomains,
+                                  cap=spec.subdomain_cap)
+                self.scopes[(oi, di)] = scope
+                site = f"{oi}/{domain.domain}"
+                homes = scope.homepage_hosts()
+                self.pending[site] = len(homes)
+                for host in homes:
+                    yield self._home_request(host, _Where(site, oi, di, 0, "home"))
+                for host in domain.add_subdomains:
+                    if scope.contains(host):
+                        scope.admitted.add(host)
+                        yield self._home_request(host, _Where(site, oi, di, 1, "subdomain"))
+                for url in domain.start_urls:
+                    yield self._page(url, _Where(site, oi, di, 1, "extra"), None)
+            for app in org.apps:
+                site = f"{oi}/app:{app.name}"
+                self.pending[site] = 1
+                di = _domain_index(org, app)
+                yield self._page(app.url, _Where(site, oi, di, 0, "app"), None, app=app)
+
+    # ---- requests ----
+
+    def _home_request(self, host: str, where: _Where, discovered_from: str | None = None,
+                      scheme: str = "https") -> scrapy.Request:
+        url = f"{scheme}://{host}/"
+        fallback = f"http://{host}/" if scheme == "https" else None
+        return self._page(url, where, discovered_from, fallback=fallback)
+
+    def _page(self, url: str, where: _Where, discovered_from: str | None, *,
+              fallback: str | None = None, app: AppSpec | None = None) -> scrapy.Request:
+        org = self.portfolio.organisations[where.org_index]
+        domain = org.domains[where.domain_index] if where.domain_index is not None else None
+        host = host_of(url)
+        subdomain = where.kind == "subdomain"
+        context = {
+            "org": org.name,
+            "domain": registrable_domain(domain.domain if domain else host),
+            "host": host,
+            "discovered_from": discovered_from,
+            "expectations": org.expectations(domain, host=host, subdomain=subdomain, app=app),
+        }
+        request = self.page_request(url, render=self._render_mode(org, domain, host, where),
+                                    fallback_url=fallback, context=context,
+                                    priority=-where.depth)
+        request.meta[META_WHERE] = where
+        ua = self.portfolio.crawl.user_agent
+        if ua:
+            request.headers["User-Agent"] = ua
+        return request
+
+    def _render_mode(self, org: OrgSpec, domain: DomainSpec | None, host: str,
+                     where: _Where) -> str:
+        if self.render_override:
+            return self.render_override
+        mode = domain.render if domain else "auto"
+        if mode == "auto":
+            if org.layout_checks and where.kind in ("home", "subdomain", "app"):
+                mode = "always"  # the page the law looks at gets its layout checked
+            memory = getattr(self.crawler, "render_memory", None)
+            if memory is not None and memory.needs_rendering(host):
+                mode = "always"
+        return mode
+
+    # ---- answers ----
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        page = self.page_from_response(response)
+        where: _Where | None = response.meta.get(META_WHERE)
+        if where is None:  # a request made by the base class only
+            yield page
+            return
+        self._note_offsite_redirect(page, where)
+        yield page
+        self._site_answered(where)
+        if page.status == PageStatus.OK and isinstance(response, HtmlResponse):
+            yield from self._follow_links(response, where)
+            if where.kind == "home" and where.depth == 0:
+                yield from self._sitemap_requests(response, where)
+
+    def page_failed(self, failure: Failure) -> Iterator[Any]:
+        where: _Where | None = failure.request.meta.get(META_WHERE)  # type: ignore[attr-defined]
+        for out in super().page_failed(failure):
+            if isinstance(out, scrapy.Request):
+                out.meta[META_WHERE] = where  # the http:// fallback counts for the same site
+            elif isinstance(out, FetchedPage):
+                _explain_size_cut(out, failure)
+                if where is not None:
+                    self._site_answered(where)
+            yield out
+
+    def _site_answered(self, where: _Where) -> None:
+        if where.kind not in ("home", "app") or where.depth != 0:
+            return
+        left = self.pending.get(where.site, 0) - 1
+        self.pending[where.site] = left
+        if left == 0:
+            self.crawler.stats.inc_value(SITES_DONE_STAT)
+
+    def _note_offsite_redirect(self, page: FetchedPage, where: _Where) -> None:
+        """A homepage that lands on another registrable domain is reported on the page."""
+        if where.kind not in ("home", "subdomain"):
+            return
+        landed = registrable_domain(host_of(page.final_url))
+        if landed and page.domain and landed != page.domain:
+            page.notes["redirected_offsite"] = landed
+            self.crawler.stats.inc_value("footer_audit/redirected_offsite")
+
+    # ---- discovery ----
+
+    def _follow_links(self, response: HtmlResponse, where: _Where) -> Iterator[scrapy.Request]:
+        if where.domain_index is None:
+            return
+        scope = self.scopes[(where.org_index, where.domain_index)]
+        spec = self.portfolio.crawl
+        here = host_of(response.url)
+        base = response.url
+        for href in response.css("a::attr(href), area::attr(href)").getall():
+            url = urljoin(base, href.strip())
+            if not url.startswith(("http://", "https://")) or _SKIP_EXT.search(
+                    urlsplit(url).path):
+                continue
+            host = host_of(url)
+            if host != here:
+                if where.depth < spec.link_depth and scope.admit(host):
+                    scheme = urlsplit(url).scheme
+                    yield self._home_request(
+                        host, _Where(where.site, where.org_index, where.domain_index,
+                                     where.depth + 1, "subdomain"),
+                        discovered_from=response.url, scheme=scheme)
+                continue
+            if where.kind in ("home", "subdomain") and spec.inner_pages:
+                yield from self._sample_inner(url, host, where, response.url)
+
+    def _sample_inner(self, url: str, host: str, where: _Where,
+                      source: str) -> Iterator[scrapy.Request]:
+        key = template_key(url)
+        if key == "/":  # the homepage itself
+            return
+        seen = self.sampled.setdefault(host, set())
+        if key in seen or len(seen) >= self.portfolio.crawl.inner_pages:
+            return
+        seen.add(key)
+        yield self._page(url, _Where(where.site, where.org_index, where.domain_index,
+                                     where.depth + 1, "inner"), source)
+
+    def _sitemap_requests(self, response: Response, where: _Where) -> Iterator[scrapy.Request]:
+        if self.portfolio.crawl.link_depth < 1 or not self.portfolio.crawl.subdomain_cap:
+            return
+        root = f"{urlsplit(response.url).scheme}://{urlsplit(response.url).netloc}"
+        for path, callback in (("/robots.txt", self.parse_robots),
+                               ("/sitemap.xml", self.parse_sitemap)):
+            yield from self._aux_request(root + path, callback, where)
+
+    def _aux_request(self, url: str, callback: Any, where: _Where) -> Iterator[scrapy.Request]:
+        done = self.aux_urls.setdefault(where.site, set())
+        if url in done or len(done) >= _MAX_SITEMAPS_PER_SITE:
+            return
+        done.add(url)
+        yield scrapy.Request(url, callback=callback, errback=self._aux_failed,
+                             meta={META_WHERE: where, "footer_audit_aux": True},
+                             priority=-2)
+
+    def _aux_failed(self, failure: Failure) -> None:
+        self.logger.debug("%s: %s", failure.request.url, failure.value)  # type: ignore[attr-defined]
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        if not isinstance(response, TextResponse) or response.status != 200:
+            return
+        where: _Where = response.meta[META_WHERE]
+        scope = self.scopes[(where.org_index, where.domain_index)]  # type: ignore[index]
+        for url in _SITEMAP_LINE_RE.findall(response.text):
+            if registrable_domain(host_of(url)) == scope.registrable:
+                yield from self._aux_request(url, self.parse_sitemap, where)
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        if response.status != 200:
+            return
+        where: _Where = response.meta[META_WHERE]
+        scope = self.scopes[(where.org_index, where.domain_index)]  # type: ignore[index]
+        for raw in _LOC_RE.findall(response.body[: 5 * 1024 * 1024]):
+            url = raw.decode("utf-8", "replace").replace("&amp;", "&")
+            host = host_of(url)
+            if url.endswith(".xml") and scope.contains(host):
+                yield from self._aux_request(url, self.parse_sitemap, where)
+            elif host != host_of(response.url) and scope.admit(host):
+                yield self._home_request(
+                    host, _Where(where.site, where.org_index, where.domain_index, 1,
+                                 "subdomain"),
+                    discovered_from=response.url, scheme=urlsplit(url).scheme or "https")
+
+
+def _domain_index(org: OrgSpec, app: AppSpec) -> int | None:
+    """The portfolio domain an app's landing page lives under (for its expectations)."""
+    reg = registrable_domain(host_of(app.url))
+    for i, domain in enumerate(org.domains):
+        if registrable_domain(domain.domain) == reg:
+            return i
+    return None
+
+
+def _explain_size_cut(page: FetchedPage, failure: Failure) -> None:
+    """A page over DOWNLOAD_MAXSIZE was cut off unread: say so instead of "unreachable"."""
+    text = str(failure.value)
+    if "maxsize" in text.lower() or "download_maxsize" in text.lower():
+        page.status = PageStatus.HTTP_ERROR
+        page.error = "page too large: cut off at DOWNLOAD_MAXSIZE, not audited"
+
