@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Prepare a machine for footer-audit's test suite: Python packages, a Chromium that Playwright can
+# drive, and a Redis server on 127.0.0.1:6379. Each step is skipped when it is already satisfied,
+# so running it again is cheap.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '[setup] %s\n' "$*"; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
+apt_ready=0
+apt_install() {
+  command -v apt-get >/dev/null || return 1
+  if [ "$apt_ready" -eq 0 ]; then as_root apt-get update -qq || return 1; apt_ready=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+python=${PYTHON:-python3}
+say "installing footer-audit and its test dependencies"
+"$python" -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+# The same places crawler/browser.py looks: $FOOTER_AUDIT_CHROMIUM, Playwright's own download,
+# Debian's package.
+have_browser() {
+  [ -n "${FOOTER_AUDIT_CHROMIUM:-}" ] && [ -x "$FOOTER_AUDIT_CHROMIUM" ] && return 0
+  ls "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}"/chromium-*/chrome-linux*/chrome >/dev/null 2>&1 && return 0
+  [ -x /usr/lib/chromium/chromium ] || [ -x /usr/bin/chromium ]
+}
+if have_browser; then
+  say "browser found"
+else
+  say "no Chromium found: installing one"
+  apt_install chromium || "$python" -m playwright install chromium \
+    || say "could not install Chromium: browser tests will be skipped"
+fi
+
+if command -v redis-server >/dev/null 2>&1; then :; else
+  say "installing redis-server"
+  apt_install redis-server || say "could not install redis-server: Redis tests will fail"
+fi
+if ! "$python" -c "import redis,sys; redis.Redis(host='127.0.0.1', port=6379, socket_timeout=1).ping()" 2>/dev/null; then
+  if command -v redis-server >/dev/null 2>&1; then
+    say "starting redis-server on 127.0.0.1:6379"
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no \
+      --dir "${TMPDIR:-/tmp}" --logfile "${TMPDIR:-/tmp}/footer-audit-redis.log"
+    for _ in $(seq 50); do redis-cli -p 6379 ping >/dev/null 2>&1 && break; sleep 0.1; done
+  fi
+fi
+say "ready"
