@@ -19,7 +19,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.browser import ENV_CHROMIUM, find_chromium, launch_options
-from crawler.errors import UsageError
+from crawler.errors import FooterAuditError, UsageError
 from crawler.fetch_status import PageStatus
 from crawler.rendering import RENDER_MODES
 from rules.model import Expectations
@@ -177,8 +177,14 @@ def check_pages(targets: list[str], expect: Expectations | None = None, render: 
     items: list[Any] = []
     crawler.signals.connect(lambda item, **_: items.append(item), signal=signals.item_scraped,
                             weak=False)
-    process.crawl(crawler, targets=parsed, expect=expect, render=render)
+    failures: list[Any] = []
+    # A crawl that cannot start (a component failing to load) is reported, not dumped.
+    process.crawl(crawler, targets=parsed, expect=expect, render=render).addErrback(
+        failures.append)
     process.start()
+    if failures:
+        exc = failures[0].value
+        raise FooterAuditError(f"the check could not run: {type(exc).__name__}: {exc}")
 
     by_url: dict[str, list[dict[str, Any]]] = {}
     for item in items:

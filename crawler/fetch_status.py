@@ -9,6 +9,7 @@ Failures, whether Scrapy's downloader or Chromium raised them::
     ├── TLS handshake or certificate (ERR_CERT_*,      tls_error
     │   ERR_SSL_*, OpenSSL errors)
     ├── download or navigation timeout                 timeout
+    ├── larger than DOWNLOAD_MAXSIZE                   http_error
     ├── request refused by a Scrapy component          blocked
     │   (robots.txt, offsite)
     └── anything else                                  unreachable (with the error's text)
@@ -38,6 +39,7 @@ __all__ = [
     "FETCH_FAILURES",
     "PageStatus",
     "failure_status",
+    "host_failure",
     "response_status",
 ]
 
@@ -90,6 +92,18 @@ _NET_ERROR_STATUS = {
 }
 
 
+def host_failure(exc: BaseException) -> bool:
+    """True when the host itself failed (DNS, refused, TLS): another way of fetching the same
+    URL would fail too. Browser-side refusals (ERR_UNSAFE_PORT, ...) and timeouts are not."""
+    match = _NET_ERROR.search(str(exc))
+    if match:
+        name = match.group(1)
+        if name.startswith(("ERR_CERT_", "ERR_SSL_", "ERR_BAD_SSL")):
+            return True
+        return _NET_ERROR_STATUS.get(name, (None, ""))[0] == PageStatus.UNREACHABLE
+    return False
+
+
 def _playwright_status(message: str) -> tuple[PageStatus, str] | None:
     match = _NET_ERROR.search(message)
     if not match:
@@ -100,11 +114,18 @@ def _playwright_status(message: str) -> tuple[PageStatus, str] | None:
     return _NET_ERROR_STATUS.get(name, (PageStatus.UNREACHABLE, f"network error ({name})"))
 
 
-def _is_tls_failure(exc: BaseException) -> bool:
-    """OpenSSL errors, raised directly or wrapped in twisted's ResponseFailed.reasons."""
+def _tls_failure(exc: BaseException) -> BaseException | None:
+    """The OpenSSL error, raised directly or wrapped in twisted's ResponseFailed.reasons."""
     reasons = [exc, *(getattr(r, "value", r) for r in getattr(exc, "reasons", []) or [])]
-    return any(type(r).__module__.startswith("OpenSSL") or "SSL" in type(r).__name__
-               for r in reasons)
+    return next((r for r in reasons
+                 if type(r).__module__.startswith("OpenSSL") or "SSL" in type(r).__name__), None)
+
+
+def _tls_detail(exc: BaseException) -> str:
+    # OpenSSL.SSL.Error carries [(library, function, reason), ...]: the reasons say it best.
+    errors = exc.args[0] if exc.args and isinstance(exc.args[0], list) else []
+    reasons = [e[-1] for e in errors if isinstance(e, tuple) and e and e[-1]]
+    return "; ".join(reasons) or str(exc) or type(exc).__name__
 
 
 def _first_line(text: str, limit: int = 200) -> str:
@@ -117,26 +138,37 @@ def failure_status(exc: BaseException) -> tuple[PageStatus, str]:
     # Imported here so that this module stays importable (and documented) without a reactor.
     from scrapy.exceptions import (
         CannotResolveHostError,
+        DownloadCancelledError,
         DownloadConnectionRefusedError,
+        DownloadFailedError,
         DownloadTimeoutError,
         IgnoreRequest,
+        ResponseDataLossError,
     )
     from twisted.internet import error as tw
     from twisted.web._newclient import ResponseFailed
 
+    # Scrapy wraps Twisted's ResponseFailed (whose reasons tell TLS from a dropped connection).
+    if isinstance(exc, DownloadFailedError) and exc.__cause__ is not None:
+        exc = exc.__cause__
     if isinstance(exc, (tw.DNSLookupError, CannotResolveHostError)):
         return PageStatus.UNREACHABLE, "DNS lookup failed: no such host"
     if isinstance(exc, (tw.TimeoutError, tw.TCPTimedOutError, DownloadTimeoutError)):
         return PageStatus.TIMEOUT, "timed out"
     if type(exc).__name__ == "TimeoutError" and type(exc).__module__.startswith("playwright"):
         return PageStatus.TIMEOUT, "timed out while rendering"
-    if _is_tls_failure(exc) or isinstance(exc, (tw.SSLError, tw.CertificateError)):
-        return PageStatus.TLS_ERROR, _first_line(f"TLS handshake failed: {exc!r}")
+    tls = _tls_failure(exc)
+    if tls is not None or isinstance(exc, (tw.SSLError, tw.CertificateError)):
+        return PageStatus.TLS_ERROR, _first_line(f"TLS handshake failed: {_tls_detail(tls or exc)}")
     if isinstance(exc, (tw.ConnectionRefusedError, DownloadConnectionRefusedError)):
         return PageStatus.UNREACHABLE, "connection refused"
     if isinstance(exc, (tw.NoRouteError, tw.UnknownHostError)):
         return PageStatus.UNREACHABLE, "no route to host"
-    if isinstance(exc, (ResponseFailed, tw.ConnectionLost, tw.ConnectionDone)):
+    if isinstance(exc, DownloadCancelledError):
+        # DOWNLOAD_MAXSIZE: a "homepage" of many megabytes is not a page to audit.
+        return PageStatus.HTTP_ERROR, _first_line(f"download cancelled: {exc}")
+    if isinstance(exc, (ResponseFailed, DownloadFailedError, ResponseDataLossError,
+                        tw.ConnectionLost, tw.ConnectionDone)):
         return PageStatus.UNREACHABLE, "connection closed by the server before a complete answer"
     if isinstance(exc, tw.ConnectError):
         return PageStatus.UNREACHABLE, _first_line(f"connection failed: {exc}")

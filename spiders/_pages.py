@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import scrapy
-from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
 from crawler.browser import find_chromium
@@ -76,19 +76,19 @@ class PageSpider(scrapy.Spider):
     def page_from_response(self, response: Response) -> FetchedPage:
         meta = response.meta
         content_type = _header(response, "Content-Type")
+        html = isinstance(response, HtmlResponse)
         status, message = response_status(
-            response.status, is_html=isinstance(response, HtmlResponse), body=response.body,
+            response.status, is_html=html, body=response.body,
             content_type=content_type,
         )
-        text = isinstance(response, TextResponse)
         return FetchedPage(
             url=meta.get(META_URL, response.url),
             final_url=response.url,
             status=status,
             http_status=response.status,
             encoding=(declared_charset(content_type, response.body, response.encoding)
-                      if text else None),
-            html=response.text if text and status == PageStatus.OK else "",
+                      if html else None),
+            html=response.text if html and status == PageStatus.OK else "",
             rendered="playwright" in response.flags,
             redirect_chain=list(meta.get("redirect_urls", [])),
             error=message or meta.get(META_RENDER_ERROR),

@@ -13,7 +13,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, Response
 
 from crawler.browser import find_chromium
-from crawler.fetch_status import PageStatus, failure_status
+from crawler.fetch_status import PageStatus, failure_status, host_failure
 from crawler.rendering import (
     META_RENDER,
     META_RENDER_ERROR,
@@ -26,9 +26,6 @@ __all__ = ["RenderOnDemandMiddleware"]
 
 logger = logging.getLogger(__name__)
 
-# Failures that say nothing about rendering: the host itself is broken, so falling back to a
-# static fetch would only fail again.
-_TRANSPORT_FAILURES = frozenset({PageStatus.UNREACHABLE, PageStatus.TLS_ERROR})
 
 
 class RenderOnDemandMiddleware:
@@ -75,11 +72,12 @@ class RenderOnDemandMiddleware:
 
     def process_exception(self, request: Request,
                           exception: BaseException) -> Request | Response | None:
+        # A broken host (DNS, refused, TLS) fails statically too: let the spider report it.
         if not request.meta.get("playwright"):
             return None
-        status, message = failure_status(exception)
-        if status in _TRANSPORT_FAILURES:
+        if host_failure(exception):
             return None
+        status, message = failure_status(exception)
         reason = "render_timeout" if status == PageStatus.TIMEOUT else "render_failed"
         self.stats.inc_value(f"footer_audit/{reason}")
         logger.warning("Rendering %s failed (%s): auditing its static HTML", request.url, message)
