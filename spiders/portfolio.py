@@ -205,7 +205,7 @@ class PortfolioSpider(PageSpider):
             if isinstance(out, scrapy.Request):
                 out.meta[META_WHERE] = where  # the http:// fallback counts for the same site
             elif isinstance(out, FetchedPage):
-                _explain_size_cut(out, failure)
+                _explain_failure(out, failure)
                 if where is not None:
                     self._site_answered(where)
             yield out
@@ -320,10 +320,14 @@ def _domain_index(org: OrgSpec, app: AppSpec) -> int | None:
     return None
 
 
-def _explain_size_cut(page: FetchedPage, failure: Failure) -> None:
-    """A page over DOWNLOAD_MAXSIZE was cut off unread: say so instead of "unreachable"."""
-    text = str(failure.value)
-    if "maxsize" in text.lower() or "download_maxsize" in text.lower():
+def _explain_failure(page: FetchedPage, failure: Failure) -> None:
+    """Two failures the generic mapping words vaguely: a page over DOWNLOAD_MAXSIZE (cut off
+    unread, not "unreachable") and a redirect loop (the site's fault, not a refusal)."""
+    text = str(failure.value).lower()
+    if "maxsize" in text:
         page.status = PageStatus.HTTP_ERROR
         page.error = "page too large: cut off at DOWNLOAD_MAXSIZE, not audited"
+    elif "max redirections" in text:
+        page.status = PageStatus.HTTP_ERROR
+        page.error = "redirect loop: too many redirects, no page reached"
 

@@ -33,7 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Farm", "closed_port", "footer", "page", "serve_farm"]
+__all__ = ["CrawlRun", "Farm", "closed_port", "footer", "page", "run_crawl", "serve_farm"]
+
+ROOT = Path(__file__).resolve().parent.parent
 
 _REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 404: "Not Found",
             500: "Internal Server Error", 503: "Service Unavailable"}
@@ -294,6 +296,60 @@ def serve_farm(spec: dict[str, Any], workdir: Path) -> Iterator[Farm]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@dataclass
+class CrawlRun:
+    """A finished `footer-audit run` subprocess and the JSON lines it wrote."""
+
+    returncode: int
+    stderr: str
+    records: list[dict[str, Any]]
+
+    def pages(self) -> list[dict[str, Any]]:
+        return [r for r in self.records if r.get("kind") != "portfolio"]
+
+    def by_url(self) -> dict[str, dict[str, Any]]:
+        return {r["url"]: r for r in self.pages()}
+
+    def hosts(self) -> set[str]:
+        return {r["host"] for r in self.pages()}
+
+
+def run_crawl(portfolio_yaml: str, workdir: Path, *args: str, resolve: tuple[str, ...] = (),
+              timeout: float = 180, env: dict[str, str] | None = None,
+              popen_hook: Any = None) -> CrawlRun:
+    """`footer-audit run PORTFOLIO --format jsonl --output FILE` in a subprocess.
+
+    The render memory lives in `workdir` so runs never touch the user's data directory.
+    `popen_hook(proc)` is called while the crawl runs (the browser-crash test uses it).
+    """
+    workdir.mkdir(parents=True, exist_ok=True)
+    pf = workdir / "portfolio.yaml"
+    pf.write_text(portfolio_yaml, encoding="utf-8")
+    out = workdir / "out.jsonl"
+    cmd = [sys.executable, "-c", "from crawler.cli import main; main()", "run", str(pf),
+           "--format", "jsonl", "--output", str(out), *args]
+    for rule in resolve:
+        cmd += ["--resolve", rule]
+    full_env = {**os.environ, "XDG_DATA_HOME": str(workdir / "data"), **(env or {})}
+    full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT),
+                                                           full_env.get("PYTHONPATH")]))
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        if popen_hook is not None:
+            popen_hook(proc)
+        _, stderr = proc.communicate(timeout=timeout)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    records = []
+    if out.exists():
+        records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()
+                   if line.strip()]
+    return CrawlRun(proc.returncode, stderr, records)
 
 
 if __name__ == "__main__":
