@@ -1,0 +1,90 @@
+"""crawler/fetch_status.py: failures and answers map to page statuses with one-line reasons."""
+
+from __future__ import annotations
+
+import pytest
+from OpenSSL import SSL
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
+from twisted.internet import error as tw
+from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseNeverReceived
+
+from crawler import fetch_status
+from crawler.fetch_status import PageStatus, failure_status, host_failure, response_status
+
+
+def _wrapped(cause: BaseException) -> DownloadFailedError:
+    """A DownloadFailedError raised from `cause`, as Scrapy's HTTP handler raises it."""
+    try:
+        try:
+            raise cause
+        except BaseException as exc:
+            raise DownloadFailedError(str(exc)) from exc
+    except DownloadFailedError as wrapped:
+        return wrapped
+
+
+@pytest.mark.parametrize(("exc", "status", "words"), [
+    (CannotResolveHostError("nx.example.cn"), PageStatus.UNREACHABLE, "DNS"),
+    (tw.DNSLookupError("nx.example.cn"), PageStatus.UNREACHABLE, "DNS"),
+    (DownloadConnectionRefusedError(), PageStatus.UNREACHABLE, "refused"),
+    (tw.ConnectionRefusedError(), PageStatus.UNREACHABLE, "refused"),
+    (DownloadTimeoutError("took longer"), PageStatus.TIMEOUT, "timed out"),
+    (tw.TimeoutError(), PageStatus.TIMEOUT, "timed out"),
+    (_wrapped(ResponseNeverReceived([Failure(tw.ConnectionDone())])),
+     PageStatus.UNREACHABLE, "closed"),
+    (_wrapped(ResponseNeverReceived([Failure(SSL.Error([("SSL routines", "",
+                                                         "wrong version number")]))])),
+     PageStatus.TLS_ERROR, "wrong version number"),
+    (IgnoreRequest("Forbidden by robots.txt"), PageStatus.BLOCKED, "robots.txt"),
+    (Exception("Page.goto: net::ERR_NAME_NOT_RESOLVED at https://nx.cn/"),
+     PageStatus.UNREACHABLE, "DNS"),
+    (Exception("Page.goto: net::ERR_CERT_DATE_INVALID at https://x.cn/"),
+     PageStatus.TLS_ERROR, "ERR_CERT_DATE_INVALID"),
+])
+def test_failures_map_to_statuses(exc: BaseException, status: PageStatus, words: str) -> None:
+    got, message = failure_status(exc)
+    assert got == status
+    assert words in message
+    assert "\n" not in message
+
+
+def test_host_failures_are_told_from_browser_refusals() -> None:
+    assert host_failure(Exception("net::ERR_CONNECTION_REFUSED at http://127.0.0.1:9/"))
+    assert host_failure(Exception("net::ERR_SSL_PROTOCOL_ERROR at https://x.cn/"))
+    # Chromium refuses some ports itself: a static fetch may still work.
+    assert not host_failure(Exception("net::ERR_UNSAFE_PORT at http://127.0.0.1:1/"))
+    assert not host_failure(TimeoutError("Timeout 3000ms exceeded"))
+
+
+@pytest.mark.parametrize(("code", "status"), [
+    (403, PageStatus.BLOCKED), (412, PageStatus.BLOCKED), (429, PageStatus.BLOCKED),
+    (404, PageStatus.HTTP_ERROR), (500, PageStatus.HTTP_ERROR), (503, PageStatus.HTTP_ERROR),
+])
+def test_error_answers(code: int, status: PageStatus) -> None:
+    got, message = response_status(code, is_html=True, body=b"<html>x</html>")
+    assert got == status
+    assert message is not None and str(code) in message
+
+
+def test_pages_that_cannot_be_audited() -> None:
+    assert response_status(200, is_html=True, body=b" \n ") == (
+        PageStatus.HTTP_ERROR, "empty page: the server sent no content")
+    status, message = response_status(200, is_html=False, body=b"%PDF-1.4",
+                                      content_type="application/pdf; qs=1")
+    assert (status, message) == (PageStatus.HTTP_ERROR, "not an HTML page (application/pdf)")
+    challenge = b"<script>document.cookie='acw_sc__v2='+x;location.reload()</script>"
+    assert response_status(200, is_html=True, body=challenge)[0] == PageStatus.BLOCKED
+    assert response_status(200, is_html=True, body=b"<p>hi</p>") == (PageStatus.OK, None)
+
+
+def test_docstring_shows_every_status() -> None:
+    doc = fetch_status.__doc__ or ""
+    for status in PageStatus:
+        assert status.value in doc, status
