@@ -321,13 +321,9 @@ def _domain_index(org: OrgSpec, app: AppSpec) -> int | None:
 
 
 def _explain_failure(page: FetchedPage, failure: Failure) -> None:
-    """Two failures the generic mapping words vaguely: a page over DOWNLOAD_MAXSIZE (cut off
-    unread, not "unreachable") and a redirect loop (the site's fault, not a refusal)."""
+    """A redirect loop is the site's fault, not a refusal: http_error, not blocked."""
     text = str(failure.value).lower()
-    if "maxsize" in text:
-        page.status = PageStatus.HTTP_ERROR
-        page.error = "page too large: cut off at DOWNLOAD_MAXSIZE, not audited"
-    elif "max redirections" in text:
+    if "max redirections" in text:
         page.status = PageStatus.HTTP_ERROR
         page.error = "redirect loop: too many redirects, no page reached"
 

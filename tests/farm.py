@@ -229,6 +229,8 @@ class FarmServer:
         writer.write(opening)
         sent += len(opening)
         while sent < length:
+            if writer.transport.is_closing():  # the client cut the page off
+                return
             piece = chunk[: length - sent]
             writer.write(piece)
             sent += len(piece)
