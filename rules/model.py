@@ -107,6 +107,14 @@ class IcpMark:
     hit: bool | None = None  # rendered: centre of the link reachable by a click
     box: tuple[float, float, float, float] | None = None
     selector: str = ""
+    # How the number parsed (rules/parsers/icp.py): filing (ICP备), licence (ICP证) or b2; the
+    # prefix read as ok / nonstandard (川贵云甘) / unknown (vanity) / missing; the serial digits,
+    # the -n sequence, and whether whitespace sat inside the number as displayed.
+    form: str = "filing"
+    prefix_status: str = "ok"
+    serial: str = ""
+    seq: str | None = None
+    spaced: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -130,6 +138,7 @@ class GonganMark:
     evidence: str = ""
     text: str = ""
     selector: str = ""
+    region_code: str | None = None  # province code of the prefix, None when unknown
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -167,6 +176,7 @@ class Findings:
     gongan: list[GonganMark] = field(default_factory=list)
     copyright: list[CopyrightLine] = field(default_factory=list)
     licences: list[Licence] = field(default_factory=list)
+    sponsors: list[str] = field(default_factory=list)  # 主办单位 named on the page (not in JSON)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -223,6 +233,7 @@ class AuditResult:
     violations: list[Violation]
     reviews: list[Review] = field(default_factory=list)
     rules_version: str = ""
+    outcomes: dict[str, str] = field(default_factory=dict)  # rule code -> Outcome value
 
     @property
     def status(self) -> str:

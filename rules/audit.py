@@ -1,0 +1,74 @@
+"""`audit_page`: extraction plus every enabled rule, into an `AuditResult`.
+
+Pure and total: any text in, a result out. A rule that raises is a bug in that rule; it is turned
+into a needs-review entry with reason `rule_error` so one faulty rule cannot sink an audit run.
+"""
+
+from __future__ import annotations
+
+from rules import RULES_VERSION
+from rules.context import Context
+from rules.extract import extract
+from rules.messages import fill, review_message
+from rules.model import AuditResult, Expectations, Outcome, PageInput, Review, Violation
+from rules.registry import RULES
+
+__all__ = ["audit_page"]
+
+
+def audit_page(page: PageInput, expect: Expectations | None = None) -> AuditResult:
+    expect = expect or Expectations()
+    ext = extract(page)
+    ctx = Context(page, expect, ext)
+    violations: list[Violation] = []
+    reviews: list[Review] = []
+    outcomes: dict[str, str] = {}
+    for rule in RULES:
+        if rule.code in expect.disabled or "portfolio" in rule.tags:
+            continue
+        try:
+            results = rule.run(ctx)
+        except Exception as exc:
+            reviews.append(Review(rule.code, "rule_error", f"rule failed: {exc!r}",
+                                  f"规则执行出错：{exc!r}"))
+            outcomes[rule.code] = Outcome.NEEDS_REVIEW.value
+            continue
+        seen: set[tuple[str, str]] = set()
+        worst = Outcome.PASS
+        for res in results:
+            if res.outcome is Outcome.VIOLATION:
+                worst = Outcome.VIOLATION
+                v = _violation(rule, res, expect)
+                if (v.message, v.evidence) not in seen:
+                    seen.add((v.message, v.evidence))
+                    violations.append(v)
+            elif res.outcome is Outcome.NEEDS_REVIEW:
+                if worst is not Outcome.VIOLATION:
+                    worst = Outcome.NEEDS_REVIEW
+                en, zh = review_message(res.reason, res.params)
+                reviews.append(Review(rule.code, res.reason, en, zh))
+            elif res.outcome is Outcome.INAPPLICABLE and worst is Outcome.PASS:
+                worst = Outcome.INAPPLICABLE
+        outcomes[rule.code] = worst.value
+    result = AuditResult(
+        url=page.url, final_url=page.final_url or page.url, rendered=page.rendered,
+        findings=ext.findings, violations=violations, reviews=reviews, rules_version=RULES_VERSION,
+    )
+    result.outcomes = outcomes
+    return result
+
+
+def _violation(rule, res, expect: Expectations) -> Violation:
+    mark = res.mark
+    params = dict(res.params)
+    if mark is not None:
+        params.setdefault("number", getattr(mark, "number", getattr(mark, "text", "")))
+    severity = expect.severity_overrides.get(rule.code) or res.severity or rule.severity
+    evidence = res.evidence or (getattr(mark, "number", None) or getattr(mark, "text", "") or "")
+    html = res.html or getattr(mark, "evidence", "") or ""
+    href = res.href if res.href is not None else getattr(mark, "link", None)
+    return Violation(
+        code=rule.code, severity=severity, message=fill(rule.message_en, params),
+        message_zh=fill(rule.message_zh, params), evidence=evidence, html=html, href=href,
+        selector=getattr(mark, "selector", "") or "",
+    )

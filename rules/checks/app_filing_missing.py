@@ -1,0 +1,58 @@
+"""app_filing_missing: an app's landing page shows no APP number.
+
+## What it checks
+The portfolio marks the page as an app's landing page (`app_page`), and no APP number (`-nA`) is
+shown; with `expected_app_number`, not that one.
+
+## Why it matters
+MIIT's 2023 APP filing notice: APP sponsors show the APP filing number in a prominent place and link
+it to the filing system; distribution pages show the numbers of the apps they offer.
+
+## Example
+A download page showing only `京ICP备12345678号-1`.
+
+## Use instead
+`京ICP备12345678号-1 · APP备案号：京ICP备12345678号-3A`
+
+## Needs
+Expectation `app_page` (and optionally `expected_app_number`).
+
+## Known problems
+Inside the app (设置/关于) is out of a web crawler's reach.
+
+## References
+rules-evidence.md §1.4, §9.
+"""
+
+from __future__ import annotations
+
+from rules.checks._common import missing
+from rules.normalize import compact
+from rules.rule import Rule, inapplicable, passed
+
+__all__ = ["RULE", "check"]
+
+
+def check(ctx):
+    if not ctx.expect.app_page:
+        return inapplicable("expectation_absent")
+    apps = {m.number for m in ctx.findings.icp if m.kind == "app" and m.visible is not False}
+    want = compact(ctx.expect.expected_app_number or "")
+    if want:
+        if want in apps:
+            return passed()
+        return missing(ctx, expected=f" ({want})", expected_zh=f"（{want}）")
+    return passed() if apps else missing(ctx, expected="", expected_zh="")
+
+
+RULE = Rule(
+    code='app_filing_missing',
+    severity='error',
+    tags=('app', 'expectations'),
+    since='0.1.0',
+    message_en='this app landing page shows no APP filing number{expected}',
+    message_zh='应用落地页未显示 APP 备案号{expected_zh}',
+    explain=__doc__ or "",
+    check=check,
+    summary="an app's landing page shows no APP number",
+)

@@ -1,0 +1,64 @@
+"""copyright_missing: no copyright line (error in 江苏).
+
+## What it checks
+The page displays no copyright line. Severity error where it is required (江苏 by default).
+
+## Why it matters
+The Jiangsu bureau requires a copyright line naming the filing subject (vendor guidance relaying
+the bureau); elsewhere it is common advice.
+
+## Example
+A footer with only the ICP number.
+
+## Use instead
+`© 2024 江苏某某有限公司 版权所有`
+
+## Needs
+The province (expectation or ICP prefix); `copyright_required` overrides the default.
+
+## Known problems
+Copyright lines drawn by scripts are only seen on rendered pages.
+
+## References
+RULES.md §1 "Copyright line"; rules-evidence.md §6.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rules.checks._common import missing
+from rules.data import COPYRIGHT_REQUIRED_PROVINCES
+from rules.model import Outcome
+from rules.rule import Rule, passed
+
+__all__ = ["RULE", "check"]
+
+
+def required(ctx) -> bool:
+    """Whether this page must show a copyright line (the expectation, else 江苏's default)."""
+    if ctx.expect.copyright_required is not None:
+        return ctx.expect.copyright_required
+    return ctx.province is not None and ctx.province.icp in COPYRIGHT_REQUIRED_PROVINCES
+
+
+def check(ctx):
+    if ctx.copyright:
+        return passed()
+    if required(ctx):
+        res = missing(ctx, province_note=" (required here)", province_note_zh="（本地要求）")
+        return replace(res, severity="error") if res.outcome == Outcome.VIOLATION else res
+    return missing(ctx, province_note="", province_note_zh="")
+
+
+RULE = Rule(
+    code='copyright_missing',
+    severity='info',
+    tags=('copyright',),
+    since='0.1.0',
+    message_en='no copyright line (©, Copyright, 版权所有) is shown{province_note}',
+    message_zh='页面未显示版权信息（©、Copyright、版权所有）{province_note_zh}',
+    explain=__doc__ or "",
+    check=check,
+    summary='no copyright line (error in 江苏)',
+)

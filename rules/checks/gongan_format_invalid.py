@@ -1,0 +1,50 @@
+"""gongan_format_invalid: 公网安备 text without a 14-digit code.
+
+## What it checks
+A 公网安备 mark whose code is not 14 digits and not a known legacy form, or whose prefix is no
+province: the ICP serial used as the code, an 11-digit code, placeholders.
+
+## Why it matters
+The code identifies the filing on the 公安 platform; a wrong one cannot be checked.
+
+## Example
+`赣公网安备 2021005743号`, `沪公网安备31011502009号`
+
+## Use instead
+`沪公网安备31011502009001号` (the 14-digit code from the platform).
+
+## Needs
+Nothing.
+
+## Known problems
+Legacy 10/12/13/15-digit codes are `gongan_legacy_format`, not this.
+
+## References
+rules-evidence.md §5.2.
+"""
+
+from __future__ import annotations
+
+from rules.rule import Rule, inapplicable, violation
+
+__all__ = ["RULE", "check"]
+
+
+def check(ctx):
+    marks = [m for m in ctx.gongan if "公网安备" in m.number]
+    if not marks:
+        return inapplicable("no_gongan_mark")
+    return [violation(m) for m in marks if not m.valid and not m.legacy]
+
+
+RULE = Rule(
+    code='gongan_format_invalid',
+    severity='warning',
+    tags=('gongan', 'format'),
+    since='0.1.0',
+    message_en='{number} is not a valid 公安 number (a prefix and 14 digits)',
+    message_zh='{number} 不是有效的公安备案号（省份简称加 14 位数字）',
+    explain=__doc__ or "",
+    check=check,
+    summary='公网安备 text without a 14-digit code',
+)

@@ -1,0 +1,48 @@
+"""gongan_legacy_format: an old or local 公安 format.
+
+## What it checks
+A 10/12/13/15-digit code starting with a province code, `南宁网警备…`, `浙备…`.
+
+## Why it matters
+Pre-2016 local systems; the national platform issues 14-digit codes.
+
+## Example
+`京公网安备110402430044号`, `南宁网警备4501200373号`
+
+## Use instead
+The 14-digit code from the national platform.
+
+## Needs
+Nothing.
+
+## Known problems
+None known.
+
+## References
+RULES.md §1; rules-evidence.md §5.2.
+"""
+
+from __future__ import annotations
+
+from rules.rule import Rule, inapplicable, violation
+
+__all__ = ["RULE", "check"]
+
+
+def check(ctx):
+    if not ctx.gongan:
+        return inapplicable("no_gongan_mark")
+    return [violation(m) for m in ctx.gongan if m.legacy]
+
+
+RULE = Rule(
+    code='gongan_legacy_format',
+    severity='info',
+    tags=('gongan', 'format'),
+    since='0.1.0',
+    message_en='{number} is an old or local 公安 format',
+    message_zh='{number} 为旧版或地方公安备案格式',
+    explain=__doc__ or "",
+    check=check,
+    summary='an old or local 公安 format',
+)

@@ -1,0 +1,51 @@
+"""gongan_link_legacy: the old www.beian.gov.cn link.
+
+## What it checks
+The 公安 link uses the old platform `www.beian.gov.cn/portal/registerSystemInfo?recordcode=`.
+
+## Why it matters
+The platform moved to beian.mps.gov.cn; old links are reported unreachable.
+
+## Example
+`http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=11010502030143`
+
+## Use instead
+`https://beian.mps.gov.cn/#/query/webSearch?code=11010502030143`
+
+## Needs
+Nothing.
+
+## Known problems
+None known.
+
+## References
+RULES.md §1 (retired hosts); rules-evidence.md §5.4.
+"""
+
+from __future__ import annotations
+
+from rules.checks._common import host_of
+from rules.data import GONGAN_HOST_LEGACY
+from rules.rule import Rule, inapplicable, violation
+
+__all__ = ["RULE", "check"]
+
+
+def check(ctx):
+    marks = [m for m in ctx.gongan if m.link]
+    if not marks:
+        return inapplicable("no_linked_mark")
+    return [violation(m) for m in marks if host_of(m.link) in GONGAN_HOST_LEGACY]
+
+
+RULE = Rule(
+    code='gongan_link_legacy',
+    severity='info',
+    tags=('gongan', 'link'),
+    since='0.1.0',
+    message_en='{number} links to the old www.beian.gov.cn (legacy since about November 2023)',
+    message_zh='{number} 链接到旧平台 www.beian.gov.cn（约 2023 年 11 月起已迁移）',
+    explain=__doc__ or "",
+    check=check,
+    summary='the old www.beian.gov.cn link',
+)

@@ -1,0 +1,50 @@
+"""gongan_link_without_code: a platform link with no code in it.
+
+## What it checks
+The link reaches the 公安 platform but carries no code (`https://beian.mps.gov.cn/`).
+
+## Why it matters
+A code-specific link lets the public check this filing in one click.
+
+## Example
+`<a href="https://beian.mps.gov.cn/">京公网安备11010502030143号</a>`
+
+## Use instead
+`https://beian.mps.gov.cn/#/query/webSearch?code=11010502030143`
+
+## Needs
+Nothing.
+
+## Known problems
+None known.
+
+## References
+rules-evidence.md §5.4.
+"""
+
+from __future__ import annotations
+
+from rules.checks._common import gongan_link_code, host_of, is_gongan_host
+from rules.rule import Rule, inapplicable, violation
+
+__all__ = ["RULE", "check"]
+
+
+def check(ctx):
+    marks = [m for m in ctx.gongan if m.link and is_gongan_host(host_of(m.link))]
+    if not marks:
+        return inapplicable("no_platform_link")
+    return [violation(m) for m in marks if gongan_link_code(m.link)[1] is None]
+
+
+RULE = Rule(
+    code='gongan_link_without_code',
+    severity='info',
+    tags=('gongan', 'link'),
+    since='0.1.0',
+    message_en='{number} links to the 公安 platform without its code',
+    message_zh='{number} 链接到公安平台但链接中没有备案号',
+    explain=__doc__ or "",
+    check=check,
+    summary='a platform link with no code in it',
+)

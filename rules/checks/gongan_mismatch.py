@@ -1,0 +1,54 @@
+"""gongan_mismatch: the code differs from the one the portfolio expects.
+
+## What it checks
+No displayed 公安 mark carries the expected code.
+
+## Why it matters
+The mark must be the site's own filing (platform instructions: copy the site's code).
+
+## Example
+Expected 11010502030143, footer `京公网安备11010502030144号`.
+
+## Use instead
+The code on record.
+
+## Needs
+Expectation `expected_gongan`.
+
+## Known problems
+None known.
+
+## References
+rules-evidence.md §5.
+"""
+
+from __future__ import annotations
+
+from rules.rule import Rule, inapplicable, passed, violation
+
+__all__ = ["RULE", "check"]
+
+
+def check(ctx):
+    want = (ctx.expect.expected_gongan or "").strip()
+    if not want:
+        return inapplicable("expectation_absent")
+    if not ctx.gongan:
+        return inapplicable("no_gongan_mark")
+    if any(m.code == want for m in ctx.gongan):
+        return passed()
+    m = ctx.gongan[0]
+    return violation(m, code=m.code or "?", expected=want)
+
+
+RULE = Rule(
+    code='gongan_mismatch',
+    severity='error',
+    tags=('gongan', 'expectations'),
+    since='0.1.0',
+    message_en='the page shows 公安 code {code}, the portfolio expects {expected}',
+    message_zh='页面显示的公安备案号 {code} 与预期的 {expected} 不符',
+    explain=__doc__ or "",
+    check=check,
+    summary='the code differs from the one the portfolio expects',
+)

@@ -1,0 +1,49 @@
+"""gongan_missing_icon: no badge image at the mark (or src="").
+
+## What it checks
+No `<img>` with a non-empty `src` inside the 公安 link or right next to it (or to the number).
+The old snippet's `<img src="">` does not count.
+
+## Why it matters
+The platform tells operators to download the badge and place it with the number.
+
+## Example
+`<a href="…"><img src=""><p>粤公网安备 44010602003743号</p></a>`
+
+## Use instead
+`<a href="…"><img src="/img/beian.png"><span>粤公网安备 44010602003743号</span></a>`
+
+## Needs
+Nothing.
+
+## Known problems
+Badges drawn by CSS background images are not seen.
+
+## References
+rules-evidence.md §5.5.
+"""
+
+from __future__ import annotations
+
+from rules.rule import Rule, inapplicable, violation
+
+__all__ = ["RULE", "check"]
+
+
+def check(ctx):
+    if not ctx.gongan:
+        return inapplicable("no_gongan_mark")
+    return [violation(m) for m in ctx.gongan if not m.icon]
+
+
+RULE = Rule(
+    code='gongan_missing_icon',
+    severity='warning',
+    tags=('gongan',),
+    since='0.1.0',
+    message_en='{number} has no 公安 badge image next to it',
+    message_zh='{number} 旁没有公安备案图标',
+    explain=__doc__ or "",
+    check=check,
+    summary='no badge image at the mark (or src="")',
+)

@@ -1,0 +1,48 @@
+"""gongan_missing_link: the number is not linked.
+
+## What it checks
+The 公安 mark is not inside a link.
+
+## Why it matters
+The platform's snippet links the mark to the record so the public can check it.
+
+## Example
+`<p>京公网安备11010502030143号</p>`
+
+## Use instead
+`<a href="https://beian.mps.gov.cn/#/query/webSearch?code=11010502030143">京公网安备11010502030143号</a>`
+
+## Needs
+Nothing.
+
+## Known problems
+None known.
+
+## References
+rules-evidence.md §5.4.
+"""
+
+from __future__ import annotations
+
+from rules.rule import Rule, inapplicable, violation
+
+__all__ = ["RULE", "check"]
+
+
+def check(ctx):
+    if not ctx.gongan:
+        return inapplicable("no_gongan_mark")
+    return [violation(m) for m in ctx.gongan if not m.link]
+
+
+RULE = Rule(
+    code='gongan_missing_link',
+    severity='warning',
+    tags=('gongan', 'link'),
+    since='0.1.0',
+    message_en='{number} is not linked to the 公安 platform',
+    message_zh='{number} 未链接到全国互联网安全管理服务平台',
+    explain=__doc__ or "",
+    check=check,
+    summary='the number is not linked',
+)

@@ -1,0 +1,54 @@
+"""icp_app_number_instead_of_site: the only number on a website ends in A/X/K.
+
+## What it checks
+Every ICP number the site shows ends in A, X or K (APP, mini program, quick app).
+
+## Why it matters
+A website shows its website number (Order No. 33 §13); -nA/-nX/-nK belong to other services.
+
+## Example
+`沪ICP备2025152989号-1A` as the only number on a product page.
+
+## Use instead
+Show the website number (`沪ICP备2025152989号-2`) and, on app pages, the APP number too.
+
+## Needs
+Nothing.
+
+## Known problems
+None known.
+
+## References
+rules-evidence.md §2.2, §9.
+"""
+
+from __future__ import annotations
+
+from rules.rule import Rule, inapplicable, passed, violation
+
+__all__ = ["RULE", "check"]
+
+
+_APP_KINDS = {"app", "miniprogram", "quickapp"}
+
+
+def check(ctx):
+    marks = [m for m in ctx.site_icp_numbers if m.valid]
+    if not marks:
+        return inapplicable("no_icp_number")
+    if all(m.kind in _APP_KINDS for m in marks):
+        return [violation(m) for m in marks]
+    return passed()
+
+
+RULE = Rule(
+    code='icp_app_number_instead_of_site',
+    severity='warning',
+    tags=('icp', 'app'),
+    since='0.1.0',
+    message_en="{number} is an APP / mini program / quick app number, not the website's",
+    message_zh='{number} 是 APP/小程序/快应用备案号，不是网站备案号',
+    explain=__doc__ or "",
+    check=check,
+    summary='the only number on a website ends in A/X/K',
+)

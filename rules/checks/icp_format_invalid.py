@@ -1,0 +1,51 @@
+"""icp_format_invalid: text meant as an ICP mark fails the grammar.
+
+## What it checks
+A displayed ICP mark that does not follow `<P>ICP备<6-10 digits>号[-n[A|X|K]]` (or the licence
+forms): `ICP备案号`, a missing `号`, the suffix before `号`, 11 digits, no province before ICP.
+
+## Why it matters
+The number must be shown as filed so the public can check it (Order No. 33 §13); hosting
+providers send rectification notices for a missing 号.
+
+## Example
+`皖ICP备案号05002829`, `滇ICP备09010050-5号`, `陇ICP备 05000593`
+
+## Use instead
+`皖ICP备05002829号-1`
+
+## Needs
+Nothing.
+
+## Known problems
+Vanity prefixes (萌ICP备) are reported by `icp_prefix_unknown`, not here.
+
+## References
+RULES.md §1; rules-evidence.md §2.4.
+"""
+
+from __future__ import annotations
+
+from rules.rule import Rule, inapplicable, violation
+
+__all__ = ["RULE", "check"]
+
+
+def check(ctx):
+    marks = [m for m in ctx.site_icp if m.prefix_status != "unknown"]
+    if not marks:
+        return inapplicable("no_icp_number")
+    return [violation(m) for m in marks if not m.valid]
+
+
+RULE = Rule(
+    code='icp_format_invalid',
+    severity='error',
+    tags=('icp', 'format'),
+    since='0.1.0',
+    message_en='{number} is not a well-formed ICP number',
+    message_zh='{number} 不符合 ICP 备案号格式',
+    explain=__doc__ or "",
+    check=check,
+    summary='text meant as an ICP mark fails the grammar',
+)

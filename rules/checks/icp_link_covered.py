@@ -1,0 +1,54 @@
+"""icp_link_covered: rendered: something covers the link's centre.
+
+## What it checks
+On a rendered page, a click at the centre of the ICP link does not reach it (`data-fa-hit="0"`):
+a cookie banner, a fixed bar or a floating widget lies over it.
+
+## Why it matters
+The link must be usable for the public to check the number (Order No. 33 §13).
+
+## Example
+A fixed bottom chat bar covering the footer's last line.
+
+## Use instead
+Leave room below fixed bars, or make them dismissible.
+
+## Needs
+A rendered page with the layout probe's `data-fa-hit`. Inapplicable on static pages.
+
+## Known problems
+Banners that appear after a delay may be missed.
+
+## References
+RULES.md §3; rules/model.py (ATTR_HIT).
+"""
+
+from __future__ import annotations
+
+from rules.rule import Rule, inapplicable, review, violation
+
+__all__ = ["RULE", "check"]
+
+
+def check(ctx):
+    if not ctx.rendered:
+        return inapplicable("not_rendered")
+    marks = [m for m in ctx.site_icp_numbers if m.link and not m.in_image]
+    if not marks:
+        return inapplicable("no_linked_number")
+    if all(m.hit is None for m in marks):
+        return review("no_layout_data")
+    return [violation(m) for m in marks if m.hit is False]
+
+
+RULE = Rule(
+    code='icp_link_covered',
+    severity='warning',
+    tags=('icp', 'layout', 'rendered'),
+    since='0.1.0',
+    message_en='the link of {number} is covered by another element; a click does not reach it',
+    message_zh='{number} 的链接被其他元素遮挡，点击无法到达',
+    explain=__doc__ or "",
+    check=check,
+    summary="rendered: something covers the link's centre",
+)

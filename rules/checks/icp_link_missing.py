@@ -1,0 +1,60 @@
+"""icp_link_missing: the number is not inside a link.
+
+## What it checks
+No copy of the site's ICP number sits inside an `<a href>` (a script-only link is reported by
+`icp_link_script_only` instead). A separate "工信部备案查询" link next to the plain number, or the
+MIIT address printed as text, does not count.
+
+## Why it matters
+Order No. 33 §13: the number must link to the MIIT filing system
+("按要求链接信息产业部备案管理系统网址");
+fines under §25.
+
+## Example
+`<p>京ICP备12345678号-1</p>`
+
+## Use instead
+`<a href="https://beian.miit.gov.cn/">京ICP备12345678号-1</a>`
+
+## Needs
+Nothing.
+
+## Known problems
+None known.
+
+## References
+RULES.md §1 "Where"; rules-evidence.md §3.2.
+"""
+
+from __future__ import annotations
+
+from rules.rule import Rule, inapplicable, violation
+
+__all__ = ["RULE", "check"]
+
+
+def check(ctx):
+    marks = ctx.site_icp_numbers
+    if not marks:
+        return inapplicable("no_icp_number")
+    linked = {m.number for m in marks if m.link or m.link_script_only}
+    seen = set()
+    out = []
+    for m in marks:
+        if m.number not in linked and m.number not in seen:
+            seen.add(m.number)
+            out.append(violation(m))
+    return out
+
+
+RULE = Rule(
+    code='icp_link_missing',
+    severity='error',
+    tags=('icp', 'link'),
+    since='0.1.0',
+    message_en='{number} is not linked to the MIIT filing system',
+    message_zh='{number} 未链接到工信部备案系统',
+    explain=__doc__ or "",
+    check=check,
+    summary='the number is not inside a link',
+)

@@ -1,0 +1,49 @@
+"""icp_link_script_only: navigation by script, no href.
+
+## What it checks
+The number is clickable only through a script handler or a `javascript:` href.
+
+## Why it matters
+It works for most users but not for crawlers, readers or users without JavaScript.
+
+## Example
+`<span onclick="window.open('https://beian.miit.gov.cn/')">京ICP备12345678号-1</span>`
+
+## Use instead
+`<a href="https://beian.miit.gov.cn/">京ICP备12345678号-1</a>`
+
+## Needs
+Nothing.
+
+## Known problems
+Handlers attached by addEventListener are invisible in HTML; those numbers read as unlinked.
+
+## References
+rules-evidence.md §3.2.
+"""
+
+from __future__ import annotations
+
+from rules.rule import Rule, inapplicable, violation
+
+__all__ = ["RULE", "check"]
+
+
+def check(ctx):
+    marks = [m for m in ctx.site_icp_numbers if m.link or m.link_script_only]
+    if not marks:
+        return inapplicable("no_linked_number")
+    return [violation(m) for m in marks if m.link_script_only]
+
+
+RULE = Rule(
+    code='icp_link_script_only',
+    severity='info',
+    tags=('icp', 'link'),
+    since='0.1.0',
+    message_en='{number} navigates by script (onclick / javascript:) instead of a plain link',
+    message_zh='{number} 通过脚本跳转（onclick / javascript:），不是普通链接',
+    explain=__doc__ or "",
+    check=check,
+    summary='navigation by script, no href',
+)

@@ -1,0 +1,54 @@
+"""icp_number_only_in_image: the number exists only in an image or its alt text.
+
+## What it checks
+The site's only ICP number is an image's `alt` or `title`. A filing link holding only an image
+with no alt text cannot be read: needs review (`number_only_in_image`).
+
+## Why it matters
+Numbers must be displayed text to be read, copied and checked (Order No. 33 §13).
+
+## Example
+`<a href="https://beian.miit.gov.cn/"><img src="icp.png" alt="京ICP备12345678号-1"></a>`
+
+## Use instead
+Plain text inside the link.
+
+## Needs
+Nothing.
+
+## Known problems
+Text drawn into the image itself is not read (no OCR).
+
+## References
+rules-evidence.md §3.3.
+"""
+
+from __future__ import annotations
+
+from rules.rule import Rule, inapplicable, passed, review, violation
+
+__all__ = ["RULE", "check"]
+
+
+def check(ctx):
+    marks = ctx.site_icp_numbers
+    if not marks:
+        if ctx.extraction.image_links:
+            return review("number_only_in_image", href=ctx.extraction.image_links[0][0])
+        return inapplicable("no_icp_number")
+    if all(m.in_image for m in marks):
+        return [violation(m) for m in marks]
+    return passed()
+
+
+RULE = Rule(
+    code='icp_number_only_in_image',
+    severity='info',
+    tags=('icp',),
+    since='0.1.0',
+    message_en="{number} is only in an image's alt/title text",
+    message_zh='{number} 仅出现在图片的 alt/title 文字中',
+    explain=__doc__ or "",
+    check=check,
+    summary='the number exists only in an image or its alt text',
+)

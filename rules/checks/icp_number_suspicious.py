@@ -1,0 +1,69 @@
+"""icp_number_suspicious: an implausible year or digit count.
+
+## What it checks
+A 10-digit serial whose year is before 1999 or after this year; an 8-digit serial with a year of
+21 or later (likely a 10-digit number missing "20"); a 7- or 9-digit serial.
+
+## Why it matters
+Such numbers are typos or placeholders more often than real records.
+
+## Example
+`浙ICP备2235390号`, `京ICP备2099123456号`
+
+## Use instead
+The number exactly as on record.
+
+## Needs
+Nothing (today's date, or the expectation `today`).
+
+## Known problems
+A few genuine 8-digit numbers starting 21-23 exist.
+
+## References
+rules-evidence.md §2.3.
+"""
+
+from __future__ import annotations
+
+from rules.data import ICP_FIRST_YEAR_10_DIGITS, ICP_SUSPICIOUS_YY_8_DIGITS
+from rules.rule import Rule, inapplicable, violation
+
+__all__ = ["RULE", "check"]
+
+
+def _problem(serial: str, year: int) -> tuple[str, str] | None:
+    n = len(serial)
+    if n in (7, 9):
+        return f"{n} digits is an unusual length", f"{n} 位数字，位数异常"
+    if n == 10:
+        y = int(serial[:4])
+        if y < ICP_FIRST_YEAR_10_DIGITS or y > year:
+            return f"year {y} is implausible", f"年份 {y} 不合理"
+    if n == 8 and ICP_SUSPICIOUS_YY_8_DIGITS <= int(serial[:2]) <= year % 100:
+        return "8 digits from 2021 on (10 digits expected)", "2021 年后应为 10 位数字"
+    return None
+
+
+def check(ctx):
+    marks = [m for m in ctx.site_icp_numbers if m.valid and m.form == "filing"]
+    if not marks:
+        return inapplicable("no_icp_number")
+    out = []
+    for m in marks:
+        problem = _problem(m.serial, ctx.today.year)
+        if problem:
+            out.append(violation(m, why=problem[0], why_zh=problem[1]))
+    return out
+
+
+RULE = Rule(
+    code='icp_number_suspicious',
+    severity='info',
+    tags=('icp', 'format'),
+    since='0.1.0',
+    message_en='{number}: {why}',
+    message_zh='{number}：{why_zh}',
+    explain=__doc__ or "",
+    check=check,
+    summary='an implausible year or digit count',
+)

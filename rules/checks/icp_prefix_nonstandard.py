@@ -1,0 +1,55 @@
+"""icp_prefix_nonstandard: 川/贵/云/甘 instead of 蜀/黔/滇/陇.
+
+## What it checks
+The ICP prefix is 川, 贵, 云 or 甘, the common abbreviation, where MIIT uses 蜀, 黔, 滇, 陇.
+
+## Why it matters
+The displayed number must equal the filed one (Order No. 33 §13); these are display errors.
+
+## Example
+`川ICP备10200063号-1`
+
+## Use instead
+`蜀ICP备10200063号-1`
+
+## Needs
+Nothing.
+
+## Known problems
+None known.
+
+## References
+RULES.md §2; rules-evidence.md §2.6.
+"""
+
+from __future__ import annotations
+
+from rules.data import region_by_icp_prefix
+from rules.rule import Rule, inapplicable, violation
+
+__all__ = ["RULE", "check"]
+
+
+def check(ctx):
+    marks = ctx.site_icp_numbers
+    if not marks:
+        return inapplicable("no_icp_number")
+    out = []
+    for m in marks:
+        if m.prefix_status == "nonstandard":
+            region = region_by_icp_prefix(m.region)
+            out.append(violation(m, prefix=m.region, standard=region.icp if region else "?"))
+    return out
+
+
+RULE = Rule(
+    code='icp_prefix_nonstandard',
+    severity='warning',
+    tags=('icp', 'format'),
+    since='0.1.0',
+    message_en='{number} uses {prefix}; MIIT numbers for this province use {standard}',
+    message_zh='{number} 使用“{prefix}”，该省 ICP 备案号简称应为“{standard}”',
+    explain=__doc__ or "",
+    check=check,
+    summary='川/贵/云/甘 instead of 蜀/黔/滇/陇',
+)

@@ -1,0 +1,49 @@
+"""icp_spacing_nonstandard: the number is written with spaces inside.
+
+## What it checks
+Whitespace sits inside the displayed ICP number (`陕 ICP 备 19000424 号 -2`).
+
+## Why it matters
+Copying the number into the MIIT query then fails.
+
+## Example
+`京ICP备   2020034692号-2`
+
+## Use instead
+`京ICP备2020034692号-2`
+
+## Needs
+Nothing.
+
+## Known problems
+Spaces between a label and the number are fine and not reported.
+
+## References
+rules-evidence.md §2.7.
+"""
+
+from __future__ import annotations
+
+from rules.rule import Rule, inapplicable, violation
+
+__all__ = ["RULE", "check"]
+
+
+def check(ctx):
+    marks = ctx.site_icp
+    if not marks:
+        return inapplicable("no_icp_number")
+    return [violation(m, raw=m.raw.strip()) for m in marks if m.spaced]
+
+
+RULE = Rule(
+    code='icp_spacing_nonstandard',
+    severity='info',
+    tags=('icp', 'format'),
+    since='0.1.0',
+    message_en='{number} is written with spaces inside ({raw})',
+    message_zh='{number} 中间含有空格（{raw}）',
+    explain=__doc__ or "",
+    check=check,
+    summary='the number is written with spaces inside',
+)

@@ -1,0 +1,52 @@
+"""icp_subject_number_guangdong_with_suffix: a Guangdong site shows -n.
+
+## What it checks
+A Guangdong site (by expectation or by the 粤 prefix) shows a filing number with `-n`.
+
+## Why it matters
+The Guangdong bureau asks for "粤ICP备********号" without -1, -2 (vendor guidance); practice is
+mixed and no penalty is documented, hence a warning.
+
+## Example
+`粤ICP备10085786号-8`
+
+## Use instead
+`粤ICP备10085786号`
+
+## Needs
+The province from the expectations, else from the number's prefix.
+
+## Known problems
+Many Guangdong sites show -n; organisations may lower or disable this rule.
+
+## References
+rules-evidence.md §2.5, §13.3.
+"""
+
+from __future__ import annotations
+
+from rules.data import SUBJECT_NUMBER_PROVINCES
+from rules.rule import Rule, inapplicable, violation
+
+__all__ = ["RULE", "check"]
+
+
+def check(ctx):
+    marks = [m for m in ctx.site_icp_numbers if m.valid and m.form == "filing"]
+    province = ctx.province
+    if not marks or province is None or province.icp not in SUBJECT_NUMBER_PROVINCES:
+        return inapplicable("not_guangdong")
+    return [violation(m) for m in marks if m.kind == "site"]
+
+
+RULE = Rule(
+    code='icp_subject_number_guangdong_with_suffix',
+    severity='warning',
+    tags=('icp',),
+    since='0.1.0',
+    message_en='{number}: Guangdong asks for the subject number without -n',
+    message_zh='{number}：广东省要求首页标明主体备案号，不带 -n',
+    explain=__doc__ or "",
+    check=check,
+    summary='a Guangdong site shows -n',
+)

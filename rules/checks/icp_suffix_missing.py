@@ -1,0 +1,60 @@
+"""icp_suffix_missing: outside Guangdong, a bare subject number.
+
+## What it checks
+Outside Guangdong the site shows only a subject number (no `-n`). For licence-form numbers
+(`京ICP证030173号`, `粤B2-…`) this is advisory (severity info).
+
+## Why it matters
+Vendor checklists relaying the bureaus: "不可以标明主体备案号" outside Guangdong; the number shown
+must equal the website's record (Order No. 33 §13).
+
+## Example
+`京ICP备12345678号` on a Beijing site.
+
+## Use instead
+`京ICP备12345678号-1`
+
+## Needs
+The province from the expectations, else from the number's prefix.
+
+## Known problems
+Sites whose filing predates website numbers may only have a subject number on record.
+
+## References
+RULES.md §1 "Which number"; rules-evidence.md §2.5.
+"""
+
+from __future__ import annotations
+
+from rules.data import SUBJECT_NUMBER_PROVINCES
+from rules.rule import Rule, inapplicable, passed, violation
+
+__all__ = ["RULE", "check"]
+
+
+def check(ctx):
+    marks = [m for m in ctx.site_icp_numbers if m.valid]
+    if not marks:
+        return inapplicable("no_icp_number")
+    province = ctx.province
+    if province is not None and province.icp in SUBJECT_NUMBER_PROVINCES:
+        return inapplicable("guangdong")
+    if any(m.seq is not None for m in marks):
+        return passed()
+    out = []
+    for m in marks:
+        out.append(violation(m, severity="info" if m.form != "filing" else None))
+    return out
+
+
+RULE = Rule(
+    code='icp_suffix_missing',
+    severity='error',
+    tags=('icp',),
+    since='0.1.0',
+    message_en="{number} is a subject number; outside Guangdong show the website number (-n)",
+    message_zh='{number} 为主体备案号；广东省以外应在首页标明网站备案号（带 -n）',
+    explain=__doc__ or "",
+    check=check,
+    summary='outside Guangdong, a bare subject number',
+)

@@ -1,0 +1,59 @@
+"""subdomain_icp_missing: a subdomain homepage shows no number (error with its own filing).
+
+## What it checks
+A subdomain's homepage (expectation `subdomain`) shows no ICP number. Severity error when the
+subdomain has a filing of its own (`own_filing`).
+
+## Why it matters
+Vendor guidance: subdomains filed separately (government, 公益) must show their number; others
+are covered by the registrable domain's filing.
+
+## Example
+`news.example.cn` with an empty footer.
+
+## Use instead
+The domain's number (same subject), or the subdomain's own.
+
+## Needs
+Expectation `subdomain` (and `own_filing`).
+
+## Known problems
+None known.
+
+## References
+rules-evidence.md §8.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rules.checks._common import missing
+from rules.model import Outcome
+from rules.rule import Rule, inapplicable, passed
+
+__all__ = ["RULE", "check"]
+
+
+def check(ctx):
+    if not ctx.expect.subdomain:
+        return inapplicable("expectation_absent")
+    if ctx.site_icp_numbers:
+        return passed()
+    res = missing(ctx)
+    if ctx.expect.own_filing and res.outcome == Outcome.VIOLATION:
+        return replace(res, severity="error")
+    return res
+
+
+RULE = Rule(
+    code='subdomain_icp_missing',
+    severity='info',
+    tags=('icp', 'expectations'),
+    since='0.1.0',
+    message_en='this subdomain homepage shows no ICP number',
+    message_zh='该子域名首页未显示 ICP 备案号',
+    explain=__doc__ or "",
+    check=check,
+    summary='a subdomain homepage shows no number (error with its own filing)',
+)

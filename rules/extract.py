@@ -1,0 +1,409 @@
+"""Footer extraction: from a page's HTML to `Findings` (ICP, 公安, copyright, licences).
+
+One parse, one walk (rules.dom), then only the lines that pass a cheap substring test are
+normalised and run through the parsers. Each match is traced back to its segments, which give the
+link around it, whether it is hidden, whether it sits in the footer, and the HTML evidence.
+
+Which footer: candidates that hold a mark, plus everything after the last of them (the bottom of
+the page); on pages with no such candidate the marks are in the footer unless they sit in a
+sidebar. A partners' list in a sidebar therefore comes out `in_footer: false`.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from rules.data import MIIT_HOST, MIIT_RETIRED_HOSTS
+from rules.dom import (
+    BLOCK_TAGS,
+    URL_IN_JS,
+    Line,
+    PageTree,
+    Seg,
+    fragment,
+    parse_html,
+    selector,
+    walk,
+)
+from rules.model import (
+    ATTR_BOX,
+    ATTR_DOC,
+    ATTR_HIT,
+    CopyrightLine,
+    Findings,
+    GonganMark,
+    IcpMark,
+    Licence,
+    PageInput,
+)
+from rules.normalize import normalize_map
+from rules.parsers.copyright import find_copyright, has_copyright_trigger
+from rules.parsers.gongan import find_gongan
+from rules.parsers.icp import find_b2, find_icp
+from rules.parsers.licence import find_licences
+
+__all__ = ["Extraction", "extract", "host_of"]
+
+# Cheap substring tests before any normalisation or regex (most lines have none of these).
+_KEYS = ("ICP", "ＩＣＰ", "备", "備", "©", "版权", "版權", "opyright", "OPYRIGHT", "(c)", "(C)",
+         "（c）", "B2", "Ｂ２", "主办", "网文", "经营性", "许可", "許可", "◎", "网站标识", "@")
+_SPONSOR = re.compile(r"主办(?:单位|方)?[ :：]+(?P<n>[^ |｜,，;；。]+)")
+_MIIT_HOSTS = frozenset({MIIT_HOST, *MIIT_RETIRED_HOSTS})
+
+
+@dataclass
+class Extraction:
+    findings: Findings
+    tree: PageTree
+    rendered: bool
+    doc: tuple[float, float, float, float] | None = None  # data-fa-doc on <html>
+    # (href, html) of MIIT links that hold only an image without alt text
+    image_links: list[tuple[str, str]] = field(default_factory=list)
+    cross_frames: list[tuple[str, str]] = field(default_factory=list)  # (src, html) in the footer
+    blocks: list[object] = field(default_factory=list)  # elements that carry marks (snapshot)
+    footers: list[object] = field(default_factory=list)  # footer candidates holding marks
+
+
+def host_of(url: str | None) -> str:
+    if not url:
+        return ""
+    try:
+        return (urlsplit(url.strip()).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def _floats(value: str | None, n: int) -> tuple[float, ...] | None:
+    if not value:
+        return None
+    try:
+        parts = tuple(float(x) for x in value.split(","))
+    except ValueError:
+        return None
+    return parts if len(parts) == n else None
+
+
+class _Span:
+    """A match in one line: its segments and the elements they point to."""
+
+    def __init__(self, line: Line, starts: list[int], idx: list[int], raw: str, s: int, e: int):
+        r0, r1 = idx[s], idx[e - 1]
+        first, last = bisect_right(starts, r0) - 1, bisect_right(starts, r1) - 1
+        self.segs: list[Seg] = line.segs[first:last + 1]
+        self.raw = raw[r0:r1 + 1]
+
+    @property
+    def hidden(self) -> bool:
+        return any(s.hidden for s in self.segs)
+
+    @property
+    def in_image(self) -> bool:
+        return any(s.in_image for s in self.segs)
+
+    def link(self) -> tuple[object | None, bool]:
+        """The link around the match, and whether it wraps all of it."""
+        links = [s.link for s in self.segs if s.text.strip()]
+        found = next((lk for lk in links if lk is not None), None)
+        return found, found is not None and all(lk is found for lk in links)
+
+    def element(self):
+        els = [s.el for s in self.segs]
+        node = els[0]
+        while node is not None:
+            if all(_contains(node, e) for e in els[1:]):
+                return node
+            node = node.getparent()
+        return els[0]
+
+
+def _contains(anc, el) -> bool:
+    while el is not None:
+        if el is anc:
+            return True
+        el = el.getparent()
+    return False
+
+
+def _img_ok(el) -> bool:
+    if el is None or not isinstance(el.tag, str):
+        return False
+    if el.tag == "img":
+        return bool((el.get("src") or "").strip())
+    imgs = list(el.iter("img"))
+    return len(imgs) == 1 and _img_ok(imgs[0]) and not (el.text_content() or "").strip()
+
+
+def _blank(text: str | None) -> bool:
+    return not text or not text.strip()
+
+
+def _icon_near(span: _Span, link) -> bool:
+    """A badge `<img>` with a src inside the link, or right next to the link or the text."""
+    if link is not None:
+        if any(_img_ok(i) for i in link.iter("img")):
+            return True
+        prev = link.getprevious()
+        if prev is not None and _blank(prev.tail) and _img_ok(prev):
+            return True
+        nxt = link.getnext()
+        return nxt is not None and _blank(link.tail) and _img_ok(nxt)
+    # No link: only an image in the same run of text, directly before or after the number.
+    first, last = span.segs[0], span.segs[-1]
+    if first.prev is not None:
+        before_ok = _img_ok(first.prev) and span.raw.strip() and \
+            first.text.lstrip().startswith(span.raw.strip()[:1])
+        if before_ok:
+            return True
+    elif first.text.lstrip().startswith(span.raw.strip()[:1]):
+        prev = first.el.getprevious()
+        if prev is not None and _blank(prev.tail) and _img_ok(prev):
+            return True
+    after = last.text.rstrip()
+    if after.endswith(span.raw.strip()[-1:]):
+        nxt = last.prev.getnext() if last.prev is not None else (
+            last.el[0] if len(last.el) else None)
+        return nxt is not None and _img_ok(nxt)
+    return False
+
+
+def _layout(el, attr: str):
+    node = el
+    while node is not None and isinstance(node.tag, str):
+        value = node.get(attr)
+        if value is not None:
+            return value
+        node = node.getparent()
+    return None
+
+
+@dataclass
+class _Raw:
+    mark: object
+    segs: list[Seg]
+    block: object
+
+
+def _block_of(el):
+    node = el
+    while node is not None and isinstance(node.tag, str) and node.tag not in BLOCK_TAGS:
+        node = node.getparent()
+    return node if node is not None else el
+
+
+def extract(page: PageInput) -> Extraction:
+    root = parse_html(page.html)
+    tree = walk(root, page.final_url or page.url)
+    findings = Findings()
+    ext = Extraction(findings, tree, page.rendered)
+    doc = _floats(root.get(ATTR_DOC), 4)
+    ext.doc = doc  # type: ignore[assignment]
+    raws: list[_Raw] = []
+    sponsors: list[str] = []
+    for line in tree.lines:
+        raw = line.text
+        if not any(k in raw for k in _KEYS):
+            continue
+        _scan_line(page, line, raw, raws, findings, sponsors)
+    _image_links(tree, ext)
+    _resolve_footer(raws, tree, ext)
+    findings.sponsors = sponsors
+    _dedupe(findings)
+    return ext
+
+
+def _scan_line(page, line: Line, raw: str, raws: list[_Raw], findings: Findings,
+               sponsors: list[str]) -> None:
+    norm, idx = normalize_map(raw)
+    if not norm:
+        return
+    starts: list[int] = []
+    pos = 0
+    for seg in line.segs:
+        starts.append(pos)
+        pos += len(seg.text)
+    cuts: list[tuple[int, int]] = []
+    rendered = page.rendered
+
+    def visible(span: _Span) -> bool | None:
+        if span.hidden:
+            return False
+        return True if rendered else None
+
+    for p in find_icp(norm):
+        if p.form == "licence":
+            continue
+        span = _Span(line, starts, idx, raw, p.start, p.end)
+        cuts.append((p.start, p.end))
+        raws.append(_icp_mark(p, span, norm, visible(span)))
+    for p in find_icp(norm) + find_b2(norm):
+        if p.form == "filing":
+            continue
+        span = _Span(line, starts, idx, raw, p.start, p.end)
+        cuts.append((p.start, p.end))
+        link, _ = span.link()
+        href = link.get("href") if link is not None else None
+        labelled = "备案" in norm[max(0, p.start - 12):p.start]
+        if labelled or host_of(href) in _MIIT_HOSTS:
+            raws.append(_icp_mark(p, span, norm, visible(span)))
+    for lic in find_licences(norm):
+        if not _Span(line, starts, idx, raw, lic.start, lic.end).hidden:
+            findings.licences.append(Licence(lic.number, lic.kind))
+            cuts.append((lic.start, lic.end))
+    for g in find_gongan(norm):
+        span = _Span(line, starts, idx, raw, g.start, g.end)
+        cuts.append((g.start, g.end))
+        link, _ = span.link()
+        el = link if link is not None else span.element()
+        mark = GonganMark(
+            number=g.number, code=g.code, valid=g.valid, prefix=g.prefix,
+            link=(link.get("href") if link is not None else None), icon=_icon_near(span, link),
+            visible=visible(span), legacy=g.legacy, evidence=fragment(el), text=norm[:200],
+            selector=selector(el), region_code=g.region_code,
+        )
+        raws.append(_Raw(mark, span.segs, _block_of(el)))
+    if "主办" in norm:
+        sponsors.extend(m.group("n") for m in _SPONSOR.finditer(norm))
+    if has_copyright_trigger(norm):
+        _copyright(line, starts, idx, raw, norm, cuts, raws)
+
+
+def _icp_mark(p, span: _Span, norm: str, visible: bool | None) -> _Raw:
+    link, wraps_all = span.link()
+    el = link if link is not None else span.element()
+    href = link.get("href") if link is not None else None
+    script_only = False
+    if link is not None:
+        onclick = link.get("onclick") or ""
+        if href is None or href.strip().lower().startswith("javascript:") or link.tag != "a":
+            script_only = True
+            m = URL_IN_JS.search(onclick) or URL_IN_JS.search(href or "")
+            href = m.group(0) if m else None
+            if href and href.startswith("//"):
+                href = "https:" + href
+    hit = _layout(link, ATTR_HIT) if link is not None else None
+    box = _floats(_layout(el, ATTR_BOX), 4)
+    mark = IcpMark(
+        number=p.number, kind=p.kind, region=p.region, valid=p.valid, link=href,
+        visible=visible, evidence=fragment(el), text=norm[:200], raw=span.raw,
+        in_image=span.in_image, link_wraps_all=wraps_all or link is None,
+        link_script_only=script_only, hit=None if hit is None else hit == "1",
+        box=box, selector=selector(el),  # type: ignore[arg-type]
+        form=p.form, prefix_status=p.prefix_status, serial=p.serial, seq=p.seq, spaced=p.spaced,
+    )
+    return _Raw(mark, span.segs, _block_of(el))
+
+
+def _copyright(line, starts, idx, raw, norm, cuts, raws) -> None:
+    bounds = sorted(cuts)
+    pieces: list[tuple[int, int]] = []
+    pos = 0
+    for s, e in bounds:
+        if s > pos:
+            pieces.append((pos, s))
+        pos = max(pos, e)
+    pieces.append((pos, len(norm)))
+    for s, e in pieces:
+        # further cut at visual separators
+        start = s
+        for i in range(s, e + 1):
+            if i == e or norm[i] in "|｜":
+                if i > start and norm[start:i].strip():
+                    _copyright_clause(line, starts, idx, raw, norm, start, i, raws)
+                start = i + 1
+
+
+def _copyright_clause(line, starts, idx, raw, norm, s, e, raws) -> None:
+    text = norm[s:e]
+    if not has_copyright_trigger(text):
+        return
+    parsed = find_copyright(text)
+    if parsed is None:
+        return
+    lead = len(text) - len(text.lstrip())
+    span = _Span(line, starts, idx, raw, s + lead, e - (len(text) - len(text.rstrip())) or e)
+    if span.hidden:
+        return
+    el = span.element()
+    mark = CopyrightLine(parsed.text, parsed.holder, parsed.years, sponsor=parsed.sponsor,
+                         evidence=fragment(el))
+    raws.append(_Raw(mark, span.segs, _block_of(el)))
+
+
+def _image_links(tree: PageTree, ext: Extraction) -> None:
+    for img, link, _order in tree.mark_images:
+        href = link.get("href") or ""
+        if host_of(href) not in _MIIT_HOSTS:
+            continue
+        text = link.text_content() or ""
+        labelled = (img.get("alt") or "").strip() or (img.get("title") or "").strip()
+        if "ICP" in text.upper() or labelled:
+            continue
+        ext.image_links.append((href, fragment(link)))
+        ext.blocks.append(_block_of(link))
+
+
+def _resolve_footer(raws: list[_Raw], tree: PageTree, ext: Extraction) -> None:
+    kept = {id(s.footer): s.footer for r in raws for s in r.segs if s.footer is not None}
+    orders = [o for el, o in tree.candidates if id(el) in kept]
+    last_start = max(orders) if orders else None
+
+    def in_footer(segs: list[Seg]) -> bool:
+        seg = segs[0]
+        if last_start is None:
+            return not seg.sidebar
+        return seg.footer is not None or seg.order >= last_start
+
+    f = ext.findings
+    for r in raws:
+        r.mark.in_footer = in_footer(r.segs)  # type: ignore[attr-defined]
+        if isinstance(r.mark, IcpMark):
+            f.icp.append(r.mark)
+        elif isinstance(r.mark, GonganMark):
+            f.gongan.append(r.mark)
+        else:
+            f.copyright.append(r.mark)
+        ext.blocks.append(r.block)
+    ext.footers = list(kept.values())
+    for fr in tree.frames:
+        infoot = (fr.footer is not None or (last_start is not None and fr.order >= last_start)
+                  if last_start is not None else not fr.sidebar)
+        if fr.cross_origin and infoot:
+            ext.cross_frames.append((fr.src, fragment(fr.el)))
+            ext.blocks.append(_block_of(fr.el))
+
+
+def _dedupe(f: Findings) -> None:
+    def squash(marks, key):
+        shown = {key(m) for m in marks if m.visible is not False}
+        seen = set()
+        out = []
+        for m in marks:
+            k = key(m)
+            if m.visible is False and k in shown:
+                continue  # a hidden duplicate of a displayed mark (RULES.md: not counted)
+            full = (k, m.link, m.in_footer, m.visible)
+            if full in seen:
+                continue
+            seen.add(full)
+            out.append(m)
+        return out
+
+    f.icp = squash(f.icp, lambda m: m.number)
+    f.gongan = squash(f.gongan, lambda m: m.number)
+    seen_c = set()
+    cps = []
+    for c in f.copyright:
+        if (c.text, c.in_footer) not in seen_c:
+            seen_c.add((c.text, c.in_footer))
+            cps.append(c)
+    f.copyright = cps
+    seen_l = set()
+    lics = []
+    for lic in f.licences:
+        if lic.number not in seen_l:
+            seen_l.add(lic.number)
+            lics.append(lic)
+    f.licences = lics

@@ -1,0 +1,40 @@
+"""Messages for results that are not violations: the `needs_review` reasons, in both languages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["REVIEW_MESSAGES", "fill"]
+
+REVIEW_MESSAGES: dict[str, tuple[str, str]] = {
+    "number_only_in_image": (
+        "a filing link shows only an image without alt text; the number cannot be read",
+        "备案链接只有图片且无 alt 文字，无法读取备案号"),
+    "cross_origin_iframe": (
+        "the footer loads a cross-origin iframe ({src}) and shows no marks of its own",
+        "页脚嵌入跨域 iframe（{src}），页面本身未显示备案标识"),
+    "render_timeout": (
+        "rendering timed out; the footer may be incomplete",
+        "页面渲染超时，页脚可能不完整"),
+    "no_layout_data": (
+        "the page was rendered but carries no layout data for the mark",
+        "页面已渲染但缺少该标识的布局数据"),
+}
+
+
+class _Default(dict):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def fill(template: str, params: dict[str, Any]) -> str:
+    """Fill `{name}` placeholders; a missing parameter prints as `?` instead of failing."""
+    try:
+        return template.format_map(_Default(params))
+    except (ValueError, IndexError, AttributeError):
+        return template
+
+
+def review_message(reason: str, params: dict[str, Any]) -> tuple[str, str]:
+    en, zh = REVIEW_MESSAGES.get(reason, (f"could not decide: {reason}", f"无法判定：{reason}"))
+    return fill(en, params), fill(zh, params)

@@ -1,0 +1,82 @@
+"""公安联网备案 numbers: `京公网安备 11010502030143号`, legacy codes and local forms.
+
+`find_gongan` returns every 公网安备 mark in normalised text with its prefix, code and how it reads:
+`valid` (a known prefix and a 14-digit code), `legacy` (10/12/13/15 digits starting with a province
+code, `南宁网警备…`, `浙备…`), or neither (format invalid). The prefix may be a full province name
+(`河南公网安备`), which is resolved to its region.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rules.data import GONGAN_PREFIX_CHARS, PROVINCE_CODES, REGIONS, region_by_gongan_prefix
+
+__all__ = ["ParsedGongan", "find_gongan"]
+
+_NAMES = sorted({n for r in REGIONS for n in (r.name, *r.full_names)}, key=len, reverse=True)
+_GONGAN = re.compile(
+    r"(?P<pre>[\u3400-\u9fff]{0,7}) ?公网安备 ?(?:号)?[ :：]*"
+    r"(?P<code>\d(?:[\d ]*\d)?)?(?P<hao> ?号)?"
+)
+_LOCAL = re.compile(r"(?P<pre>[\u3400-\u9fff]{2,4})网警备 ?(?P<code>\d{6,15}) ?(?P<hao>号)?")
+_SHORT = re.compile(
+    rf"(?<![A-Za-z\u3400-\u9fff])(?P<pre>[{GONGAN_PREFIX_CHARS}])备(?P<code>\d{{13}})号")
+
+
+@dataclass
+class ParsedGongan:
+    start: int
+    end: int
+    number: str  # normalised, no spaces
+    prefix: str | None
+    code: str | None
+    valid: bool
+    legacy: bool
+    region_code: str | None = None  # the prefix's province code, None when unknown
+
+
+def _prefix(pre: str) -> str | None:
+    for name in _NAMES:
+        if pre.endswith(name):
+            return name
+    if pre and region_by_gongan_prefix(pre[-1]):
+        return pre[-1]
+    return pre[-1] if pre else None
+
+
+def _classify(code: str | None, region_ok: bool) -> tuple[bool, bool]:
+    if not code:
+        return False, False
+    if len(code) == 14:
+        return region_ok, False
+    legacy = len(code) in (10, 12, 13, 15) and code[:2] in PROVINCE_CODES
+    return False, legacy
+
+
+def find_gongan(text: str) -> list[ParsedGongan]:
+    out: list[ParsedGongan] = []
+    if "公网安备" in text:
+        for m in _GONGAN.finditer(text):
+            prefix = _prefix(m.group("pre"))
+            start = m.start("pre") + len(m.group("pre")) - len(prefix or "")
+            code = (m.group("code") or "").replace(" ", "") or None
+            region = region_by_gongan_prefix(prefix)
+            valid, legacy = _classify(code, region is not None)
+            if code is None and (prefix is None or text.startswith("案", m.end())):
+                continue  # "公网安备案号：" is a label, not a mark
+            number = f"{prefix or ''}公网安备{code or ''}{'号' if m.group('hao') else ''}"
+            out.append(ParsedGongan(start, m.end(), number, prefix, code, valid, legacy,
+                                    region.code if region else None))
+    if "网警备" in text:
+        for m in _LOCAL.finditer(text):
+            out.append(ParsedGongan(m.start(), m.end(), m.group(0).replace(" ", ""),
+                                    m.group("pre"), m.group("code"), False, True))
+    if "备" in text:
+        for m in _SHORT.finditer(text):
+            region = region_by_gongan_prefix(m.group("pre"))
+            out.append(ParsedGongan(m.start(), m.end(), m.group(0), m.group("pre"),
+                                    m.group("code"), False, True,
+                                    region.code if region else None))
+    return out
