@@ -106,14 +106,16 @@ class RetiredHost:
     host: str
     since: str  # when it stopped serving, for "stale since ..." messages
     since_year: int
+    since_zh: str = ""
 
 
 MIIT_RETIRED_HOSTS: dict[str, RetiredHost] = {
-    "www.miibeian.gov.cn": RetiredHost("www.miibeian.gov.cn", "2019", 2019),
-    "miibeian.gov.cn": RetiredHost("miibeian.gov.cn", "2019", 2019),
-    "www.miitbeian.gov.cn": RetiredHost("www.miitbeian.gov.cn", "end of 2019", 2019),
-    "miitbeian.gov.cn": RetiredHost("miitbeian.gov.cn", "end of 2019", 2019),
-    "www.beian.miit.gov.cn": RetiredHost("www.beian.miit.gov.cn", "about August 2020", 2020),
+    "www.miibeian.gov.cn": RetiredHost("www.miibeian.gov.cn", "2019", 2019, "2019 年"),
+    "miibeian.gov.cn": RetiredHost("miibeian.gov.cn", "2019", 2019, "2019 年"),
+    "www.miitbeian.gov.cn": RetiredHost("www.miitbeian.gov.cn", "end of 2019", 2019, "2019 年底"),
+    "miitbeian.gov.cn": RetiredHost("miitbeian.gov.cn", "end of 2019", 2019, "2019 年底"),
+    "www.beian.miit.gov.cn": RetiredHost("www.beian.miit.gov.cn", "about August 2020", 2020,
+                                         "约 2020 年 8 月"),
 }
 
 GONGAN_HOST_CURRENT = "beian.mps.gov.cn"

@@ -32,7 +32,7 @@ def stale_note(host: str) -> str:
 
 def stale_note_zh(host: str) -> str:
     retired = MIIT_RETIRED_HOSTS.get(host)
-    return f"（该地址自 {retired.since} 起已停用）" if retired else ""
+    return f"（该地址自{retired.since_zh}起已停用）" if retired else ""
 
 
 def is_gongan_host(host: str) -> bool:
