@@ -69,7 +69,7 @@ class Context:
     @cached_property
     def site_icp_numbers(self) -> list[IcpMark]:
         """Displayed marks that are numbers at all: a region before ICP (not a vanity prefix)."""
-        return [m for m in self.site_icp if m.region is not None or m.kind == "licence"]
+        return [m for m in self.site_icp if m.prefix_status in ("ok", "nonstandard")]
 
     @cached_property
     def gongan(self) -> list[GonganMark]:
