@@ -39,6 +39,7 @@ class PortfolioFindingsExtension:
     def __init__(self, crawler: Any):
         self.crawler = crawler
         self.sites: dict[str, dict[str, list[str]]] = defaultdict(dict)
+        self.expect: dict[str, Any] = {}  # org -> its expectations (severities, disabled rules)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> PortfolioFindingsExtension:
@@ -54,6 +55,8 @@ class PortfolioFindingsExtension:
         expect = getattr(item, "expectations", None)
         if not org or not host or (expect is not None and expect.app_page):
             return
+        if expect is not None:
+            self.expect.setdefault(org, expect)
         numbers = site_numbers(getattr(item, "audit", None) or {})
         if numbers:
             seen = self.sites[org].setdefault(host, [])
@@ -64,7 +67,7 @@ class PortfolioFindingsExtension:
 
         out = []
         for org, sites in self.sites.items():
-            violations = subject_inconsistent(sites)
+            violations = subject_inconsistent(sites, self.expect.get(org))
             if violations:
                 out.append({"org": org, "sites": sites,
                             "violations": [v.to_json() for v in violations]})

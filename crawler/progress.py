@@ -79,7 +79,10 @@ class CrawlSummary:
         table = Table(title="footer-audit: crawl summary", title_justify="left")
         for col in ("organisation", "hosts", "pages", "ok", "review", "failed",
                     "errors", "warnings", "info"):
-            table.add_column(col, justify="left" if col == "organisation" else "right")
+            if col == "organisation":  # names are long: fold them rather than cut them
+                table.add_column(col, overflow="fold", min_width=12)
+            else:
+                table.add_column(col, justify="right")
         for org, t in sorted(self.orgs.items()):
             failed = sum(t.statuses[s] for s in _FAILURES)
             review = t.statuses["needs_review"] + t.statuses["needs_rendering"]
@@ -100,7 +103,8 @@ class ProgressExtension:
         self.crawler = crawler
         self.summary = CrawlSummary()
         self.show_summary = show_summary
-        self.console = Console(stderr=True)
+        # Not a terminal (a log file, CI): wide enough that names are never cut.
+        self.console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
         self.progress: Progress | None = None
         self.task: Any = None
         self.violations = 0
