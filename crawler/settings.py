@@ -15,10 +15,11 @@ NEWSPIDER_MODULE = "spiders"
 # The asyncio reactor: scrapy-playwright needs it.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
-# Requests with meta["playwright"] go to Chromium, the others to Scrapy's HTTP client.
+# Requests with meta["playwright"] go to Chromium, the others to Scrapy's HTTP client; one
+# scrapy-playwright handler serves both schemes (crawler/playwright_handler.py).
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "crawler.playwright_handler.SharedPlaywrightDownloadHandler",
+    "https": "crawler.playwright_handler.SharedPlaywrightDownloadHandler",
 }
 DOWNLOADER_MIDDLEWARES = {
     # After redirects, decompression and meta refresh (580), before retries (550).
