@@ -28,6 +28,9 @@ the portfolio, `{url_key}` a page's normalised URL, `{sort_key}` a violation's
     lifecycle                   HASH  fingerprint -> Lifecycle (first/last seen, fixed, reopened)
     waivers                     HASH  "{site}\\x1f{rule}" -> Waiver (reason, owner, until)
 
+A page is written by one Lua script (`redis_store._PUT_PAGE`), which builds the `run:{run}:*` and
+`site:{site}:*` names above from the same prefix: change them in both places.
+
 Retention (`report prune`) deletes `run:{run}` and every `run:{run}:*` key, removes the run from
 the `runs`, `portfolio:*:runs` and `site:*:runs`/`history` entries, and keeps lifecycles and
 waivers (they describe sites, not runs).
@@ -85,6 +88,10 @@ class Keys:
 
     def fingerprints(self, run_id: str) -> str:
         return f"{self.prefix}run:{run_id}:fingerprints"
+
+    def site_prefix(self) -> str:
+        """`<prefix>site:`: the page-write script in redis_store appends `{site}:runs` etc."""
+        return f"{self.prefix}site:"
 
     def site_runs(self, site: str) -> str:
         return f"{self.prefix}site:{site}:runs"

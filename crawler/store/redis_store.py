@@ -66,6 +66,8 @@ class RedisStore(ReportStore):
                 health_check_interval=30)
         except ValueError as exc:  # a malformed URL
             raise StoreUnavailable(f"bad Redis URL {url!r}: {exc}") from exc
+        self._put_page_script = self._r.register_script(_PUT_PAGE)
+        self._run_started: dict[str, str] = {}
 
     @_unavailable
     def ping(self) -> None:
@@ -137,6 +139,7 @@ class RedisStore(ReportStore):
             if run:
                 pipe.zrem(k.portfolio_runs(run.portfolio), run_id)
             pipe.execute()
+        self._run_started.pop(run_id, None)
         doomed = [k.run(run_id)]
         for key in self._r.scan_iter(match=k.run_pattern(run_id), count=1000):
             doomed.append(key)
@@ -147,51 +150,33 @@ class RedisStore(ReportStore):
             self._r.unlink(*doomed)
 
     # -- pages and violations ----------------------------------------------------------------
+    def _started(self, run_id: str) -> str:
+        """The run's start time (cached: it never changes), for the site history entries."""
+        started = self._run_started.get(run_id)
+        if started is None:
+            run = self.get_run(run_id)
+            started = run.started if run else ""
+            if run:
+                self._run_started[run_id] = started
+        return started
+
     @_unavailable
     def put_page(self, run_id: str, record: dict[str, Any]) -> bool:
         meta, rows = page_rows(run_id, record)
         k = self.keys
-        run = self.get_run(run_id)
-        started = run.started if run else ""
+        started = self._started(run_id)
         entry = {"meta": meta.to_json(),
                  "rows": [[r.sort_key, r.site, r.org, r.code, r.fingerprint] for r in rows]}
         history = dumps({"run_id": run_id, "started": started, "url": meta.url,
                          "status": meta.status, "violations": meta.violations})
-
-        def write(pipe: redis.client.Pipeline) -> bool:
-            old_raw = pipe.hget(k.page_meta(run_id), meta.url_key)
-            pipe.multi()
-            if old_raw:
-                old = json.loads(old_raw)
-                for sort_key, site, org, code, fp in old["rows"]:
-                    pipe.hdel(k.violations(run_id), sort_key)
-                    pipe.zrem(k.violation_order(run_id), sort_key)
-                    pipe.srem(k.by_site(run_id, site), sort_key)
-                    pipe.srem(k.by_org(run_id, org), sort_key)
-                    pipe.srem(k.by_rule(run_id, code), sort_key)
-                    pipe.hincrby(k.fingerprints(run_id), fp, -1)
-                old_site = old["meta"]["site"]
-                if old_site != meta.site:
-                    pipe.hdel(k.site_history(old_site), f"{run_id}{SEP}{meta.url_key}")
-            pipe.hset(k.pages(run_id), meta.url_key, dumps(record))
-            pipe.hset(k.page_meta(run_id), meta.url_key, dumps(entry))
-            pipe.zadd(k.page_order(run_id), {meta.url_key: 0})
-            if rows:
-                pipe.hset(k.violations(run_id),
-                          mapping={r.sort_key: dumps(r.to_json()) for r in rows})
-                pipe.zadd(k.violation_order(run_id), dict.fromkeys((r.sort_key for r in rows), 0))
-            for r in rows:
-                pipe.sadd(k.by_site(run_id, r.site), r.sort_key)
-                pipe.sadd(k.by_org(run_id, r.org), r.sort_key)
-                pipe.sadd(k.by_rule(run_id, r.code), r.sort_key)
-                pipe.hincrby(k.fingerprints(run_id), r.fingerprint, 1)
-            if started:
-                pipe.zadd(k.site_runs(meta.site), {run_id: _epoch(started)})
-            pipe.hset(k.site_history(meta.site), f"{run_id}{SEP}{meta.url_key}", history)
-            return old_raw is None
-
-        # A count left at 0 by a replaced page reads as absent in fingerprints_present.
-        return bool(self._r.transaction(write, k.page_meta(run_id), value_from_callable=True))
+        args: list[Any] = [k.run(run_id) + ":", k.site_prefix(), run_id, meta.url_key,
+                           meta.site, dumps(record), dumps(entry),
+                           _epoch(started) if started else "", history, len(rows)]
+        for r in rows:
+            args += [r.sort_key, dumps(r.to_json()), r.site, r.org, r.code, r.fingerprint]
+        # One atomic script: a page delivered twice (even by two workers) is stored once, and its
+        # old violations leave every index. A count left at 0 reads as absent.
+        return bool(self._put_page_script(args=args))
 
     def _scan_order(self, order_key: str, data_key: str, batch: int) -> Iterator[str]:
         last = "-"
@@ -295,3 +280,49 @@ class RedisStore(ReportStore):
     def list_waivers(self) -> list[Waiver]:
         waivers = [Waiver.from_json(json.loads(v)) for v in self._r.hvals(self.keys.waivers())]
         return sorted(waivers, key=lambda w: (w.site, w.rule))
+
+
+# Writes one page. Key names follow crawler.store.keys: ARGV[1] is "<prefix>run:<id>:",
+# ARGV[2] "<prefix>site:". ARGV: 3 run id, 4 url_key, 5 site, 6 record, 7 page-meta entry,
+# 8 run start (epoch) or "", 9 history entry, 10 number of rows, then 6 values per row:
+# sort_key, row JSON, site, org, rule code, fingerprint. Returns 1 for a new page, 0 if replaced.
+_PUT_PAGE = """
+local base, sbase, run_id, url_key, site = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local hist_field = run_id .. '\\31' .. url_key
+local old = redis.call('HGET', base .. 'page-meta', url_key)
+if old then
+  local o = cjson.decode(old)
+  for _, r in ipairs(o['rows']) do
+    redis.call('HDEL', base .. 'violations', r[1])
+    redis.call('ZREM', base .. 'violation-order', r[1])
+    redis.call('SREM', base .. 'by-site:' .. r[2], r[1])
+    redis.call('SREM', base .. 'by-org:' .. r[3], r[1])
+    redis.call('SREM', base .. 'by-rule:' .. r[4], r[1])
+    redis.call('HINCRBY', base .. 'fingerprints', r[5], -1)
+  end
+  local old_site = o['meta']['site']
+  if old_site ~= site then
+    redis.call('HDEL', sbase .. old_site .. ':history', hist_field)
+  end
+end
+redis.call('HSET', base .. 'pages', url_key, ARGV[6])
+redis.call('HSET', base .. 'page-meta', url_key, ARGV[7])
+redis.call('ZADD', base .. 'page-order', 0, url_key)
+local n = tonumber(ARGV[10])
+for i = 0, n - 1 do
+  local j = 11 + i * 6
+  local sk = ARGV[j]
+  redis.call('HSET', base .. 'violations', sk, ARGV[j + 1])
+  redis.call('ZADD', base .. 'violation-order', 0, sk)
+  redis.call('SADD', base .. 'by-site:' .. ARGV[j + 2], sk)
+  redis.call('SADD', base .. 'by-org:' .. ARGV[j + 3], sk)
+  redis.call('SADD', base .. 'by-rule:' .. ARGV[j + 4], sk)
+  redis.call('HINCRBY', base .. 'fingerprints', ARGV[j + 5], 1)
+end
+if ARGV[8] ~= '' then
+  redis.call('ZADD', sbase .. site .. ':runs', ARGV[8], run_id)
+end
+redis.call('HSET', sbase .. site .. ':history', hist_field, ARGV[9])
+if old then return 0 end
+return 1
+"""
