@@ -1,0 +1,30 @@
+"""docs/redis-layout.md lists exactly the keys that crawler/store/keys.py documents and builds."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import crawler.store.keys as keys_module
+from crawler.store.keys import Keys
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "redis-layout.md"
+
+
+def _module_keys() -> set[str]:
+    return set(re.findall(r"^    (\S+)\s+(?:ZSET|HASH|SET)\s", keys_module.__doc__, re.M))
+
+
+def test_layout_doc_lists_the_same_keys():
+    documented = set(re.findall(r"^\| `([^`]+)` \| (?:ZSET|HASH|SET) \|", DOC.read_text(), re.M))
+    assert documented == _module_keys()
+
+
+def test_every_documented_key_is_built_by_keys():
+    k = Keys("p:")
+    built = {k.runs(), k.portfolio_runs("{name}"), k.run("{run}"), k.pages("{run}"),
+             k.page_meta("{run}"), k.page_order("{run}"), k.violations("{run}"),
+             k.violation_order("{run}"), k.by_site("{run}", "{site}"), k.by_org("{run}", "{org}"),
+             k.by_rule("{run}", "{code}"), k.fingerprints("{run}"), k.site_runs("{site}"),
+             k.site_history("{site}"), k.site_open("{site}"), k.lifecycle(), k.waivers()}
+    assert {name.removeprefix("p:") for name in built} == _module_keys()
