@@ -14,19 +14,21 @@ from rules.registry import REDIRECTS, RULES, get_rule
 
 RULES_MD = Path(__file__).resolve().parents[2] / "shared" / "RULES.md"
 # The catalogue as of RULES.md section 3, used when the spec file is not beside the checkout.
-CATALOGUE = """
-icp_missing icp_format_invalid icp_prefix_unknown icp_prefix_nonstandard icp_province_mismatch
-icp_suffix_missing icp_subject_number_guangdong_with_suffix icp_app_number_instead_of_site
-icp_mismatch icp_number_suspicious icp_link_missing icp_link_wrong_target icp_link_http
-icp_link_wraps_partial_text icp_link_script_only icp_not_visible icp_number_only_in_image
-icp_not_in_footer icp_link_covered icp_position_not_bottom_centre license_missing gongan_missing
-gongan_mismatch gongan_format_invalid gongan_legacy_format gongan_code_province_mismatch
-gongan_prefix_nonstandard gongan_missing_link gongan_link_wrong_target gongan_link_legacy
-gongan_link_without_code gongan_code_link_mismatch gongan_missing_icon copyright_missing
-copyright_holder_mismatch copyright_holder_only_in_sponsor_line copyright_year_stale
-fullwidth_characters_in_marks icp_spacing_nonstandard app_filing_missing app_filing_format_invalid
-subdomain_icp_missing subject_inconsistent
-""".split()
+CATALOGUE = [
+    "icp_missing", "icp_format_invalid", "icp_prefix_unknown", "icp_prefix_nonstandard",
+    "icp_province_mismatch", "icp_suffix_missing", "icp_subject_number_guangdong_with_suffix",
+    "icp_app_number_instead_of_site", "icp_mismatch", "icp_number_suspicious", "icp_link_missing",
+    "icp_link_wrong_target", "icp_link_http", "icp_link_wraps_partial_text",
+    "icp_link_script_only", "icp_not_visible", "icp_number_only_in_image", "icp_not_in_footer",
+    "icp_link_covered", "icp_position_not_bottom_centre", "license_missing", "gongan_missing",
+    "gongan_mismatch", "gongan_format_invalid", "gongan_legacy_format",
+    "gongan_code_province_mismatch", "gongan_prefix_nonstandard", "gongan_missing_link",
+    "gongan_link_wrong_target", "gongan_link_legacy", "gongan_link_without_code",
+    "gongan_code_link_mismatch", "gongan_missing_icon", "copyright_missing",
+    "copyright_holder_mismatch", "copyright_holder_only_in_sponsor_line", "copyright_year_stale",
+    "fullwidth_characters_in_marks", "icp_spacing_nonstandard", "app_filing_missing",
+    "app_filing_format_invalid", "subdomain_icp_missing", "subject_inconsistent",
+]
 SECTIONS = ("What it checks", "Why it matters", "Example", "Use instead", "Needs",
             "Known problems", "References")
 SEVERITIES = {"error", "warning", "info"}
