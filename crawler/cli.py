@@ -11,6 +11,11 @@ from rich.console import Console
 from crawler.commands import check_cmd, crawl_cmd, report_cmd, rules_cmd
 from crawler.errors import FooterAuditError
 
+# Typer 0.29+ parses with its own copy of click, whose exceptions are not click's.
+_CLICK_ERRORS: tuple[type[Exception], ...] = (click.ClickException,)
+if hasattr(typer, "_click"):
+    _CLICK_ERRORS += (typer._click.exceptions.ClickException,)
+
 app = typer.Typer(
     name="footer-audit",
     help="Audit Chinese websites' footers for ICP, 公安 and copyright filing marks.",
@@ -37,10 +42,10 @@ def main() -> None:
     except FooterAuditError as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:  # bad usage: click's own message, exit 2
+    except _CLICK_ERRORS as exc:  # bad usage: click's own message, exit 2
         exc.show()
         sys.exit(exc.exit_code)
-    except click.Abort:
+    except (click.Abort, typer.Abort):
         err.print("aborted")
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)
