@@ -1,0 +1,109 @@
+"""audit_page (rules/audit.py): the JSON contract, expectations, overrides, and robustness."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rules import RULES_VERSION
+from rules.audit import audit_page
+from rules.model import Expectations, PageInput
+from rules.registry import RULES
+
+GOOD = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><main>内容</main>
+<footer><p>© 2010-2026 北京某某科技有限公司 版权所有</p>
+<p><a href="https://beian.miit.gov.cn/">京ICP备12345678号-1</a>
+<img src="/beian.png"><a href="https://beian.mps.gov.cn/#/query/webSearch?code=11010502030143">
+京公网安备11010502030143号</a></p></footer></body></html>"""
+TODAY = date(2026, 6, 1)
+
+
+def audit(html: str, **expect) -> object:
+    expect.setdefault("today", TODAY)
+    return audit_page(PageInput(url="https://www.example.cn/", html=html), Expectations(**expect))
+
+
+def test_a_compliant_page_has_no_violations_and_the_section_4_json() -> None:
+    result = audit(GOOD, org="北京某某科技有限公司", province="北京",
+                   expected_icp="京ICP备12345678号-1", expected_gongan="11010502030143")
+    assert result.violations == [] and result.reviews == []
+    out = json.loads(json.dumps(result.to_json(http_status=200, encoding="utf-8")))
+    assert out["status"] == "ok" and out["rules_version"] == RULES_VERSION
+    assert set(out) >= {"url", "final_url", "status", "http_status", "rendered", "encoding",
+                        "findings", "violations"}
+    icp = out["findings"]["icp"][0]
+    assert icp == {"number": "京ICP备12345678号-1", "kind": "site", "region": "京", "valid": True,
+                   "link": "https://beian.miit.gov.cn/", "in_footer": True, "visible": None,
+                   "evidence": '<a href="https://beian.miit.gov.cn/">京ICP备12345678号-1</a>'}
+    gongan = out["findings"]["gongan"][0]
+    assert (gongan["code"], gongan["valid"], gongan["icon"]) == ("11010502030143", True, True)
+    assert out["findings"]["copyright"][0]["holder"] == "北京某某科技有限公司"
+    assert all(v in ("pass", "inapplicable") for v in result.outcomes.values())
+    assert set(result.outcomes) == {r.code for r in RULES if "portfolio" not in r.tags}
+
+
+def test_violation_carries_messages_evidence_and_href() -> None:
+    html = GOOD.replace("https://beian.miit.gov.cn/", "http://www.miitbeian.gov.cn/")
+    v = next(v for v in audit(html).violations if v.code == "icp_link_wrong_target")
+    assert v.severity == "error"
+    assert v.message == ("京ICP备12345678号-1 links to www.miitbeian.gov.cn (stale since end of "
+                         "2019), not beian.miit.gov.cn")
+    assert "2019 年底" in v.message_zh
+    assert v.href == "http://www.miitbeian.gov.cn/" and "<a " in v.html
+    assert v.evidence == "京ICP备12345678号-1"
+    assert v.selector == "footer > p:nth-of-type(2) > a:nth-of-type(1)"
+
+
+def test_severity_overrides_and_disabled_rules() -> None:
+    html = GOOD.replace("京ICP备12345678号-1", "京ICP备12345678号")
+    base = {v.code: v.severity for v in audit(html).violations}
+    assert base["icp_suffix_missing"] == "error"
+    changed = audit(html, severity_overrides={"icp_suffix_missing": "info"})
+    assert {v.code: v.severity for v in changed.violations}["icp_suffix_missing"] == "info"
+    off = audit(html, disabled=frozenset({"icp_suffix_missing"}))
+    assert "icp_suffix_missing" not in {v.code for v in off.violations}
+    assert "icp_suffix_missing" not in off.outcomes
+
+
+def test_jiangsu_makes_copyright_an_error() -> None:
+    html = GOOD.replace("京ICP备12345678号-1", "苏ICP备12345678号-1").replace(
+        "<p>© 2010-2026 北京某某科技有限公司 版权所有</p>", "")
+    v = next(v for v in audit(html).violations if v.code == "copyright_missing")
+    assert v.severity == "error"
+    v = next(v for v in audit(html, copyright_required=False).violations
+             if v.code == "copyright_missing")
+    assert v.severity == "info"
+
+
+def test_review_reasons_from_the_fetcher_make_the_page_needs_review() -> None:
+    page = PageInput(url="https://www.example.cn/", html="<html><body>空</body></html>",
+                     rendered=True, review_reasons=("render_timeout",))
+    result = audit_page(page, Expectations(today=TODAY))
+    assert result.status == "needs_review"
+    assert {r.reason for r in result.reviews} == {"render_timeout"}
+    assert "icp_missing" not in {v.code for v in result.violations}
+    assert result.to_json()["review"][0]["message"]
+
+
+def test_today_defaults_to_the_real_date() -> None:
+    html = GOOD.replace("2010-2026", "2010-2020")
+    result = audit_page(PageInput(url="u", html=html))
+    assert "copyright_year_stale" in {v.code for v in result.violations}
+
+
+def test_empty_and_junk_pages_give_the_right_violations() -> None:
+    for html in ("", "\x00\xff\ufffd", "<html", "PK\x03\x04" + "\x00" * 100):
+        result = audit_page(PageInput(url="u", html=html))
+        assert result.findings.icp == []
+        assert "icp_missing" in {v.code for v in result.violations}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400))
+def test_audit_never_raises(text: str) -> None:
+    audit_page(PageInput(url="u", html=text))
+    audit_page(PageInput(url="u", html=f"<footer>{text}京ICP备12345678号</footer>",
+                         rendered=True))
