@@ -7,6 +7,7 @@ a mapping site -> the ICP numbers found there (strings) or the AuditResults; out
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 from rules.messages import fill
@@ -17,14 +18,15 @@ from rules.registry import get_rule
 
 __all__ = ["subject_inconsistent", "subject_of"]
 
+_SEQ = re.compile(r"-\d{1,4}[AXK]?$")
+
 
 def subject_of(number: str) -> str | None:
     """The subject part of a valid ICP number: `京ICP备12345678号-1` -> `京ICP备12345678号`."""
     parsed = parse_icp(compact(number))
     if parsed is None or not parsed.valid:
         return None
-    text = parsed.number
-    return text.split("号")[0] + "号" if "号" in text else text.split("-")[0]
+    return _SEQ.sub("", parsed.number)  # 京ICP备12345678号-1 -> 京ICP备12345678号
 
 
 def _numbers(value: AuditResult | Iterable[str]) -> list[str]:
