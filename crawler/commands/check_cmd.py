@@ -144,10 +144,12 @@ def _verdict(result: dict[str, Any]) -> str:
               for s in ("error", "warning", "info")}
     tally = f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info"
     status = result.get("status")
+    # Undecidable pages say so first: their static violations may be what rendering would fix.
+    if status == "needs_rendering":
+        return ("[bold magenta]UNDECIDED[/]: the page needs rendering to be judged; its static "
+                f"HTML shows {tally}")
     if counts["error"]:
         return f"[bold red]FAIL[/]: {tally} (status {status})"
-    if status == "needs_rendering":
-        return f"[bold magenta]UNDECIDED[/]: the page needs rendering to be judged ({tally})"
     if status == "needs_review":
         return f"[bold magenta]NEEDS REVIEW[/]: some rules could not decide ({tally})"
     return f"[bold green]PASS[/]: {tally}"

@@ -1,0 +1,172 @@
+"""`footer-audit check` as a user runs it: a subprocess against pages served on 127.0.0.1,
+checking the JSON contract (RULES.md section 4) and every exit status."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.mockserver import GONGAN, ICP, MockServer, footer_html, page
+
+CONTRACT_KEYS = {"url", "final_url", "status", "http_status", "rendered", "encoding",
+                 "findings", "violations"}
+TRANSPORT_KEYS = {"redirect_chain", "error"}
+
+
+def check_json(run_cli: Any, *args: str) -> tuple[int, dict[str, Any], str]:
+    proc = run_cli("check", "--json", *args)
+    return proc.returncode, json.loads(proc.stdout) if proc.stdout else {}, proc.stderr
+
+
+def test_json_contract_on_a_compliant_gbk_page(run_cli: Any, mockserver: MockServer) -> None:
+    code, result, stderr = check_json(run_cli, mockserver.url("/gbk"), "--render", "never",
+                                      "--expect-icp", ICP, "--expect-gongan", GONGAN)
+    assert code == 0, stderr
+    assert set(result) >= CONTRACT_KEYS | TRANSPORT_KEYS
+    assert (result["status"], result["http_status"], result["encoding"]) == ("ok", 200, "gbk")
+    assert result["rendered"] is False
+    (icp,) = result["findings"]["icp"]
+    assert icp["number"] == ICP
+    assert (icp["kind"], icp["region"], icp["valid"]) == ("site", "京", True)
+    assert icp["link"] == "https://beian.miit.gov.cn/"
+    assert icp["visible"] is None  # not rendered
+    (gongan,) = result["findings"]["gongan"]
+    assert (gongan["code"], gongan["icon"]) == (GONGAN, True)
+    assert not [v for v in result["violations"] if v["severity"] == "error"]
+
+
+def test_violation_of_severity_error_exits_1(run_cli: Any, mockserver: MockServer) -> None:
+    code, result, _ = check_json(run_cli, mockserver.url("/unlinked"), "--render", "never")
+    assert code == 1
+    codes = {v["code"]: v for v in result["violations"]}
+    violation = codes["icp_link_missing"]
+    assert violation["severity"] == "error"
+    assert violation["message"] and violation["message_zh"]
+    assert ICP in violation["evidence"]
+
+
+def test_expectation_mismatch(run_cli: Any, mockserver: MockServer) -> None:
+    code, result, _ = check_json(run_cli, mockserver.url("/ok"), "--render", "never",
+                                 "--expect-icp", "京ICP备87654321号-1")
+    assert code == 1
+    assert "icp_mismatch" in {v["code"] for v in result["violations"]}
+
+
+def test_readable_report(run_cli: Any, mockserver: MockServer) -> None:
+    proc = run_cli("check", mockserver.url("/unlinked"), "--render", "never")
+    assert proc.returncode == 1
+    out = proc.stdout
+    assert ICP in out
+    assert "icp_link_missing" in out and "ERROR" in out
+    assert out.strip().splitlines()[-1].startswith("FAIL")
+
+
+def test_local_file(run_cli: Any, tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(page(footer_html()), encoding="utf-8")
+    code, result, _ = check_json(run_cli, str(path), "--render", "never")
+    assert code == 0
+    assert result["url"] == path.resolve().as_uri()
+    assert result["findings"]["icp"][0]["number"] == ICP
+
+
+@pytest.mark.parametrize(("path", "status", "words"), [
+    ("/not-html", "http_error", "not an HTML page"),
+    ("/empty", "http_error", "empty page"),
+    ("/status/503", "http_error", "HTTP 503"),
+    ("/drop", "unreachable", "connection closed"),
+])
+def test_unfetchable_pages_exit_3(run_cli: Any, mockserver: MockServer, path: str, status: str,
+                                  words: str) -> None:
+    proc = run_cli("check", mockserver.url(path), "--render", "never")
+    assert proc.returncode == 3
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr
+    assert words in lines[0] and status in lines[0]
+
+
+def test_dead_host_exits_3_with_one_line_and_json(run_cli: Any, closed_port: int) -> None:
+    url = f"http://127.0.0.1:{closed_port}/"
+    proc = run_cli("check", url)
+    assert proc.returncode == 3
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert "connection refused" in lines[0] and url in lines[0]
+    code, result, _ = check_json(run_cli, url, "--render", "never")
+    assert code == 3
+    assert (result["status"], result["error"]) == ("unreachable", "connection refused")
+    assert result["findings"] == {"icp": [], "gongan": [], "copyright": [], "licences": []}
+
+
+def test_timeout_exits_3(run_cli: Any, mockserver: MockServer) -> None:
+    proc = run_cli("check", mockserver.url("/delay?s=5"), "--render", "never", "--timeout", "1")
+    assert proc.returncode == 3
+    assert "timed out" in proc.stderr and "(timeout)" in proc.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["check", "./no-such-page.html"],
+    ["check", "ftp://example.cn/"],
+    ["check", "not a domain"],
+    ["check", "example.cn", "--render", "sometimes"],
+    ["check", "example.cn", "--expect-gongan", "1101"],
+    ["check", "example.cn", "--timeout", "0"],
+    ["check"],
+])
+def test_bad_usage_exits_2(run_cli: Any, args: list[str]) -> None:
+    proc = run_cli(*args)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.browser
+def test_rendered_check_finds_the_js_footer(run_cli: Any, mockserver: MockServer) -> None:
+    # The default render mode is "always" when a browser exists.
+    code, result, stderr = check_json(run_cli, mockserver.url("/js-footer"))
+    assert code == 0, stderr
+    assert result["rendered"] is True
+    (icp,) = result["findings"]["icp"]
+    assert (icp["number"], icp["visible"]) == (ICP, True)
+
+
+@pytest.mark.browser
+def test_static_check_misses_the_js_footer(run_cli: Any, mockserver: MockServer) -> None:
+    code, result, _ = check_json(run_cli, mockserver.url("/js-footer"), "--render", "never")
+    assert result["rendered"] is False
+    assert result["findings"]["icp"] == []
+    assert result["status"] == "needs_rendering"
+    assert code == 1  # never a pass: the static HTML shows no ICP number
+
+
+@pytest.mark.browser
+def test_render_auto_decides_end_to_end(run_cli: Any, mockserver: MockServer) -> None:
+    code, js, _ = check_json(run_cli, mockserver.url("/js-footer"), "--render", "auto")
+    assert (js["rendered"], js["status"]) == (True, "ok")
+    assert [m["number"] for m in js["findings"]["icp"]] == [ICP]
+    code, static, _ = check_json(run_cli, mockserver.url("/ok"), "--render", "auto")
+    assert (code, static["rendered"], static["status"]) == (0, False, "ok")
+
+
+@pytest.mark.browser
+def test_layout_facts_reach_the_verdict(run_cli: Any, mockserver: MockServer) -> None:
+    _, hidden, _ = check_json(run_cli, mockserver.url("/hidden-footer"))
+    assert hidden["rendered"] is True
+    assert "icp_not_visible" in {v["code"] for v in hidden["violations"]}
+    _, covered, _ = check_json(run_cli, mockserver.url("/covered"))
+    assert "icp_link_covered" in {v["code"] for v in covered["violations"]}
+
+
+@pytest.mark.browser
+def test_render_timeout_is_needs_review_never_a_pass(run_cli: Any,
+                                                     mockserver: MockServer) -> None:
+    code, result, stderr = check_json(run_cli, mockserver.url("/slow-script"), "--timeout", "2")
+    assert code == 0  # no violation is claimed either: the rules that could not look say so
+    assert result["status"] == "needs_review"
+    assert result["rendered"] is False
+    assert "render_timeout" in {r["reason"] for r in result["review"]}
+    assert "Traceback" not in stderr
