@@ -12,6 +12,7 @@ import sys
 from typing import Annotated, Any
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 
@@ -69,7 +70,7 @@ def check(
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
         sys.stdout.flush()
     elif result["status"] not in FETCH_FAILURES:
-        print_report(result, Console())
+        print_report(result, Console(soft_wrap=True))
     if result["status"] in FETCH_FAILURES:
         raise FetchError(f"could not fetch {result['url']}: {result['error']} "
                          f"({result['status']})")
@@ -92,7 +93,8 @@ def _mark_line(kind: str, mark: dict[str, Any]) -> str:
     if mark.get("in_footer") is False:
         facts.append("outside the footer")
     label = mark.get("number") or mark.get("text") or ""
-    return f"  {kind:<4} {escape(label)}  " + ", ".join(facts)
+    pad = " " * max(0, 4 - cell_len(kind))  # 公安 is two cells wide per character
+    return f"  {kind}{pad} {escape(label)}  " + ", ".join(facts)
 
 
 def print_report(result: dict[str, Any], console: Console) -> None:
@@ -111,7 +113,7 @@ def print_report(result: dict[str, Any], console: Console) -> None:
         [_mark_line("ICP", m) for m in findings.get("icp", [])]
         + [_mark_line("公安", m) for m in findings.get("gongan", [])]
         + [f"  ©    {escape(c['text'])}" for c in findings.get("copyright", [])]
-        + [f"  许可  {escape(lic['number'])} ({lic['kind']})"
+        + [f"  许可 {escape(lic['number'])} ({lic['kind']})"
            for lic in findings.get("licences", [])]
     )
     console.print("[bold]Marks found[/]" if marks else "[bold]Marks found:[/] none")
