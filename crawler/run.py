@@ -52,6 +52,9 @@ def portfolio_settings(*, output: str | None = None, resolve: Sequence[str] = ()
     overrides: dict[str, Any] = {
         "LOG_LEVEL": log_level,
         "LOG_VERSIONS": [],
+        # A callback yields one page and a few requests: Scrapy's default of 100 parallel item
+        # workers per response costs 100 asyncio tasks each time for nothing.
+        "CONCURRENT_ITEMS": 8,
         # Nothing to control remotely or to persist; the progress extension shows the pace.
         "EXTENSIONS": {"scrapy.extensions.remote_control.RemoteControl": None,
                        "scrapy.extensions.telnet.TelnetConsole": None,

@@ -109,6 +109,7 @@ class PortfolioSpider(PageSpider):
         self.scopes: dict[tuple[int, int], SiteScope] = {}
         self.sampled: dict[str, set[str]] = {}  # host -> template keys already requested
         self.aux_urls: dict[str, set[str]] = {}  # site key -> robots/sitemap URLs requested
+        self.sitemap_sites: set[str] = set()  # site keys whose sitemaps were asked for
         self.pending: dict[str, int] = {}  # site key -> homepage answers still awaited
 
     # ---- start ----
@@ -196,7 +197,9 @@ class PortfolioSpider(PageSpider):
         self._site_answered(where)
         if page.status == PageStatus.OK and isinstance(response, HtmlResponse):
             yield from self._follow_links(response, where)
-            if where.kind == "home" and where.depth == 0:
+            if where.kind == "home" and where.depth == 0 and where.site not in self.sitemap_sites:
+                # Once per site: the apex and www. usually share robots.txt and sitemaps.
+                self.sitemap_sites.add(where.site)
                 yield from self._sitemap_requests(response, where)
 
     def page_failed(self, failure: Failure) -> Iterator[Any]:
