@@ -98,7 +98,7 @@ class Lifecycle:
         return "fixed" if self.fixed_at else "open"
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(vars(self))
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Lifecycle:
