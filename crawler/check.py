@@ -22,6 +22,7 @@ from crawler.browser import ENV_CHROMIUM, find_chromium, launch_options
 from crawler.errors import FooterAuditError, UsageError
 from crawler.fetch_status import PageStatus
 from crawler.rendering import RENDER_MODES
+from crawler.resolve import resolve_settings
 from rules.model import Expectations
 
 __all__ = ["DEFAULT_TIMEOUT", "check_pages", "choose_render", "crawl_settings", "parse_target"]
@@ -125,15 +126,7 @@ def crawl_settings(*, render: str, timeout: float = DEFAULT_TIMEOUT,
         }
     if user_agent:
         overrides["USER_AGENT"] = user_agent
-    if resolve:
-        from crawler.resolve import chromium_args, parse_resolve
-
-        rules = parse_resolve(resolve)
-        overrides["FOOTER_AUDIT_RESOLVE"] = list(resolve)
-        overrides["TWISTED_DNS_RESOLVER"] = "crawler.resolve.ResolvingHostnameResolver"
-        options = launch_options()
-        options["args"] = [*options["args"], *chromium_args(rules)]
-        overrides["PLAYWRIGHT_LAUNCH_OPTIONS"] = options
+    overrides.update(resolve_settings(resolve or (), launch_options()))
     settings.setdict(overrides, priority="cmdline")
     return settings
 
@@ -143,6 +136,8 @@ def _quiet_third_party_logs() -> None:
     # middleware already says it in one line.
     logging.getLogger("scrapy-playwright").setLevel(logging.ERROR)
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+    # Certificates are not verified (DOWNLOAD_VERIFY_CERTIFICATES): no warning per host.
+    logging.getLogger("scrapy.core.downloader.tls").setLevel(logging.ERROR)
 
 
 def _missing(target: dict[str, str]) -> dict[str, Any]:

@@ -54,19 +54,21 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
+def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {**os.environ, **(extra or {})}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return env
 
 
 @pytest.fixture(scope="session")
 def run_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
-    """Run `footer-audit ARGS...` in a subprocess; returns the completed process (text)."""
-    def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run `footer-audit ARGS...` in a subprocess (`env` adds variables); returns the completed
+    process (text)."""
+    def run(*args: str, timeout: float = 120,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-c", "from crawler.cli import main; main()", *args],
-            cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=timeout,
+            cwd=ROOT, env=_env(env), capture_output=True, text=True, timeout=timeout,
         )
     return run
 

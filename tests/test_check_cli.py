@@ -16,8 +16,9 @@ CONTRACT_KEYS = {"url", "final_url", "status", "http_status", "rendered", "encod
 TRANSPORT_KEYS = {"redirect_chain", "error"}
 
 
-def check_json(run_cli: Any, *args: str) -> tuple[int, dict[str, Any], str]:
-    proc = run_cli("check", "--json", *args)
+def check_json(run_cli: Any, *args: str,
+               env: dict[str, str] | None = None) -> tuple[int, dict[str, Any], str]:
+    proc = run_cli("check", "--json", *args, env=env)
     return proc.returncode, json.loads(proc.stdout) if proc.stdout else {}, proc.stderr
 
 
@@ -106,6 +107,49 @@ def test_timeout_exits_3(run_cli: Any, mockserver: MockServer) -> None:
     proc = run_cli("check", mockserver.url("/delay?s=5"), "--render", "never", "--timeout", "1")
     assert proc.returncode == 3
     assert "timed out" in proc.stderr and "(timeout)" in proc.stderr
+
+
+def test_resolve_sends_a_real_host_name_to_the_test_server(run_cli: Any,
+                                                           mockserver: MockServer) -> None:
+    port = mockserver.base.rsplit(":", 1)[1]
+    code, result, _ = check_json(run_cli, "http://www.example.cn/ok", "--render", "never",
+                                 "--resolve", f"*.example.cn:127.0.0.1:{port}")
+    assert code == 0
+    assert result["final_url"] == "http://www.example.cn/ok"
+    assert result["findings"]["icp"][0]["number"] == ICP
+
+
+NO_BROWSER = {"FOOTER_AUDIT_CHROMIUM": "/nonexistent/chromium"}
+
+
+def test_no_browser_default_falls_back_to_static(run_cli: Any, mockserver: MockServer) -> None:
+    code, result, stderr = check_json(run_cli, mockserver.url("/ok"), env=NO_BROWSER)
+    assert code == 0
+    assert result["rendered"] is False
+    assert stderr.strip().splitlines() == [
+        "notice: no Chromium found, reading the page statically (set FOOTER_AUDIT_CHROMIUM to "
+        "a Chromium executable or run `playwright install chromium`)"]
+
+
+def test_no_browser_and_render_always_asked_is_an_error(run_cli: Any,
+                                                         mockserver: MockServer) -> None:
+    proc = run_cli("check", mockserver.url("/ok"), "--render", "always", env=NO_BROWSER)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert "--render always needs Chromium" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_browser_that_fails_to_start_leaves_the_static_html(run_cli: Any,
+                                                              mockserver: MockServer) -> None:
+    # An executable that is no browser: Playwright's launch fails, the page is read statically
+    # and, its static HTML showing no marks, is needs_rendering (never a pass).
+    code, result, stderr = check_json(run_cli, mockserver.url("/js-footer"),
+                                      env={"FOOTER_AUDIT_CHROMIUM": "/bin/false"})
+    assert (result["status"], result["rendered"]) == ("needs_rendering", False)
+    assert code == 1  # the static HTML shows no ICP number
+    assert result["error"]
+    assert "Rendering" in stderr and "Traceback" not in stderr
 
 
 @pytest.mark.parametrize("args", [

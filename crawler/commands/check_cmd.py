@@ -52,6 +52,10 @@ def check(
     user_agent: Annotated[str | None, typer.Option(
         "--user-agent", metavar="UA", help="Send this User-Agent instead of footer-audit's.")
     ] = None,
+    resolve: Annotated[list[str] | None, typer.Option(
+        "--resolve", metavar="HOST:ADDRESS[:PORT]",
+        help="Connect to ADDRESS (and PORT) for HOST, keeping the URL (repeatable; `*.zone`, "
+             "`*`).")] = None,
 ) -> None:
     """Audit one page's footer for ICP, 公安 and copyright marks."""
     if expect_gongan is not None and not _GONGAN_CODE.match(expect_gongan.strip()):
@@ -64,7 +68,7 @@ def check(
         expected_gongan=expect_gongan.strip() if expect_gongan else None,
         gongan_required=bool(expect_gongan),
     )
-    (result,) = check_pages([target], expect, render=mode, timeout=timeout,
+    (result,) = check_pages([target], expect, render=mode, timeout=timeout, resolve=resolve,
                             user_agent=user_agent)
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
