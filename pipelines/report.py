@@ -149,6 +149,8 @@ class ReportPipeline:
                 pages = replay_file(path, self.store)
             except StoreError:
                 return  # still unreachable: the run writer reports it
+            if pages is None:
+                continue  # another crawl is writing it
             logger.warning("Wrote %d page(s) left in the spool %s by an earlier run", pages, path)
 
     def open_spider(self) -> None:

@@ -90,3 +90,17 @@ def test_spool_replay_twice_stores_each_page_once(tmp_path):
         assert replay_file(path, store) == 4
         assert len(list(store.iter_pages(run.id))) == 2
         assert len(list(store.iter_violations(run.id))) == 4
+
+
+def test_a_live_spool_is_left_alone(tmp_path):
+    """A crawl replaying leftovers must not take the spool another crawl is still writing."""
+    path = tmp_path / "live.jsonl"
+    spool = Spool(path)
+    run = Run(id=new_run_id(), portfolio="acme")
+    spool.append("run", run=run.to_json())
+    with open_store(str(tmp_path / "db.sqlite3")) as store:
+        assert replay_file(path, store) is None
+        assert path.exists() and store.get_run(run.id) is None
+        spool.close()  # the writer is done with it: now it can be replayed
+        assert replay_file(path, store) == 0
+        assert store.get_run(run.id) is not None and not path.exists()

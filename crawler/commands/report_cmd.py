@@ -322,4 +322,7 @@ def replay(
             pages = replay_file(path, store)
         except (KeyError, TypeError, ValueError) as exc:
             raise StoreError(f"spool {path} is damaged: {exc}") from exc
-        typer.echo(f"{path}: {pages} page(s) written")
+        if pages is None:
+            typer.echo(f"{path}: a running crawl is still writing it; skipped")
+        else:
+            typer.echo(f"{path}: {pages} page(s) written")

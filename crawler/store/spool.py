@@ -4,10 +4,14 @@ Each line is one operation, replayed in order when the store is back: `run` (cre
 run), `page` (one page record), `close` (finish a run: summary, status, lifecycle). Every
 operation is idempotent, so a spool replayed twice, or cut short and replayed again, stores each
 page once. Lines are flushed as they are written: a killed crawl loses nothing it spooled.
+
+The writing process holds an exclusive `flock` on its spool file, so another crawl that finds the
+file (to replay leftovers of earlier runs) leaves a live spool alone.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -41,6 +45,7 @@ class Spool:
         if self._fh is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._fh = self.path.open("a", encoding="utf-8")
+            fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX)  # released when the handle closes
         self._fh.write(dumps({"op": op, **payload}) + "\n")
         self._fh.flush()
         self.count += 1
@@ -91,8 +96,14 @@ class Spool:
         self._close_handle()
 
 
-def replay_file(path: Path, store: ReportStore) -> int:
-    """Replay one spool file left by an earlier run (`report replay`, or a pipeline starting)."""
+def replay_file(path: Path, store: ReportStore) -> int | None:
+    """Replay one spool file left by an earlier run (`report replay`, or a pipeline starting).
+    Returns None, touching nothing, while a running crawl still writes the file."""
     from crawler.store.writer import close_run
 
-    return Spool(path).replay(store, close_run)
+    with path.open("rb") as guard:
+        try:
+            fcntl.flock(guard.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return None
+        return Spool(path).replay(store, close_run)
