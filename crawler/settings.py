@@ -11,6 +11,8 @@ from crawler.browser import launch_options
 BOT_NAME = "footer-audit"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
+# A crawl imports only its own spider's module (spiders/<name>.py) when it can.
+SPIDER_LOADER_CLASS = "crawler.spider_loader.NamedSpiderLoader"
 
 # The asyncio reactor: scrapy-playwright needs it.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

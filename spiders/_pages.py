@@ -37,9 +37,8 @@ _FALLBACK_ON = frozenset({PageStatus.UNREACHABLE, PageStatus.TLS_ERROR})
 
 
 class PageSpider(scrapy.Spider):
-    """Requests pages with `page_request` and yields one `FetchedPage` per page."""
-
-    name = "_pages"
+    """Requests pages with `page_request` and yields one `FetchedPage` per page (no `name`:
+    a base, not a spider to run)."""
 
     def page_request(self, url: str, *, render: str | None = None,
                      fallback_url: str | None = None, context: dict[str, Any] | None = None,
