@@ -78,6 +78,8 @@ class SQLiteStore(ReportStore):
             self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
+            # 32 MiB of page cache: the violation indexes of a large run stay in memory.
+            self._db.execute("PRAGMA cache_size=-32768")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
