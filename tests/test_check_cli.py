@@ -92,13 +92,11 @@ def test_unfetchable_pages_exit_3(run_cli: Any, mockserver: MockServer, path: st
 
 def test_dead_host_exits_3_with_one_line_and_json(run_cli: Any, closed_port: int) -> None:
     url = f"http://127.0.0.1:{closed_port}/"
-    proc = run_cli("check", url)
-    assert proc.returncode == 3
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr
-    assert "connection refused" in lines[0] and url in lines[0]
-    code, result, _ = check_json(run_cli, url, "--render", "never")
+    code, result, stderr = check_json(run_cli, url)  # the default render mode
     assert code == 3
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert "connection refused" in lines[0] and url in lines[0]
     assert (result["status"], result["error"]) == ("unreachable", "connection refused")
     assert result["findings"] == {"icp": [], "gongan": [], "copyright": [], "licences": []}
 
