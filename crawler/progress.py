@@ -1,10 +1,10 @@
 """Progress bar and end-of-crawl summary table (a Scrapy extension).
 
 On a terminal, a rich progress bar on stderr shows sites done of total, pages, violations and an
-ETA. It stays quiet when stderr is not a terminal or `FOOTER_AUDIT_PROGRESS` is off (JSON on
-stdout). When the spider closes, a table per organisation (pages, statuses, violations by
-severity) is printed to stderr unless `FOOTER_AUDIT_SUMMARY` is off; the same figures are kept on
-`crawler.footer_audit_summary` for the caller's exit status.
+ETA. It stays quiet when stderr is not a terminal or `FOOTER_AUDIT_PROGRESS_ENABLED` is off (JSON
+on stdout). When the spider closes, a table per organisation (pages, statuses, violations by
+severity) is printed to stderr unless `FOOTER_AUDIT_PROGRESS_SUMMARY` is off; the same figures are
+kept on `crawler.footer_audit_summary` for the caller's exit status.
 """
 
 from __future__ import annotations
@@ -118,8 +118,8 @@ class ProgressExtension:
     @classmethod
     def from_crawler(cls, crawler: Any) -> ProgressExtension:
         s = crawler.settings
-        ext = cls(crawler, s.getbool("FOOTER_AUDIT_PROGRESS", True),
-                  s.getbool("FOOTER_AUDIT_SUMMARY", True))
+        ext = cls(crawler, s.getbool("FOOTER_AUDIT_PROGRESS_ENABLED", True),
+                  s.getbool("FOOTER_AUDIT_PROGRESS_SUMMARY", True))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)

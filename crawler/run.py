@@ -52,9 +52,6 @@ def portfolio_settings(*, output: str | None = None, resolve: Sequence[str] = ()
     overrides: dict[str, Any] = {
         "LOG_LEVEL": log_level,
         "LOG_VERSIONS": [],
-        # A callback yields one page and a few requests: Scrapy's default of 100 parallel item
-        # workers per response costs 100 asyncio tasks each time for nothing.
-        "CONCURRENT_ITEMS": 8,
         # Nothing to control remotely or to persist; the progress extension shows the pace.
         "EXTENSIONS": {"scrapy.extensions.remote_control.RemoteControl": None,
                        "scrapy.extensions.telnet.TelnetConsole": None,
@@ -66,8 +63,8 @@ def portfolio_settings(*, output: str | None = None, resolve: Sequence[str] = ()
         "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": int(timeout * 1000),
         "FOOTER_AUDIT_JSONL_OUTPUT": output or "",
         # The bar would interleave with JSON on a terminal's stdout.
-        "FOOTER_AUDIT_PROGRESS": not quiet and output != "-",
-        "FOOTER_AUDIT_SUMMARY": not quiet,
+        "FOOTER_AUDIT_PROGRESS_ENABLED": not quiet and output != "-",
+        "FOOTER_AUDIT_PROGRESS_SUMMARY": not quiet,
     }
     if render is not None:
         overrides["FOOTER_AUDIT_RENDER"] = render

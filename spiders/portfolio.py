@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.settings import SETTINGS_PRIORITIES
 from twisted.python.failure import Failure
 
 from crawler.domains import SiteScope, host_of, registrable_domain
@@ -27,6 +28,7 @@ from crawler.fetch_status import PageStatus
 from crawler.items import FetchedPage
 from crawler.portfolio import AppSpec, DomainSpec, OrgSpec, Portfolio, load_portfolio
 from crawler.progress import SITES_DONE_STAT, SITES_TOTAL_STAT
+from crawler.resolve import chromium_args, parse_resolve
 from spiders._pages import PageSpider
 
 __all__ = ["PortfolioSpider", "template_key"]
@@ -90,6 +92,18 @@ class PortfolioSpider(PageSpider):
         for ext, order in ((PortfolioFindingsExtension, 500), (RenderMemoryExtension, 510),
                            (ProgressExtension, 520)):
             settings.setdefault_in_component_priority_dict("EXTENSIONS", ext, order)
+        if settings.getpriority("CONCURRENT_ITEMS") <= SETTINGS_PRIORITIES["default"]:
+            # A callback yields a page and a few requests: Scrapy's 100 parallel item workers
+            # per response cost 100 asyncio tasks each time for nothing.
+            settings.set("CONCURRENT_ITEMS", 8, priority="spider")
+        options = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")
+        rules = settings.getlist("FOOTER_AUDIT_RESOLVE")
+        if rules and not any(str(a).startswith("--host-resolver-rules=")
+                             for a in options.get("args", [])):
+            # `scrapy crawl portfolio -s FOOTER_AUDIT_RESOLVE=...`: Chromium gets the same map.
+            options["args"] = [*options.get("args", []), *chromium_args(parse_resolve(rules))]
+            settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options,
+                         priority=settings.getpriority("PLAYWRIGHT_LAUNCH_OPTIONS") or "spider")
 
     def __init__(self, file: str | None = None, portfolio: Portfolio | None = None,
                  sites: str | list[str] | None = None, org: str | None = None,

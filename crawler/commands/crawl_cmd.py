@@ -27,6 +27,8 @@ Timeout = Annotated[float, typer.Option("--timeout", help="Seconds per page (fet
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")]
 UserAgent = Annotated[str | None, typer.Option("--user-agent", help="User agent to send.")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log the crawl (INFO).")]
+Concurrency = Annotated[int | None, typer.Option(
+    "--concurrency", help="Pages fetched at once (default: CONCURRENT_REQUESTS).")]
 
 
 def _check_format(fmt: str) -> None:
@@ -36,13 +38,14 @@ def _check_format(fmt: str) -> None:
 
 def _finish(portfolio: Portfolio, *, fmt: str, output: str | None, resolve: list[str] | None,
             render: str | None, timeout: float, quiet: bool, user_agent: str | None,
-            verbose: bool) -> None:
+            verbose: bool, concurrency: int | None = None) -> None:
     from crawler.run import crawl_portfolio
 
     _check_format(fmt)
     outcome = crawl_portfolio(
         portfolio, output=output, resolve=resolve or (), render=render, timeout=timeout,
-        quiet=quiet, user_agent=user_agent, log_level="INFO" if verbose else "WARNING")
+        quiet=quiet, user_agent=user_agent, log_level="INFO" if verbose else "WARNING",
+        concurrency=concurrency)
     if outcome.sites_done < outcome.sites_total and not quiet:
         typer.echo(f"warning: {outcome.sites_total - outcome.sites_done} of "
                    f"{outcome.sites_total} sites have no homepage result (see the log)", err=True)
@@ -66,6 +69,7 @@ def crawl(
     quiet: Quiet = False,
     user_agent: UserAgent = None,
     verbose: Verbose = False,
+    concurrency: Concurrency = None,
 ) -> None:
     """Crawl sites on demand: homepages, www., subdomains found in links and sitemaps."""
     _check_format(fmt)
@@ -78,7 +82,7 @@ def crawl(
         org_spec = portfolio.organisations[0].model_copy(update={"icp": expect_icp})
         portfolio = portfolio.model_copy(update={"organisations": (org_spec,)})
     _finish(portfolio, fmt=fmt, output=output, resolve=resolve, render=render, timeout=timeout,
-            quiet=quiet, user_agent=user_agent, verbose=verbose)
+            quiet=quiet, user_agent=user_agent, verbose=verbose, concurrency=concurrency)
 
 
 def run(
@@ -91,9 +95,11 @@ def run(
     quiet: Quiet = False,
     user_agent: UserAgent = None,
     verbose: Verbose = False,
+    concurrency: Concurrency = None,
 ) -> None:
     """Crawl a whole portfolio (see examples/portfolio.yaml)."""
     _check_format(fmt)
     loaded = load_portfolio(portfolio)  # a bad file stops here: nothing starts
     _finish(loaded, fmt=fmt, output=output, resolve=resolve, render=render, timeout=timeout,
-            quiet=quiet, user_agent=user_agent or loaded.crawl.user_agent, verbose=verbose)
+            quiet=quiet, user_agent=user_agent or loaded.crawl.user_agent, verbose=verbose,
+            concurrency=concurrency)
