@@ -16,6 +16,8 @@ SPIDER_LOADER_CLASS = "crawler.spider_loader.NamedSpiderLoader"
 
 # The asyncio reactor: scrapy-playwright needs it.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+# Applies FOOTER_AUDIT_RESOLVE to static fetches; without rules it resolves as Scrapy's own.
+TWISTED_DNS_RESOLVER = "crawler.resolve.ResolvingHostnameResolver"
 
 # Requests with meta["playwright"] go to Chromium, the others to Scrapy's HTTP client; one
 # scrapy-playwright handler serves both schemes (crawler/playwright_handler.py).
@@ -72,12 +74,36 @@ FOOTER_AUDIT_AUDIT_ENABLED = True
 # Keep a compact copy of the footer HTML with each audited page, for the store and diffs.
 FOOTER_AUDIT_AUDIT_SNAPSHOT = True
 
+# --- footer-audit: JSON Lines writer (pipelines/jsonl.py, portfolio crawls) -----------------
+# Write one JSON line per audited page to this file, or "-" for standard output ("": off).
+FOOTER_AUDIT_JSONL_OUTPUT = ""
+
+# --- footer-audit: portfolio-wide rules (crawler/portfolio_findings.py) ---------------------
+# Run subject_inconsistent across each organisation's sites when a portfolio crawl ends.
+FOOTER_AUDIT_PORTFOLIO_RULES = True
+
+# --- footer-audit: progress (crawler/progress.py) -------------------------------------------
+# Show a progress bar on stderr when it is a terminal.
+FOOTER_AUDIT_PROGRESS_ENABLED = True
+# Print a summary table per organisation on stderr when a portfolio crawl ends.
+FOOTER_AUDIT_PROGRESS_SUMMARY = True
+
 # --- footer-audit: rendering ----------------------------------------------------------------
 # Render pages in Chromium at all (off: every page is read statically).
 FOOTER_AUDIT_RENDER_ENABLED = True
 # Default render mode of a page: "always", "auto" (static first, Chromium when needed), "never".
 FOOTER_AUDIT_RENDER = "auto"
+# File remembering hosts that needed rendering ("": $XDG_DATA_HOME/footer-audit/render-hosts.json).
+FOOTER_AUDIT_RENDER_MEMORY = ""
+# Days a host stays remembered as needing rendering before it is tried statically again.
+FOOTER_AUDIT_RENDER_MEMORY_DAYS = 30.0
+# Remember hosts that needed rendering, so the next crawl renders them at once.
+FOOTER_AUDIT_RENDER_MEMORY_ENABLED = True
 # Milliseconds to wait after the load event for late scripts before probing the layout.
 FOOTER_AUDIT_RENDER_SETTLE_MS = 500
 # Seconds a render may take before the page is audited from its static HTML (render_timeout).
 FOOTER_AUDIT_RENDER_TIMEOUT = 20.0
+
+# --- footer-audit: --resolve (crawler/resolve.py) -------------------------------------------
+# HOST:ADDRESS[:PORT] rules: every connection for HOST goes to ADDRESS (and PORT).
+FOOTER_AUDIT_RESOLVE: list[str] = []
