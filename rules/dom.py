@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-import parsel
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -35,6 +34,14 @@ BLOCK_TAGS = frozenset({
     "h3", "h4", "h5", "h6", "header", "hr", "html", "legend", "li", "main", "nav", "ol", "p",
     "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 })
+_PARSER = etree.HTMLParser(huge_tree=True, remove_pis=True)
+# Cheap first pass: text holding none of these cannot hold a mark. Single characters where a key
+# could be split across elements (版<b>权</b>), so the pass never misses what the walk would join.
+_SCAN = re.compile(
+    r"ICP|Ｉ|备|備|版|權|©|◎|@|opyright|OPYRIGHT|\([cC]\)|B2|Ｂ|主办|网文|经营|许可|許可|标识|网警")
+# The first characters of the keys above: a one-class search rejects most text faster.
+_SCAN_FIRST = re.compile(r"[IＩ备備版權©◎@oO(BＢ主网经许許标]")
+_SPECIAL = frozenset({"script", "iframe", "frame", "img", "a"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 URL_IN_JS = re.compile(r"""https?://[^\s'"()<>]+|//[a-z0-9.-]+\.[a-z]{2,}[^\s'"()<>]*""", re.I)
 
@@ -75,26 +82,106 @@ class Line:
 class PageTree:
     root: object
     lines: list[Line] = field(default_factory=list)
-    candidates: list[tuple[object, int]] = field(default_factory=list)  # (element, order)
+    # Footer candidates met on the way to and inside the walked blocks: (element, order).
+    candidates: list[tuple[object, int]] = field(default_factory=list)
     frames: list[FrameInfo] = field(default_factory=list)
     mark_images: list[tuple[object, object | None, int]] = field(default_factory=list)
     scripts: list[object] = field(default_factory=list)
-    displayed_chars: int = 0
+    _orders: dict[int, tuple[object, int]] = field(default_factory=dict)
+
+    def number(self, root, elements: list) -> None:
+        """Document order of `elements` and all their ancestors, in one pass over the tree.
+        The elements are alive (the caller holds them), so their id()s are stable."""
+        wanted: dict[int, object] = {}
+        for el in elements:
+            node = el
+            while node is not None and id(node) not in wanted:
+                wanted[id(node)] = node
+                node = node.getparent()
+        if not wanted:
+            return
+        left = len(wanted)
+        i = 0
+        for el in root.iter():
+            if el.tag.__class__ is not str:
+                continue
+            if id(el) in wanted and wanted[id(el)] is el:
+                self._orders[id(el)] = (el, i)
+                left -= 1
+                if not left:
+                    break
+            i += 1
+
+    def order_of(self, el) -> int:
+        """Document order of an element (0 for the root), computed only for the few that need it."""
+        cached = self._orders.get(id(el))
+        if cached is None or cached[0] is not el:
+            cached = (el, int(el.xpath("count(preceding::*) + count(ancestor::*)")))
+            self._orders[id(el)] = cached
+        return cached[1]
+
+    def add_candidate(self, el, order: int) -> None:
+        if all(c is not el for c, _o in self.candidates):
+            self.candidates.append((el, order))
+
+    def all_candidates(self) -> list:
+        """Every outermost footer candidate in the page (for the render decision)."""
+        out = []
+        for el in self.root.iter():
+            if isinstance(el.tag, str) and is_footer_candidate(el) and not any(
+                    a.tag == "footer" or is_footer_candidate(a) for a in el.iterancestors()):
+                out.append(el)
+        return out
+
+    @property
+    def displayed_chars(self) -> int:
+        """Characters of displayed text in the body (for the render decision)."""
+        body = self.root.find("body")
+        if body is None:
+            return 0
+        total = 0
+        stack = [body]
+        while stack:
+            el = stack.pop()
+            if not isinstance(el.tag, str) or el.tag in _SKIP or _is_hidden(el):
+                if el.tail and el is not body:
+                    total += len(el.tail.strip())
+                continue
+            if el.text:
+                total += len(el.text.strip())
+            if el.tail and el is not body:
+                total += len(el.tail.strip())
+            stack.extend(el)
+        return total
 
 
 def parse_html(html: str):
-    """The lxml root of any text: broken markup, empty strings and junk give a usable tree."""
+    """The lxml root of any text: broken markup, empty strings and junk give a usable tree.
+
+    lxml's own HTML parser (the one parsel wraps) is used directly: parsel's extra encoding round
+    trip and lxml.html's element-class lookup cost more than the whole audit on large pages.
+    """
     if not isinstance(html, str):
         html = str(html or "")
-    # Lone surrogates (junk decoded as text) cannot be encoded for the parser.
-    clean = html.encode("utf-8", "replace").decode("utf-8")
-    try:
-        root = parsel.Selector(text=clean or "<html></html>", type="html").root
-    except (ValueError, etree.ParserError, etree.XMLSyntaxError):
-        root = None
+    root = None
+    if html.strip():
+        try:
+            root = _parse(html)
+        except (ValueError, UnicodeError, etree.ParserError, etree.XMLSyntaxError):
+            root = None
     if root is None or not isinstance(root.tag, str):
-        root = lxml_html.document_fromstring("<html><body></body></html>")
+        root = etree.fromstring("<html><body></body></html>", _PARSER)
     return root
+
+
+def _parse(html: str):
+    if "\x00" in html:
+        html = html.replace("\x00", "")
+    try:
+        return etree.fromstring(html, _PARSER)
+    except UnicodeEncodeError:
+        # Lone surrogates (junk decoded as text) cannot go through the parser: replace them.
+        return etree.fromstring(html.encode("utf-8", "replace").decode("utf-8"), _PARSER)
 
 
 def _is_hidden(el) -> bool:
@@ -121,12 +208,113 @@ def _origin(url: str) -> tuple[str, str]:
 
 
 def walk(root, page_url: str = "") -> PageTree:
-    """Walk the tree once, depth first, without recursion (deep junk markup is common)."""
+    """One cheap pass over the tree finds the blocks whose text could hold a mark; only those are
+    walked in detail, each with the context (hidden, link, footer, sidebar) of its ancestors."""
     tree = PageTree(root)
+    page_origin = _origin(page_url)[1]
+    hot: list[object] = []
+    frames: list[object] = []
+    first, full = _SCAN_FIRST.search, _SCAN.search  # two-stage: a class search, then the keys
+    for el in root.iter():
+        tag = el.tag
+        if tag.__class__ is not str:  # comment or PI: only its tail is displayed text
+            tail = el.tail
+            if tail and first(tail) and full(tail):
+                hot.append(el.getparent())
+            continue
+        text = el.text
+        if text and first(text) and full(text):
+            hot.append(el)
+        tail = el.tail
+        if tail and first(tail) and full(tail):
+            hot.append(el.getparent())
+        if tag in _SPECIAL:
+            if tag == "script":
+                tree.scripts.append(el)
+            elif tag == "img":
+                label = f"{el.get('alt') or ''}{el.get('title') or ''}"
+                if label and full(label):
+                    hot.append(el)
+            elif tag == "a":
+                href = el.get("href") or ""
+                if "beian" in href:  # beian.miit.gov.cn and the retired mii(t)beian hosts
+                    tree.mark_images.extend((img, el, 0) for img in el.iter("img"))
+            else:
+                frames.append(el)
+    for fr in frames:
+        if fr.get("srcdoc"):
+            hot.append(fr)
+    blocks = _hot_blocks(root, hot)
+    tree.number(root, [*blocks, *frames])
+    for block in sorted(blocks, key=lambda b: tree.order_of(b)):
+        ctx = _context_of(tree, block)
+        if ctx is not None:
+            _walk_from(tree, block, ctx, tree.order_of(block), page_origin)
+    for fr in frames:
+        if fr.get("srcdoc"):
+            continue
+        ctx = _context_of(tree, fr)
+        if ctx is not None:
+            _frame_info(tree, fr, page_origin, ctx[2], ctx[3], tree.order_of(fr))
+    return tree
+
+
+def _hot_blocks(root, hot: list) -> list:
+    """The nearest block ancestor of each hot element, outermost only, none inside skipped tags."""
+    found: dict[int, object] = {}
+    for el in hot:
+        if el is None:
+            continue
+        node, block = (el.getparent() if el.tag in ("iframe", "frame") else el), None
+        skipped = False
+        while node is not None:
+            tag = node.tag
+            if tag in _SKIP:
+                skipped = True
+                break
+            if block is None and tag in BLOCK_TAGS:
+                block = node
+            node = node.getparent()
+        if not skipped:
+            block = block if block is not None else root
+            found[id(block)] = block
+    outer = []
+    for block in found.values():
+        node = block.getparent()
+        while node is not None and id(node) not in found:
+            node = node.getparent()
+        if node is None:
+            outer.append(block)
+    return outer
+
+
+def _context_of(tree: PageTree, el) -> tuple | None:
+    """(link, hidden, footer, sidebar) that `el`'s ancestors give it; None inside a skipped tag."""
+    chain = []
+    node = el.getparent()
+    while node is not None:
+        chain.append(node)
+        node = node.getparent()
+    link, hidden, footer, sidebar = None, False, None, False
+    for node in reversed(chain):
+        if not isinstance(node.tag, str) or node.tag in _SKIP:
+            return None
+        hidden = hidden or _is_hidden(node)
+        own = _link_of(node)
+        if own is not None:
+            link = own
+        sidebar = sidebar or is_sidebar(node)
+        if footer is None and not sidebar and is_footer_candidate(node):
+            footer = node
+            tree.add_candidate(node, tree.order_of(node))
+    return link, hidden, footer, sidebar
+
+
+def _walk_from(tree: PageTree, start, ctx: tuple, start_order: int, page_origin: str) -> None:
+    """Depth-first walk of one block without recursion (deep junk markup is common)."""
     lines = tree.lines
     current: list[Seg] = []
-    page_origin = _origin(page_url)[1]
-    order = 0
+    order = start_order - 1
 
     def flush() -> None:
         nonlocal current
@@ -134,9 +322,8 @@ def walk(root, page_url: str = "") -> PageTree:
             lines.append(Line(current))
             current = []
 
-    # Stack items: ("el", element, ctx) or ("end", element, ctx) or ("tail", element, ctx).
-    # ctx = (link, hidden, footer, sidebar)
-    stack: list[tuple[str, object, tuple]] = [("el", root, (None, False, None, False))]
+    # Stack items: ("el" | "end" | "tail", element, ctx) with ctx = (link, hidden, footer, sidebar).
+    stack: list[tuple[str, object, tuple]] = [("el", start, ctx)]
     while stack:
         kind, el, ctx = stack.pop()
         link, hidden, footer, sidebar = ctx
@@ -149,16 +336,11 @@ def walk(root, page_url: str = "") -> PageTree:
             parent = el.getparent()
             if tail and parent is not None:
                 current.append(Seg(tail, parent, link, hidden, footer, sidebar, order, prev=el))
-                if not hidden:
-                    tree.displayed_chars += len(tail.strip())
             continue
         tag = el.tag
         if not isinstance(tag, str):  # comments, processing instructions
             continue
         order += 1
-        tag = tag.lower() if tag else ""
-        if tag == "script":
-            tree.scripts.append(el)
         if tag in ("iframe", "frame"):
             _frame(tree, el, page_origin, footer, sidebar, order, link, hidden, stack)
             continue
@@ -171,7 +353,7 @@ def walk(root, page_url: str = "") -> PageTree:
         sidebar = sidebar or is_sidebar(el)
         if footer is None and not sidebar and is_footer_candidate(el):
             footer = el
-            tree.candidates.append((el, order))
+            tree.add_candidate(el, order)
         new_ctx = (link, hidden, footer, sidebar)
         if tag == "img":
             alt = (el.get("alt") or "").strip() or (el.get("title") or "").strip()
@@ -179,21 +361,16 @@ def walk(root, page_url: str = "") -> PageTree:
             if alt:
                 current.append(Seg(alt, el, link, hidden, footer, sidebar, order, in_image=True))
                 flush()
-            if link is not None:
-                tree.mark_images.append((el, link, order))
             continue
         if tag in BLOCK_TAGS:
             flush()
         if el.text:
             current.append(Seg(el.text, el, link, hidden, footer, sidebar, order))
-            if not hidden:
-                tree.displayed_chars += len(el.text.strip())
         stack.append(("end", el, new_ctx))
         for child in reversed(el):
             stack.append(("tail", child, new_ctx))  # a tail is the parent's text
             stack.append(("el", child, new_ctx))
     flush()
-    return tree
 
 
 def _frame(tree, el, page_origin, footer, sidebar, order, link, hidden, stack) -> None:
@@ -203,7 +380,9 @@ def _frame(tree, el, page_origin, footer, sidebar, order, link, hidden, stack) -
         body = sub.find("body")
         node = body if body is not None else sub
         stack.append(("el", node, (link, hidden or _is_hidden(el), footer, sidebar)))
-        return
+
+
+def _frame_info(tree, el, page_origin, footer, sidebar, order) -> None:
     src = (el.get("src") or "").strip()
     if not src or src.startswith(("about:", "javascript:", "data:")):
         return

@@ -133,7 +133,7 @@ def _img_ok(el) -> bool:
     if el.tag == "img":
         return bool((el.get("src") or "").strip())
     imgs = list(el.iter("img"))
-    return len(imgs) == 1 and _img_ok(imgs[0]) and not (el.text_content() or "").strip()
+    return len(imgs) == 1 and _img_ok(imgs[0]) and not "".join(el.itertext()).strip()
 
 
 def _blank(text: str | None) -> bool:
@@ -337,7 +337,7 @@ def _image_links(tree: PageTree, ext: Extraction) -> None:
         href = link.get("href") or ""
         if host_of(href) not in _MIIT_HOSTS:
             continue
-        text = link.text_content() or ""
+        text = "".join(link.itertext())
         labelled = (img.get("alt") or "").strip() or (img.get("title") or "").strip()
         if "ICP" in text.upper() or labelled:
             continue

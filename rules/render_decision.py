@@ -44,7 +44,7 @@ def needs_rendering(html: str) -> bool:
             return True  # analytics snippets only write a <script> tag: not a footer
         if _SCRIPT_HINT.search(el.get("src") or ""):
             return True
-    for el, _order in tree.candidates:
-        if not (el.text_content() or "").strip() and not el.xpath(".//img"):
+    for el in tree.all_candidates():
+        if not "".join(el.itertext()).strip() and not el.xpath(".//img"):
             return True
-    return any(_NOSCRIPT_HINT.search(el.text_content() or "") for el in root.iter("noscript"))
+    return any(_NOSCRIPT_HINT.search("".join(el.itertext())) for el in root.iter("noscript"))
