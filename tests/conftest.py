@@ -12,6 +12,7 @@ import os
 import socket
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,11 @@ from crawler.browser import find_chromium
 from tests.mockserver import MockServer
 
 ROOT = Path(__file__).resolve().parent.parent
+# Every process this test session starts inherits this mark, so tests/test_zz_resources.py can
+# find what the session left running (Chromium reparented to init is nobody's child any more).
+SESSION_MARK = "FOOTER_AUDIT_TEST_SESSION"
+os.environ.setdefault(SESSION_MARK, uuid.uuid4().hex)
+
 NO_BROWSER_REASON = ("no Chromium on this machine (set FOOTER_AUDIT_CHROMIUM, install Debian's "
                      "chromium or run `playwright install chromium`)")
 
