@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rules import RULES_VERSION
 from rules.messages import REVIEW_MESSAGES
 from rules.registry import RULES
@@ -18,7 +20,7 @@ __all__ = ["rules_markdown"]
 def _explanation(explain: str) -> str:
     body = explain.strip().split("\n", 1)[1] if "\n" in explain.strip() else ""
     # One level down: each rule is a "##" heading here, its sections "###".
-    return body.strip().replace("\n## ", "\n### ").replace("\n\n\n", "\n\n")
+    return re.sub(r"^## ", "### ", body.strip(), flags=re.M)
 
 
 def rules_markdown() -> str:
