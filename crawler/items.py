@@ -15,7 +15,7 @@ from rules.model import Expectations
 
 __all__ = ["AuditedPage", "FetchedPage", "RenderMode", "utc_now"]
 
-RenderMode = str  # "always" | "auto" | "never" (see crawler.render.RENDER_MODES)
+RenderMode = str  # "always" | "auto" | "never" (see crawler.rendering.RENDER_MODES)
 
 
 def utc_now() -> str:

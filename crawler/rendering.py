@@ -6,6 +6,7 @@ rendered requests here, so both get the same settle wait, probe and browser cont
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from scrapy.settings import BaseSettings
 from scrapy_playwright.page import PageMethod
 
 from crawler.browser import VIEWPORT
+from crawler.errors import UsageError
 
 __all__ = [
     "META_FALLBACK_URL",
@@ -23,6 +25,7 @@ __all__ = [
     "META_URL",
     "PROBE_PATH",
     "RENDER_MODES",
+    "RenderConfig",
     "probe_source",
     "render_meta",
 ]
@@ -46,25 +49,55 @@ def probe_source() -> str:
     return PROBE_PATH.read_text(encoding="utf-8")
 
 
-def render_meta(settings: BaseSettings) -> dict[str, Any]:
+@dataclass(frozen=True)
+class RenderConfig:
+    """The rendering settings, read once and checked together at start-up."""
+
+    enabled: bool
+    mode: str  # the default render mode
+    settle_ms: int
+    timeout: float  # seconds
+    user_agent: str | None
+    verify_certificates: bool
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> RenderConfig:
+        config = cls(
+            enabled=settings.getbool("FOOTER_AUDIT_RENDER_ENABLED"),
+            mode=settings.get("FOOTER_AUDIT_RENDER") or "auto",
+            settle_ms=settings.getint("FOOTER_AUDIT_RENDER_SETTLE_MS"),
+            timeout=settings.getfloat("FOOTER_AUDIT_RENDER_TIMEOUT"),
+            user_agent=settings.get("USER_AGENT"),
+            verify_certificates=settings.getbool("DOWNLOAD_VERIFY_CERTIFICATES"),
+        )
+        if config.mode not in RENDER_MODES:
+            raise UsageError(f"FOOTER_AUDIT_RENDER must be one of {', '.join(RENDER_MODES)}, "
+                             f"not {config.mode!r}")
+        if config.timeout <= 0:
+            raise UsageError(f"FOOTER_AUDIT_RENDER_TIMEOUT must be positive, not {config.timeout}")
+        if config.settle_ms < 0:
+            raise UsageError("FOOTER_AUDIT_RENDER_SETTLE_MS must not be negative")
+        return config
+
+
+def render_meta(config: RenderConfig) -> dict[str, Any]:
     """Request.meta that makes scrapy-playwright render a page and run the layout probe.
 
     PageMethod objects hold their result, so each request gets fresh ones.
     """
-    timeout_ms = int(settings.getfloat("FOOTER_AUDIT_RENDER_TIMEOUT") * 1000)
-    settle_ms = settings.getint("FOOTER_AUDIT_RENDER_SETTLE_MS")
     return {
         "playwright": True,
-        "playwright_page_goto_kwargs": {"wait_until": "load", "timeout": timeout_ms},
+        "playwright_page_goto_kwargs": {"wait_until": "load",
+                                        "timeout": int(config.timeout * 1000)},
         "playwright_context_kwargs": {
             "viewport": dict(VIEWPORT),
-            "user_agent": settings.get("USER_AGENT"),
+            "user_agent": config.user_agent,
             "locale": "zh-CN",
-            "ignore_https_errors": not settings.getbool("DOWNLOAD_VERIFY_CERTIFICATES"),
+            "ignore_https_errors": not config.verify_certificates,
         },
         "playwright_page_methods": [
             # Late scripts (footers injected after load, consent banners) get a moment to run.
-            PageMethod("wait_for_timeout", settle_ms),
+            PageMethod("wait_for_timeout", config.settle_ms),
             PageMethod("evaluate", probe_source()),
         ],
     }

@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from typing import Any, Self
 
-from rules.render_decision import needs_rendering
-from rules.snapshot import footer_snapshot
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
@@ -14,6 +12,8 @@ from crawler.fetch_status import PageStatus
 from crawler.items import AuditedPage, FetchedPage
 from rules.audit import audit_page
 from rules.model import Findings, PageInput
+from rules.render_decision import needs_rendering
+from rules.snapshot import footer_snapshot
 
 __all__ = ["AuditPipeline", "audit_fetched_page"]
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cached_property
 from typing import Any
 
 import scrapy
@@ -21,6 +22,7 @@ from crawler.rendering import (
     META_REVIEW,
     META_URL,
     RENDER_MODES,
+    RenderConfig,
     render_meta,
 )
 
@@ -44,7 +46,7 @@ class PageSpider(scrapy.Spider):
                      fallback_url: str | None = None, context: dict[str, Any] | None = None,
                      priority: int = 0) -> scrapy.Request:
         """A request for one page; `render` defaults to FOOTER_AUDIT_RENDER."""
-        mode = render or self.settings.get("FOOTER_AUDIT_RENDER")
+        mode = render or self.render_config.mode
         if mode not in RENDER_MODES:
             raise ValueError(f"render mode must be one of {', '.join(RENDER_MODES)}: {mode!r}")
         meta: dict[str, Any] = {
@@ -54,15 +56,19 @@ class PageSpider(scrapy.Spider):
         if fallback_url:
             meta[META_FALLBACK_URL] = fallback_url
         if mode == "always" and self._can_render(url):
-            meta.update(render_meta(self.settings))
+            meta.update(render_meta(self.render_config))
         return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed, meta=meta,
                               dont_filter=True, priority=priority)
+
+    @cached_property
+    def render_config(self) -> RenderConfig:
+        return RenderConfig.from_settings(self.settings)
 
     def _can_render(self, url: str) -> bool:
         # scrapy-playwright handles http(s) only; local files are read as they are.
         if not url.startswith(("http://", "https://")):
             return False
-        if not self.settings.getbool("FOOTER_AUDIT_RENDER_ENABLED"):
+        if not self.render_config.enabled:
             return False
         if not hasattr(self, "_browser"):
             self._browser = find_chromium()

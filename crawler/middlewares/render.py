@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from typing import Any, Self
 
-from rules.render_decision import needs_rendering
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
@@ -19,8 +18,10 @@ from crawler.rendering import (
     META_RENDER_ERROR,
     META_REVIEW,
     META_STATIC,
+    RenderConfig,
     render_meta,
 )
+from rules.render_decision import needs_rendering
 
 __all__ = ["RenderOnDemandMiddleware"]
 
@@ -32,10 +33,9 @@ class RenderOnDemandMiddleware:
     """Static first, Chromium when `needs_rendering(html)`; static HTML when the render fails."""
 
     def __init__(self, crawler: Crawler) -> None:
-        settings = crawler.settings
-        if not settings.getbool("FOOTER_AUDIT_RENDER_ENABLED"):
+        self.config = RenderConfig.from_settings(crawler.settings)
+        if not self.config.enabled:
             raise NotConfigured("FOOTER_AUDIT_RENDER_ENABLED is off: pages are read statically")
-        self.settings = settings
         self.stats = crawler.stats
         # Without a browser, mode auto degrades to static reading (pages then say
         # needs_rendering) instead of failing page after page.
@@ -61,7 +61,7 @@ class RenderOnDemandMiddleware:
             return response
         self.stats.inc_value("footer_audit/render_on_demand")
         logger.debug("Rendering %s: its static HTML needs it", response.url)
-        meta: dict[str, Any] = {**request.meta, **render_meta(self.settings)}
+        meta: dict[str, Any] = {**request.meta, **render_meta(self.config)}
         meta[META_STATIC] = {
             "url": response.url, "status": response.status, "body": response.body,
             "headers": {k.decode(): v[0].decode("latin-1") for k, v in response.headers.items()
