@@ -143,7 +143,7 @@ def crawl(domains: list[str], resolve: str, workdir: Path, timeout: float) -> Ru
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     cmd = [sys.executable, "-c", "from crawler.cli import main; main()", "run", str(pf),
            "--format", "jsonl", "--output", str(out), "--resolve", resolve, "--quiet",
-           "--timeout", "20"]
+           "--timeout", "20", "--no-store"]
     run = Run()
     start = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,

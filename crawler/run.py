@@ -34,6 +34,7 @@ class CrawlOutcome:
     errors: int  # violations of severity error
     sites_total: int
     sites_done: int
+    run_id: str | None = None  # the report store's run, when results were stored
     stats: dict[str, Any] = field(default_factory=dict)
 
 
@@ -41,6 +42,7 @@ def portfolio_settings(*, output: str | None = None, resolve: Sequence[str] = ()
                        render: str | None = None, timeout: float = DEFAULT_TIMEOUT,
                        quiet: bool = False, user_agent: str | None = None,
                        log_level: str = "WARNING", concurrency: int | None = None,
+                       store: str | bool = True,
                        extra: dict[str, Any] | None = None) -> Settings:
     """`crawler/settings.py` plus the choices of the command line."""
     if render is not None and render not in RENDER_MODES:
@@ -77,6 +79,10 @@ def portfolio_settings(*, output: str | None = None, resolve: Sequence[str] = ()
         overrides["USER_AGENT"] = user_agent
     if concurrency:
         overrides["CONCURRENT_REQUESTS"] = concurrency
+    if store is False:
+        overrides["FOOTER_AUDIT_STORE_ENABLED"] = False
+    elif isinstance(store, str) and store:
+        overrides["FOOTER_AUDIT_STORE_URL"] = store
     overrides.update(resolve_settings(resolve, launch_options()))
     overrides.update(extra or {})
     settings.setdict(overrides, priority="cmdline")
@@ -108,5 +114,6 @@ def crawl_portfolio(portfolio: Portfolio, *, render: str | None = None,
         errors=summary.errors if summary else 0,
         sites_total=int(stats.get(SITES_TOTAL_STAT, 0)),
         sites_done=int(stats.get(SITES_DONE_STAT, 0)),
+        run_id=stats.get("footer_audit/run_id"),
         stats=stats,
     )

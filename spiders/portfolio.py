@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -86,16 +87,25 @@ class PortfolioSpider(PageSpider):
         from crawler.progress import ProgressExtension
         from crawler.render_memory import RenderMemoryExtension
         from pipelines.jsonl import JsonlWriterPipeline
+        from pipelines.report import ReportPipeline
 
         settings.setdefault_in_component_priority_dict("ITEM_PIPELINES", JsonlWriterPipeline, 800)
+        # Results go to the report store too (off: FOOTER_AUDIT_STORE_ENABLED=False).
+        settings.setdefault_in_component_priority_dict("ITEM_PIPELINES", ReportPipeline, 900)
         # Findings first: the summary printed at close includes them.
         for ext, order in ((PortfolioFindingsExtension, 500), (RenderMemoryExtension, 510),
                            (ProgressExtension, 520)):
             settings.setdefault_in_component_priority_dict("EXTENSIONS", ext, order)
-        if settings.getpriority("CONCURRENT_ITEMS") <= SETTINGS_PRIORITIES["default"]:
-            # A callback yields a page and a few requests: Scrapy's 100 parallel item workers
-            # per response cost 100 asyncio tasks each time for nothing.
-            settings.set("CONCURRENT_ITEMS", 8, priority="spider")
+        for name, value in (
+                # A callback yields a page and a few requests: Scrapy's 100 parallel item
+                # workers per response cost 100 asyncio tasks each time for nothing.
+                ("CONCURRENT_ITEMS", 8),
+                # Every host is its own download slot. The downloader-aware queue scans all
+                # slots with pending requests on each pop: thousands of hosts make that
+                # quadratic, and with one or two requests per host it balances nothing.
+                ("SCHEDULER_PRIORITY_QUEUE", "scrapy.pqueues.ScrapyPriorityQueue")):
+            if settings.getpriority(name) <= SETTINGS_PRIORITIES["default"]:
+                settings.set(name, value, priority="spider")
         options = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")
         rules = settings.getlist("FOOTER_AUDIT_RESOLVE")
         if rules and not any(str(a).startswith("--host-resolver-rules=")
@@ -119,6 +129,9 @@ class PortfolioSpider(PageSpider):
             else:
                 raise ValueError("give a portfolio: -a file=portfolio.yaml or -a sites=a.cn,b.cn")
         self.portfolio = portfolio
+        # The report store files runs under this name (the portfolio file's stem).
+        self.portfolio_name = (Path(portfolio.source).stem if portfolio.source.endswith(
+            (".yaml", ".yml")) else "on-demand")
         self.render_override = render
         self.scopes: dict[tuple[int, int], SiteScope] = {}
         self.sampled: dict[str, set[str]] = {}  # host -> template keys already requested

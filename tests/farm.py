@@ -164,7 +164,8 @@ class FarmServer:
                           scheme: str) -> None:
         try:
             while True:
-                head = await reader.readuntil(b"\r\n\r\n")
+                # Idle keep-alive connections are closed after a few seconds, as servers do.
+                head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
                 lines = head.decode("latin-1").split("\r\n")
                 method, target, _ = [*lines[0].split(" "), "", ""][:3]
                 headers = {}
@@ -183,7 +184,7 @@ class FarmServer:
                 if not keep or headers.get("connection", "").lower() == "close":
                     break
         except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError,
-                ssl.SSLError, OSError):
+                ssl.SSLError, OSError, TimeoutError):
             pass
         finally:
             with contextlib.suppress(Exception):  # the peer may be gone already

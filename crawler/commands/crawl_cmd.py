@@ -27,6 +27,10 @@ Timeout = Annotated[float, typer.Option("--timeout", help="Seconds per page (fet
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")]
 UserAgent = Annotated[str | None, typer.Option("--user-agent", help="User agent to send.")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log the crawl (INFO).")]
+Store = Annotated[str | None, typer.Option(
+    "--store", help="Report store: redis://… or a SQLite file (default: $REDIS_URL, else the "
+    "embedded SQLite file).")]
+NoStore = Annotated[bool, typer.Option("--no-store", help="Do not keep results in the store.")]
 Concurrency = Annotated[int | None, typer.Option(
     "--concurrency", help="Pages fetched at once (default: CONCURRENT_REQUESTS).")]
 
@@ -38,14 +42,18 @@ def _check_format(fmt: str) -> None:
 
 def _finish(portfolio: Portfolio, *, fmt: str, output: str | None, resolve: list[str] | None,
             render: str | None, timeout: float, quiet: bool, user_agent: str | None,
-            verbose: bool, concurrency: int | None = None) -> None:
+            verbose: bool, concurrency: int | None = None, store: str | None = None,
+            no_store: bool = False) -> None:
     from crawler.run import crawl_portfolio
 
     _check_format(fmt)
     outcome = crawl_portfolio(
         portfolio, output=output, resolve=resolve or (), render=render, timeout=timeout,
         quiet=quiet, user_agent=user_agent, log_level="INFO" if verbose else "WARNING",
-        concurrency=concurrency)
+        concurrency=concurrency, store=False if no_store else (store or True))
+    if outcome.run_id and not quiet:
+        typer.echo(f"run {outcome.run_id} stored: footer-audit report show {outcome.run_id}",
+                   err=True)
     if outcome.sites_done < outcome.sites_total and not quiet:
         typer.echo(f"warning: {outcome.sites_total - outcome.sites_done} of "
                    f"{outcome.sites_total} sites have no homepage result (see the log)", err=True)
@@ -70,6 +78,8 @@ def crawl(
     user_agent: UserAgent = None,
     verbose: Verbose = False,
     concurrency: Concurrency = None,
+    store: Store = None,
+    no_store: NoStore = False,
 ) -> None:
     """Crawl sites on demand: homepages, www., subdomains found in links and sitemaps."""
     _check_format(fmt)
@@ -82,7 +92,8 @@ def crawl(
         org_spec = portfolio.organisations[0].model_copy(update={"icp": expect_icp})
         portfolio = portfolio.model_copy(update={"organisations": (org_spec,)})
     _finish(portfolio, fmt=fmt, output=output, resolve=resolve, render=render, timeout=timeout,
-            quiet=quiet, user_agent=user_agent, verbose=verbose, concurrency=concurrency)
+            quiet=quiet, user_agent=user_agent, verbose=verbose, concurrency=concurrency,
+            store=store, no_store=no_store)
 
 
 def run(
@@ -96,10 +107,12 @@ def run(
     user_agent: UserAgent = None,
     verbose: Verbose = False,
     concurrency: Concurrency = None,
+    store: Store = None,
+    no_store: NoStore = False,
 ) -> None:
     """Crawl a whole portfolio (see examples/portfolio.yaml)."""
     _check_format(fmt)
     loaded = load_portfolio(portfolio)  # a bad file stops here: nothing starts
     _finish(loaded, fmt=fmt, output=output, resolve=resolve, render=render, timeout=timeout,
             quiet=quiet, user_agent=user_agent or loaded.crawl.user_agent, verbose=verbose,
-            concurrency=concurrency)
+            concurrency=concurrency, store=store, no_store=no_store)
