@@ -45,6 +45,7 @@ class FetchedPage:
     domain: str | None = None  # registrable domain, e.g. "example.cn"
     host: str | None = None  # e.g. "www.example.cn"
     discovered_from: str | None = None  # the page whose link led here
+    owner: str | None = None  # team or person the portfolio routes this site's findings to
     expectations: Expectations | None = None
     # What the crawl noticed about the page beside its audit, e.g. {"redirected_offsite":
     # "other.cn"} for a homepage that lands on another registrable domain.
