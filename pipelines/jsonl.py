@@ -46,7 +46,7 @@ def page_record(item: Any) -> dict[str, Any]:
     record.update(audit)
     # The fetch path owns the transport status; the audit can only refine an ok page.
     record["status"] = audit.get("status") or getattr(item, "status", None)
-    for key in ("org", "domain", "host", "discovered_from"):
+    for key in ("org", "owner", "domain", "host", "discovered_from"):
         record[key] = getattr(item, key, None)
     record.setdefault("redirect_chain", list(getattr(item, "redirect_chain", []) or []))
     record.setdefault("fetched_at", getattr(item, "fetched_at", None))

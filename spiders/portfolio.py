@@ -187,6 +187,7 @@ class PortfolioSpider(PageSpider):
             "domain": registrable_domain(domain.domain if domain else host),
             "host": host,
             "discovered_from": discovered_from,
+            "owner": (app.owner if app and app.owner else None) or org.owner_of(domain),
             "expectations": org.expectations(domain, host=host, subdomain=subdomain, app=app),
         }
         request = self.page_request(url, render=self._render_mode(org, domain, host, where),

@@ -57,3 +57,27 @@ def test_portfolio_wide_and_app_findings(tmp_path):
     assert "icp_mismatch" not in {v["code"] for v in pages["https://one.cn/"]["violations"]}
     # The summary table goes to stderr, one row per organisation.
     assert "crawl summary" in run.stderr and "上海某某有限公司" in run.stderr
+
+
+def test_results_stored_with_owner_and_run_id(tmp_path):
+    from crawler.store.sqlite import SQLiteStore
+
+    store_path = tmp_path / "store.sqlite3"
+    portfolio = ("crawl:\n  inner_pages: 0\norganisations:\n  - name: 上海某某有限公司\n"
+                 "    owner: web@solo.cn\n    domains:\n      - domain: solo.cn\n"
+                 "        owner: ops@solo.cn\n")
+    with serve_farm(SITES, tmp_path / "farm") as farm:
+        run = run_crawl(portfolio, tmp_path, "--render", "never", "--timeout", "5",
+                        "--store", str(store_path), resolve=(farm.resolve,))
+    assert run.returncode in (0, 1), run.stderr[-3000:]
+    assert {r["owner"] for r in run.pages()} == {"ops@solo.cn"}  # the domain's owner wins
+    store = SQLiteStore(store_path)
+    try:
+        (stored,) = store.list_runs()
+        assert stored.status == "finished" and stored.portfolio == "portfolio"
+        assert f"run {stored.id} stored" in run.stderr
+        pages = list(store.iter_pages(stored.id))
+        assert sorted(p["url"] for p in pages) == sorted(r["url"] for r in run.pages())
+        assert {p["owner"] for p in pages} == {"ops@solo.cn"}
+    finally:
+        store.close()
