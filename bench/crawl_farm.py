@@ -11,6 +11,7 @@ linked from its homepage. Printed, in one run:
   whole run and from first to last page, peak PSS of the crawler;
 - the rendered part (the JavaScript sites, render auto: static first, then Chromium): pages/s,
   peak PSS of the crawler and of Chromium (all its processes, PSS so shared pages count once);
+  then the same again, when the render memory sends those hosts straight to Chromium;
 - the baseline: the static part's pages fetched (same URLs, same concurrency) by a bare asyncio
   HTTP client and parsed with lxml, and the ratio crawler / baseline;
 - whether every site is accounted for (a result for each homepage).
@@ -135,11 +136,14 @@ class Run:
         return (self.lines - 1) / (self.last - self.first)
 
 
-def crawl(domains: list[str], resolve: str, workdir: Path, timeout: float) -> Run:
+def crawl(domains: list[str], resolve: str, workdir: Path, timeout: float,
+          data_dir: Path | None = None) -> Run:
+    """One `footer-audit run` in a subprocess, sampled for memory every 0.25 s; `data_dir` holds
+    the render memory (a second run with the same one renders remembered hosts at once)."""
     workdir.mkdir(parents=True, exist_ok=True)
     pf, out = workdir / "portfolio.yaml", workdir / "out.jsonl"
     pf.write_text(portfolio_yaml(domains), encoding="utf-8")
-    env = {**os.environ, "XDG_DATA_HOME": str(workdir / "data"),
+    env = {**os.environ, "XDG_DATA_HOME": str(data_dir or workdir / "data"),
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     cmd = [sys.executable, "-c", "from crawler.cli import main; main()", "run", str(pf),
            "--format", "jsonl", "--output", str(out), "--resolve", resolve, "--quiet",
@@ -238,7 +242,9 @@ def main() -> None:
 
         threading.Thread(target=watch_farm, daemon=True).start()
         s = crawl(static, farm.resolve, workdir / "static", args.timeout)
-        r = crawl(scripted, farm.resolve, workdir / "rendered", args.timeout)
+        memory = workdir / "rendered-data"
+        r = crawl(scripted, farm.resolve, workdir / "rendered", args.timeout, memory)
+        r2 = crawl(scripted, farm.resolve, workdir / "rendered-again", args.timeout, memory)
         urls = [rec["final_url"] for rec in s.records
                 if rec.get("kind") != "portfolio" and rec.get("http_status") == 200]
         base_wall = baseline(urls, farm.port, 16)
@@ -257,6 +263,9 @@ def main() -> None:
           f"{r.rate():.2f} pages/s (first to last {r.steady_rate():.2f} pages/s); crawler peak "
           f"PSS {r.crawler_peak / mib:.0f} MiB, Chromium peak PSS {r.chromium_peak / mib:.0f} MiB,"
           f" together {(r.crawler_peak + r.chromium_peak) / mib:.0f} MiB")
+    print(f"rendered again (hosts remembered, no static attempt first): {r2.lines} pages in "
+          f"{r2.wall:.1f} s = {r2.rate():.2f} pages/s (first to last {r2.steady_rate():.2f} "
+          f"pages/s); Chromium peak PSS {r2.chromium_peak / mib:.0f} MiB")
     base_rate = len(urls) / base_wall if base_wall else 0.0
     print(f"baseline:      {len(urls)} pages fetched + parsed (asyncio + lxml, 16 at a time) in "
           f"{base_wall:.1f} s = {base_rate:.1f} pages/s")
