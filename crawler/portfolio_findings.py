@@ -2,7 +2,11 @@
 
 `PortfolioFindingsExtension` collects, per organisation, the ICP numbers each audited site shows
 in its footer, and when the spider closes runs `rules.portfolio_rules.subject_inconsistent` on
-them. Results are sent with the `PORTFOLIO_FINDINGS` signal (writers listen to it) and counted in
+them. It also compares each site's homepage footer with the inner pages sampled from it: a homepage
+whose numbers differ from its inner pages' (a footer that is not the site's template, or a
+homepage that lost its marks) is listed under `footers_differ`.
+
+Results are sent with the `PORTFOLIO_FINDINGS` signal (writers listen to it) and counted in
 the `footer_audit/portfolio_violations` stat.
 """
 
@@ -11,9 +15,12 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+
+from crawler.domains import host_of
 
 __all__ = ["PORTFOLIO_FINDINGS", "PortfolioFindingsExtension", "site_numbers"]
 
@@ -40,6 +47,9 @@ class PortfolioFindingsExtension:
         self.crawler = crawler
         self.sites: dict[str, dict[str, list[str]]] = defaultdict(dict)
         self.expect: dict[str, Any] = {}  # org -> its expectations (severities, disabled rules)
+        # (org, host) -> numbers on the homepage, and on each sampled inner page
+        self.homes: dict[tuple[str, str], list[str]] = {}
+        self.inner: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(dict)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> PortfolioFindingsExtension:
@@ -57,7 +67,14 @@ class PortfolioFindingsExtension:
             return
         if expect is not None:
             self.expect.setdefault(org, expect)
-        numbers = site_numbers(getattr(item, "audit", None) or {})
+        audit = getattr(item, "audit", None) or {}
+        numbers = site_numbers(audit)
+        if audit.get("status") in ("ok", "needs_review"):
+            url = getattr(item, "url", "") or ""
+            if urlsplit(url).path in ("", "/"):
+                self.homes[(org, host)] = numbers
+            elif host_of(getattr(item, "discovered_from", None) or "") == host:
+                self.inner[(org, host)][url] = numbers
         if numbers:
             seen = self.sites[org].setdefault(host, [])
             seen.extend(n for n in numbers if n not in seen)
@@ -65,12 +82,22 @@ class PortfolioFindingsExtension:
     def records(self) -> list[dict[str, Any]]:
         from rules.portfolio_rules import subject_inconsistent
 
+        differ: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for (org, host), pages in self.inner.items():
+            home = self.homes.get((org, host))
+            if home is None:
+                continue
+            odd = {url: nums for url, nums in pages.items() if set(nums) != set(home)}
+            if odd:
+                differ[org].append({"host": host, "homepage": home, "inner_pages": odd})
         out = []
-        for org, sites in self.sites.items():
-            violations = subject_inconsistent(sites, self.expect.get(org))
-            if violations:
+        for org in sorted(set(self.sites) | set(differ)):
+            sites = self.sites.get(org, {})
+            violations = subject_inconsistent(sites, self.expect.get(org)) if sites else []
+            if violations or differ.get(org):
                 out.append({"org": org, "sites": sites,
-                            "violations": [v.to_json() for v in violations]})
+                            "violations": [v.to_json() for v in violations],
+                            "footers_differ": differ.get(org, [])})
         return out
 
     def spider_closed(self, **_: Any) -> None:

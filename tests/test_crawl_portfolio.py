@@ -81,3 +81,28 @@ def test_results_stored_with_owner_and_run_id(tmp_path):
         assert {p["owner"] for p in pages} == {"ops@solo.cn"}
     finally:
         store.close()
+
+
+def test_inner_pages_confirm_the_homepage_footer(tmp_path):
+    links = ("/about/", "/news/1.html", "/news/2.html")
+    own, other = "沪ICP备33333333号-1", "沪ICP备44444444号-1"
+    sites = {"hosts": {
+        "tpl.cn": {"pages": {
+            "/": {"body": page(links=links, foot=footer(own))},
+            "/about/": {"body": page("关于", foot=footer(own))},
+            "/news/1.html": {"body": page("新闻", foot=footer(other))},
+            "/news/2.html": {"body": page("新闻", foot=footer(other))},
+        }},
+        "www.tpl.cn": {"pages": {"/": {"body": page(foot=footer(own))}}},
+    }}
+    portfolio = ("organisations:\n  - name: 上海某某有限公司\n    province: 上海\n"
+                 "    domains:\n      - domain: tpl.cn\n")
+    with serve_farm(sites, tmp_path / "farm") as farm:
+        run = run_crawl(portfolio, tmp_path, "--render", "never", "--timeout", "5", "--no-store",
+                        resolve=(farm.resolve,))
+    assert run.returncode in (0, 1), run.stderr[-3000:]
+    (record,) = [r for r in run.records if r.get("kind") == "portfolio"]
+    (differ,) = record["footers_differ"]
+    assert differ["host"] == "tpl.cn" and differ["homepage"] == [own]
+    assert differ["inner_pages"] == {"https://tpl.cn/news/1.html": [other]}
+    assert "subject_inconsistent" in {v["code"] for v in record["violations"]}
