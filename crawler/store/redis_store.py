@@ -199,7 +199,7 @@ class RedisStore(ReportStore):
     @_unavailable
     def iter_page_meta(self, run_id: str) -> Iterator[PageMeta]:
         k = self.keys
-        for raw in self._scan_order(k.page_order(run_id), k.page_meta(run_id), 1000):
+        for raw in self._scan_order(k.page_order(run_id), k.page_meta(run_id), 250):
             yield PageMeta(**json.loads(raw)["meta"])
 
     @_unavailable
