@@ -191,6 +191,23 @@ def _is_hidden(el) -> bool:
     return bool(style) and _HIDDEN_STYLE.search(style) is not None
 
 
+def _hidden_after(hidden: bool, el) -> bool:
+    """Whether text under `el` is hidden, given its parent's state.
+
+    On a rendered page the layout probe's verdict on the nearest annotated element decides (a
+    zero-size link around floated children is "0" while the text inside it shows); inline styles
+    and the `hidden` attribute are inherited."""
+    probe = el.get(ATTR_VISIBLE)
+    if probe is not None:
+        return probe == "0"
+    if hidden:
+        return True
+    if el.get("hidden") is not None:
+        return True
+    style = el.get("style")
+    return bool(style) and _HIDDEN_STYLE.search(style) is not None
+
+
 def _link_of(el):
     if el.tag == "a" and (el.get("href") is not None or el.get("onclick")):
         return el
@@ -299,7 +316,7 @@ def _context_of(tree: PageTree, el) -> tuple | None:
     for node in reversed(chain):
         if not isinstance(node.tag, str) or node.tag in _SKIP:
             return None
-        hidden = hidden or _is_hidden(node)
+        hidden = _hidden_after(hidden, node)
         own = _link_of(node)
         if own is not None:
             link = own
@@ -346,7 +363,7 @@ def _walk_from(tree: PageTree, start, ctx: tuple, start_order: int, page_origin:
             continue
         if tag in _SKIP:
             continue
-        hidden = hidden or _is_hidden(el)
+        hidden = _hidden_after(hidden, el)
         own_link = _link_of(el)
         if own_link is not None:
             link = own_link
@@ -379,7 +396,7 @@ def _frame(tree, el, page_origin, footer, sidebar, order, link, hidden, stack) -
         sub = parse_html(srcdoc)
         body = sub.find("body")
         node = body if body is not None else sub
-        stack.append(("el", node, (link, hidden or _is_hidden(el), footer, sidebar)))
+        stack.append(("el", node, (link, _hidden_after(hidden, el), footer, sidebar)))
 
 
 def _frame_info(tree, el, page_origin, footer, sidebar, order) -> None:

@@ -32,6 +32,7 @@ from rules.model import (
     ATTR_BOX,
     ATTR_DOC,
     ATTR_HIT,
+    ATTR_VISIBLE,
     CopyrightLine,
     Findings,
     GonganMark,
@@ -284,6 +285,8 @@ def _icp_mark(p, span: _Span, norm: str, visible: bool | None) -> _Raw:
             if href and href.startswith("//"):
                 href = "https:" + href
     hit = _layout(link, ATTR_HIT) if link is not None else None
+    if link is not None and link.get(ATTR_VISIBLE) == "0":
+        hit = None  # the probe does not hit-test links it sees as invisible: unknown, not covered
     box = _floats(_layout(el, ATTR_BOX), 4)
     mark = IcpMark(
         number=p.number, kind=p.kind, region=p.region, valid=p.valid, link=href,
