@@ -83,19 +83,15 @@ class PortfolioSpider(PageSpider):
         """Wire the writer and the crawl's extensions, also for `scrapy crawl portfolio`;
         a project setting that names them (or disables them with None) wins."""
         super().update_settings(settings)
-        from crawler.portfolio_findings import PortfolioFindingsExtension
-        from crawler.progress import ProgressExtension
-        from crawler.render_memory import RenderMemoryExtension
-        from pipelines.jsonl import JsonlWriterPipeline
-        from pipelines.report import ReportPipeline
-
-        settings.setdefault_in_component_priority_dict("ITEM_PIPELINES", JsonlWriterPipeline, 800)
-        # Results go to the report store too (off: FOOTER_AUDIT_STORE_ENABLED=False).
-        settings.setdefault_in_component_priority_dict("ITEM_PIPELINES", ReportPipeline, 900)
+        _add_components(settings, "ITEM_PIPELINES", (
+            ("pipelines.jsonl.JsonlWriterPipeline", 800),
+            # Results go to the report store too (off: FOOTER_AUDIT_STORE_ENABLED=False).
+            ("pipelines.report.ReportPipeline", 900)))
         # Findings first: the summary printed at close includes them.
-        for ext, order in ((PortfolioFindingsExtension, 500), (RenderMemoryExtension, 510),
-                           (ProgressExtension, 520)):
-            settings.setdefault_in_component_priority_dict("EXTENSIONS", ext, order)
+        _add_components(settings, "EXTENSIONS", (
+            ("crawler.portfolio_findings.PortfolioFindingsExtension", 500),
+            ("crawler.render_memory.RenderMemoryExtension", 510),
+            ("crawler.progress.ProgressExtension", 520)))
         for name, value in (
                 # A callback yields a page and a few requests: Scrapy's 100 parallel item
                 # workers per response cost 100 asyncio tasks each time for nothing.
@@ -340,6 +336,22 @@ class PortfolioSpider(PageSpider):
                     host, _Where(where.site, where.org_index, where.domain_index, 1,
                                  "subdomain"),
                     discovered_from=response.url, scheme=urlsplit(url).scheme or "https")
+
+
+def _add_components(settings: Any, name: str, components: tuple[tuple[str, int], ...]) -> None:
+    """Add components to a priority dict unless it already names them (even as None).
+
+    Set at spider priority at least: `scrapy crawl` re-applies the process settings over the
+    crawler's after `update_settings`, which would drop additions made at project priority.
+    """
+    current = settings.getdict(name)
+    named = {k if isinstance(k, str) else f"{k.__module__}.{k.__qualname__}" for k in current}
+    merged = dict(current)
+    for path, order in components:
+        if path not in named:
+            merged[path] = order
+    priority = max(settings.getpriority(name) or 0, SETTINGS_PRIORITIES["spider"])
+    settings.set(name, merged, priority=priority)
 
 
 def _domain_index(org: OrgSpec, app: AppSpec) -> int | None:
