@@ -309,30 +309,48 @@ def _copyright(line, starts, idx, raw, norm, cuts, raws) -> None:
         pos = max(pos, e)
     pieces.append((pos, len(norm)))
     for s, e in pieces:
-        # further cut at visual separators
+        # Cut at visual separators; clauses side by side ("某某 版权所有 | Copyright @ 2015-2020")
+        # are one copyright line: the first holder named, the years of both.
         start = s
+        previous: _Raw | None = None
         for i in range(s, e + 1):
             if i == e or norm[i] in "|｜":
                 if i > start and norm[start:i].strip():
-                    _copyright_clause(line, starts, idx, raw, norm, start, i, raws)
+                    found = _copyright_clause(line, starts, idx, raw, norm, start, i)
+                    if found is None:
+                        previous = None
+                    elif previous is not None:
+                        _merge(previous, found)
+                    else:
+                        raws.append(found)
+                        previous = found
                 start = i + 1
 
 
-def _copyright_clause(line, starts, idx, raw, norm, s, e, raws) -> None:
+def _merge(into: _Raw, other: _Raw) -> None:
+    a, b = into.mark, other.mark
+    a.text = f"{a.text} | {b.text}"
+    a.holder = a.holder or b.holder
+    a.years = sorted({*a.years, *b.years})
+    a.sponsor = a.sponsor or b.sponsor
+    into.segs.extend(s for s in other.segs if all(s is not t for t in into.segs))
+
+
+def _copyright_clause(line, starts, idx, raw, norm, s, e) -> _Raw | None:
     text = norm[s:e]
     if not has_copyright_trigger(text):
-        return
+        return None
     parsed = find_copyright(text)
     if parsed is None:
-        return
+        return None
     lead = len(text) - len(text.lstrip())
     span = _Span(line, starts, idx, raw, s + lead, e - (len(text) - len(text.rstrip())) or e)
     if span.hidden:
-        return
+        return None
     el = span.element()
     mark = CopyrightLine(parsed.text, parsed.holder, parsed.years, sponsor=parsed.sponsor,
                          evidence=fragment(el))
-    raws.append(_Raw(mark, span.segs, _block_of(el)))
+    return _Raw(mark, list(span.segs), _block_of(el))
 
 
 def _image_links(tree: PageTree, ext: Extraction) -> None:
