@@ -71,6 +71,12 @@ def report(
     ctx.obj = {"url": redis_url or db, "prefix": prefix, "store": None}
 
 
+def _console() -> Console:
+    """A terminal's own width; piped output is not squeezed to 80 columns."""
+    console = Console()
+    return console if console.is_terminal else Console(width=160)
+
+
 def _out(console: Console, data: Any) -> None:
     console.print_json(json.dumps(data, ensure_ascii=False, default=str))
 
@@ -88,7 +94,7 @@ def list_runs(
 ) -> None:
     """List stored runs, newest first."""
     runs = _store(ctx).list_runs(portfolio=portfolio, limit=limit)
-    console = Console()
+    console = _console()
     if as_json:
         _out(console, [r.to_json() for r in runs])
         return
@@ -114,7 +120,7 @@ def show(ctx: typer.Context, run_ref: RunRef = None, as_json: AsJson = False) ->
     run = store.resolve_run(run_ref)
     summary = summarise_run(store, run.id)
     changes = diff_runs(store, run)
-    console = Console()
+    console = _console()
     if as_json:
         _out(console, {"run": run.to_json(), "summary": summary, "changes": changes.to_json()})
         return
@@ -163,7 +169,7 @@ def diff(
             listed[kind].append({"site": row.site, "url": row.url, "rule": row.code,
                                  "severity": row.severity, "evidence": row.evidence,
                                  "message_zh": row.message_zh})
-    console = Console()
+    console = _console()
     if as_json:
         _out(console, {"run": run.id, "against": against.id if against else None,
                        "counts": counts, "violations": listed})
@@ -239,7 +245,7 @@ def ack(
 def waivers(ctx: typer.Context, as_json: AsJson = False) -> None:
     """List waivers (expired ones marked)."""
     items = _store(ctx).list_waivers()
-    console = Console()
+    console = _console()
     if as_json:
         _out(console, [w.to_json() | {"active": w.active()} for w in items])
         return
@@ -286,7 +292,7 @@ def reaudit(ctx: typer.Context, run_ref: RunRef = None, as_json: AsJson = False,
     for change in reaudit_run(store, run, counts):
         if len(listed[change.kind]) < limit:
             listed[change.kind].append(change.to_json())
-    console = Console()
+    console = _console()
     result = {"run": run.id, "rules_then": run.rules_version, "rules_now": RULES_VERSION,
               "counts": {k: counts.get(k, 0) for k in ("pages", "reaudited", "no_snapshot",
                                                        "added", "removed", "unchanged")},
