@@ -18,6 +18,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import ClassVar
 
 import redis
 
@@ -50,6 +51,10 @@ def redis_prefix_cleanup(url: str, prefix: str) -> None:
 
 
 class RedisServer:
+    # Pids of servers started and not yet stopped in this process (checked by test_zz_resources:
+    # redis-server rewrites its own /proc environ and cmdline, so it cannot be found from there).
+    running: ClassVar[set[int]] = set()
+
     def __init__(self, port: int | None = None) -> None:
         self.binary = shutil.which("redis-server")
         if not self.binary:
@@ -65,6 +70,7 @@ class RedisServer:
              "--appendonly", "no", "--dir", str(self.dir), "--logfile",
              str(self.dir / "redis.log")],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        RedisServer.running.add(self.proc.pid)
         deadline = time.monotonic() + timeout
         client = redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=0.5)
         try:
@@ -91,6 +97,7 @@ class RedisServer:
             except subprocess.TimeoutExpired:
                 os.kill(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
+        RedisServer.running.discard(self.proc.pid)
         self.proc = None
 
     def __enter__(self) -> RedisServer:

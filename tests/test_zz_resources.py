@@ -1,4 +1,4 @@
-"""Runs last: no Chromium started by this test session is still running.
+"""Runs last: no Chromium or throwaway redis-server started by this session is still running.
 
 Processes are recognised by the session mark that conftest puts in the environment, which every
 process the session starts inherits (a browser left behind is reparented to init).
@@ -34,3 +34,10 @@ def test_no_chromium_left_running() -> None:
     left = [(pid, name) for pid, name in _session_processes()
             if any(n in name.lower() for n in _BROWSER_NAMES)]
     assert left == []
+
+
+def test_no_throwaway_redis_server_left_running() -> None:
+    from tests.redis_server import RedisServer
+
+    alive = [pid for pid in RedisServer.running if Path(f"/proc/{pid}").exists()]
+    assert alive == []
