@@ -1,12 +1,15 @@
-"""Parse a page once and walk it once into lines of displayed text.
+"""Parse a page once and walk the parts that can hold marks into lines of displayed text.
 
-A *line* is a run of text between block boundaries (block elements, `<br>`, images), made of
-*segments*: each piece of text with the element that shows it, the link around it, whether it is
-hidden and whether it is inside a footer candidate. Text joined across inline elements gets no
-invented spaces. `<script>`, `<style>`, `<template>`, `<noscript>`, `<select>` and comments are not
-displayed text; hidden elements (inline `display:none`, `visibility:hidden`, the `hidden`
-attribute, `data-fa-visible="0"` from the layout probe) are walked but flagged. Image `alt`/`title`
-become a line of their own, and `srcdoc` iframes are walked in place.
+A first pass over the tree only tests each text for the characters a mark needs (ICP, 备, ©,
+版权...); the blocks holding such text are then walked in detail, each with the context its
+ancestors give it. A *line* is a run of text between block boundaries (block elements, `<br>`,
+images), made of *segments*: each piece of text with the element that shows it, the link around
+it, whether it is hidden and whether it is inside a footer candidate. Text joined across inline
+elements gets no invented spaces. `<script>`, `<style>`, `<template>`, `<noscript>`, `<select>`
+and comments (dropped by the parser) are not displayed text; hidden elements (inline
+`display:none`, `visibility:hidden`, the `hidden` attribute, `data-fa-visible="0"` from the layout
+probe) are walked but flagged. Image `alt`/`title` become a line of their own, and `srcdoc` iframes
+are walked in place.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ BLOCK_TAGS = frozenset({
     "h3", "h4", "h5", "h6", "header", "hr", "html", "legend", "li", "main", "nav", "ol", "p",
     "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 })
-_PARSER = etree.HTMLParser(huge_tree=True, remove_pis=True)
+_PARSER = etree.HTMLParser(huge_tree=True, remove_pis=True, remove_comments=True)
 # Cheap first pass: text holding none of these cannot hold a mark. Single characters where a key
 # could be split across elements (版<b>权</b>), so the pass never misses what the walk would join.
 _SCAN = re.compile(
