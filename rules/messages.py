@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["REVIEW_MESSAGES", "fill"]
+__all__ = ["REVIEW_MESSAGES", "fill", "review_message"]
 
 REVIEW_MESSAGES: dict[str, tuple[str, str]] = {
     "number_only_in_image": (
