@@ -107,3 +107,21 @@ FOOTER_AUDIT_RENDER_TIMEOUT = 20.0
 # --- footer-audit: --resolve (crawler/resolve.py) -------------------------------------------
 # HOST:ADDRESS[:PORT] rules: every connection for HOST goes to ADDRESS (and PORT).
 FOOTER_AUDIT_RESOLVE: list[str] = []
+
+# --- footer-audit: report store (pipelines/report.py, crawler/store/) -----------------------
+# Write each audited page to the report store (the portfolio spider adds the pipeline).
+FOOTER_AUDIT_STORE_ENABLED = True
+# Name runs are filed under; empty: the spider's portfolio_name, else its name.
+FOOTER_AUDIT_STORE_PORTFOLIO = ""
+# Redis key prefix; empty: $FOOTER_AUDIT_REDIS_PREFIX, else "footer-audit:".
+FOOTER_AUDIT_STORE_PREFIX = ""
+# Seconds between attempts to reach a store that went away (results wait in the spool).
+FOOTER_AUDIT_STORE_RETRY_INTERVAL = 5.0
+# A preset run id; empty: a new one (also in the stats as footer_audit/run_id).
+FOOTER_AUDIT_STORE_RUN_ID = ""
+# Where results wait while the store is unreachable; empty: <data dir>/spool.
+FOOTER_AUDIT_STORE_SPOOL_DIR = ""
+# What started the run: "nightly", "on-demand" or "api".
+FOOTER_AUDIT_STORE_TRIGGER = "on-demand"
+# redis://… or a SQLite file; empty: $REDIS_URL, else the embedded SQLite file.
+FOOTER_AUDIT_STORE_URL = ""
