@@ -43,7 +43,9 @@ def audit_fetched_page(page: FetchedPage, *, snapshot: bool = True) -> AuditedPa
         return AuditedPage.from_fetched(page, audit=_unaudited_json(page))
     status = result.status
     # Static HTML without footer marks, and rendering off or failed: nothing can be concluded.
-    if status == PageStatus.OK and not page.rendered and needs_rendering(page.html):
+    # A shown mark already rules that out, so the second parse is spent only on markless pages.
+    shown = any(m.visible is not False for m in (*result.findings.icp, *result.findings.gongan))
+    if status == PageStatus.OK and not page.rendered and not shown and needs_rendering(page.html):
         status = PageStatus.NEEDS_RENDERING
     page.status = status
     audit = result.to_json(http_status=page.http_status, encoding=page.encoding, status=status)
