@@ -113,6 +113,8 @@ def crawl_settings(*, render: str, timeout: float = DEFAULT_TIMEOUT,
         # The check reports what it sees now; a retry would only hide a flaky answer.
         "RETRY_ENABLED": False,
         "ITEM_PIPELINES": {"pipelines.audit.AuditPipeline": 300},
+        # The check keeps no report: rendered pages close at once, no screenshot is taken.
+        "FOOTER_AUDIT_EVIDENCE_ENABLED": False,
         "DOWNLOAD_TIMEOUT": timeout,
         "FOOTER_AUDIT_RENDER": render,
         "FOOTER_AUDIT_RENDER_TIMEOUT": timeout,

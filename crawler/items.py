@@ -50,6 +50,9 @@ class FetchedPage:
     # What the crawl noticed about the page beside its audit, e.g. {"redirected_offsite":
     # "other.cn"} for a homepage that lands on another registrable domain.
     notes: dict[str, Any] = field(default_factory=dict)
+    # The Playwright page of a rendered request, kept open until the evidence pipeline has taken
+    # its screenshot (crawler/page_handles.py closes it on every path). Never serialised.
+    browser_page: Any = field(default=None, repr=False, compare=False)
 
     def transport_json(self) -> dict[str, Any]:
         """The fetch facts that extend the audit JSON."""
@@ -69,6 +72,11 @@ class AuditedPage(FetchedPage):
     audit: dict[str, Any] = field(default_factory=dict)
     footer_snapshot: str = ""  # compact footer HTML (rules.snapshot.footer_snapshot)
     audited_at: str = field(default_factory=utc_now)
+    # Evidence of a rendered page with violations (pipelines/evidence.py): the footer region as
+    # an image, its MIME type and the clip box [x, y, width, height] in CSS pixels.
+    screenshot: bytes | None = field(default=None, repr=False)
+    screenshot_type: str | None = None
+    screenshot_clip: list[int] | None = None
 
     @classmethod
     def from_fetched(cls, page: FetchedPage, **extra: Any) -> AuditedPage:

@@ -62,6 +62,8 @@ class RenderConfig:
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> RenderConfig:
+    # Keep each rendered page open for the evidence screenshot (FOOTER_AUDIT_EVIDENCE_ENABLED).
+    keep_page: bool = False
         config = cls(
             enabled=settings.getbool("FOOTER_AUDIT_RENDER_ENABLED"),
             mode=settings.get("FOOTER_AUDIT_RENDER") or "auto",
@@ -72,6 +74,7 @@ class RenderConfig:
         )
         if config.mode not in RENDER_MODES:
             raise UsageError(f"FOOTER_AUDIT_RENDER must be one of {', '.join(RENDER_MODES)}, "
+            keep_page=settings.getbool("FOOTER_AUDIT_EVIDENCE_ENABLED"),
                              f"not {config.mode!r}")
         if config.timeout <= 0:
             raise UsageError(f"FOOTER_AUDIT_RENDER_TIMEOUT must be positive, not {config.timeout}")
@@ -101,3 +104,6 @@ def render_meta(config: RenderConfig) -> dict[str, Any]:
             PageMethod("evaluate", probe_source()),
         ],
     }
+        # The page stays open until the evidence pipeline is done with it (crawler/page_handles.py
+        # closes it on every path).
+        "playwright_include_page": config.keep_page,

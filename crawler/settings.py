@@ -31,6 +31,8 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {
     "pipelines.audit.AuditPipeline": 300,
+    # Screenshots of rendered footers with violations; closes every kept Playwright page.
+    "pipelines.evidence.EvidencePipeline": 500,
 }
 
 # A desktop browser's identity naming the tool: some sites refuse "HeadlessChrome" or bare bots.
@@ -76,6 +78,20 @@ FOOTER_AUDIT_AUDIT_SNAPSHOT = True
 
 # --- footer-audit: JSON Lines writer (pipelines/jsonl.py, portfolio crawls) -----------------
 # Write one JSON line per audited page to this file, or "-" for standard output ("": off).
+# --- footer-audit: evidence screenshots (pipelines/evidence.py) -----------------------------
+# Keep rendered pages open and photograph the footer of those whose audit found violations.
+FOOTER_AUDIT_EVIDENCE_ENABLED = True
+# Image format of the screenshot: "jpeg" (small) or "png" (lossless).
+FOOTER_AUDIT_EVIDENCE_FORMAT = "jpeg"
+# Largest screenshot kept, in bytes (a larger one is retried as a lower-quality JPEG, then dropped).
+FOOTER_AUDIT_EVIDENCE_MAX_BYTES = 250_000
+# Tallest clip, in CSS pixels: a taller footer keeps the part that ends at its marks.
+FOOTER_AUDIT_EVIDENCE_MAX_HEIGHT = 1200
+# JPEG quality, 1-100.
+FOOTER_AUDIT_EVIDENCE_QUALITY = 70
+# Seconds a screenshot may take before the page goes without one.
+FOOTER_AUDIT_EVIDENCE_TIMEOUT = 10.0
+
 FOOTER_AUDIT_JSONL_OUTPUT = ""
 
 # --- footer-audit: portfolio-wide rules (crawler/portfolio_findings.py) ---------------------

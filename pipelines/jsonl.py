@@ -2,7 +2,8 @@
 
 Each line is the `check --json` object (RULES.md section 4) plus the crawl's context: `org`,
 `domain`, `host`, `status`, `discovered_from`, and the evidence the fetch path kept (redirect
-chain, fetch time, tool version). Portfolio-wide findings (`subject_inconsistent`) come last, one
+chain, fetch time, tool version, and `screenshot`: whether an evidence screenshot was taken, which
+the report store keeps). Portfolio-wide findings (`subject_inconsistent`) come last, one
 line per organisation, with `"kind": "portfolio"`.
 
 Settings: `FOOTER_AUDIT_JSONL_OUTPUT` (a path, or `-` for standard output; empty: off).
@@ -53,6 +54,8 @@ def page_record(item: Any) -> dict[str, Any]:
     record.setdefault("findings", {"icp": [], "gongan": [], "copyright": [], "licences": []})
     record.setdefault("violations", [])
     record.setdefault("tool_version", _tool_version())
+    # The image itself goes to the report store (`footer-audit report screenshot`), not here.
+    record["screenshot"] = bool(getattr(item, "screenshot", None))
     for key, value in (getattr(item, "notes", None) or {}).items():
         record.setdefault(key, value)
     return record

@@ -20,6 +20,7 @@ Settings (all optional; see docs/reports.md):
 
 from __future__ import annotations
 
+import base64
 import logging
 from dataclasses import asdict, dataclass, is_dataclass
 from datetime import date
@@ -91,7 +92,8 @@ def _plain(value: Any) -> Any:
 
 def item_record(item: Any) -> dict[str, Any]:
     """The stored record of one item: the check JSON (RULES.md section 4) plus org, owner, domain,
-    host, discovered_from, snapshot and the expectations the audit used (for re-audit).
+    host, discovered_from, snapshot, the expectations the audit used (for re-audit) and the
+    evidence screenshot ({type, clip, size, data}: base64, which the store keeps apart).
 
     Accepts an audited page item (fields plus `audit` and `footer_snapshot`) or a plain dict that
     already has that shape."""
@@ -116,6 +118,14 @@ def item_record(item: Any) -> dict[str, Any]:
     if expectations is not None and "expectations" not in (audit or {}):
         record["expectations"] = _plain(expectations)
     record.pop("html", None)  # the full page is not kept: the snapshot is what re-audit reads
+    for key in ("browser_page", "screenshot", "screenshot_type", "screenshot_clip"):
+        record.pop(key, None)  # a live browser handle; the image goes apart (below)
+    image = fields.get("screenshot")
+    if isinstance(image, bytes | bytearray) and image:
+        # JSON all the way to the store (and the spool); the store keeps the bytes apart.
+        record["screenshot"] = {"type": fields.get("screenshot_type") or "",
+                                "clip": list(fields.get("screenshot_clip") or []),
+                                "size": len(image), "data": base64.b64encode(image).decode()}
     return _plain(record)
 
 

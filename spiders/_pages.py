@@ -15,7 +15,9 @@ from crawler.browser import find_chromium
 from crawler.charset import declared_charset
 from crawler.fetch_status import PageStatus, failure_status, response_status
 from crawler.items import FetchedPage
+from crawler.page_handles import META_PAGE, PageReleaser, close_soon, take_page
 from crawler.rendering import (
+    META_EXTRACTION,
     META_FALLBACK_URL,
     META_RENDER,
     META_RENDER_ERROR,
@@ -41,6 +43,13 @@ _FALLBACK_ON = frozenset({PageStatus.UNREACHABLE, PageStatus.TLS_ERROR})
 class PageSpider(scrapy.Spider):
     """Requests pages with `page_request` and yields one `FetchedPage` per page (no `name`:
     a base, not a spider to run)."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Any:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        # Rendered pages kept open for evidence are closed whatever becomes of their item.
+        spider.page_releaser = PageReleaser(crawler)
+        return spider
 
     def page_request(self, url: str, *, render: str | None = None,
                      fallback_url: str | None = None, context: dict[str, Any] | None = None,
@@ -99,7 +108,10 @@ class PageSpider(scrapy.Spider):
             error=message or meta.get(META_RENDER_ERROR),
             content_type=content_type,
             review_reasons=list(meta.get(META_REVIEW, [])),
+            extraction=meta.pop(META_EXTRACTION, None) if html and status == PageStatus.OK
+            and "playwright" not in response.flags else None,
             render_mode=meta.get(META_RENDER, "auto"),
+            browser_page=meta.get(META_PAGE),
             **meta.get(META_CONTEXT, {}),
         )
 
@@ -107,6 +119,7 @@ class PageSpider(scrapy.Spider):
         """A failed fetch as a FetchedPage, or the http:// fallback of a bare domain."""
         request = failure.request  # type: ignore[attr-defined]
         meta = request.meta
+        close_soon(take_page(meta))  # scrapy-playwright leaves a kept page to the errback
         status, message = failure_status(failure.value)
         fallback = meta.get(META_FALLBACK_URL)
         if fallback and status in _FALLBACK_ON:

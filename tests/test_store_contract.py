@@ -119,6 +119,50 @@ def test_delete_run_removes_everything_of_that_run_only(store):
     assert len(list(store.iter_violations(keep.id))) == 1
 
 
+# Not a valid image, on purpose: every byte value, so a text round trip (UTF-8) would break it.
+IMAGE = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 3 + b"\xff\xd9"
+
+
+def _with_screenshot(record: dict, data: bytes = IMAGE) -> dict:
+    import base64
+
+    return {**record, "screenshot": {"type": "image/jpeg", "clip": [0, 1500, 1366, 300],
+                                     "size": len(data), "data": base64.b64encode(data).decode()}}
+
+
+def test_screenshot_stored_apart_from_the_page_record(store):
+    run = _run()
+    store.create_run(run)
+    store.put_page(run.id, _with_screenshot(page_record("https://x.example.cn/",
+                                                        [("icp_link_missing", "")])))
+    store.put_page(run.id, page_record("https://y.example.cn/", [("icp_missing", "")]))
+    shot = store.get_screenshot(run.id, "https://X.example.cn:443/#footer")
+    assert shot is not None
+    assert (shot.data, shot.type, shot.clip) == (IMAGE, "image/jpeg", [0, 1500, 1366, 300])
+    assert store.get_screenshot(run.id, "https://y.example.cn/") is None
+    assert store.get_screenshot(run.id, "https://nowhere.example.cn/") is None
+    records = {p["url"]: p for p in store.iter_pages(run.id)}
+    # The record keeps the metadata only: no image bytes in the JSON.
+    assert records["https://x.example.cn/"]["screenshot"] == {
+        "type": "image/jpeg", "clip": [0, 1500, 1366, 300], "size": len(IMAGE)}
+    assert "screenshot" not in records["https://y.example.cn/"]
+
+
+def test_screenshot_follows_redelivery_and_pruning(store):
+    run, other = _run(), _run()
+    for r in (run, other):
+        store.create_run(r)
+        store.put_page(r.id, _with_screenshot(page_record("https://x.example.cn/")))
+    store.put_page(run.id, _with_screenshot(page_record("https://x.example.cn/"), b"\x89PNG2"))
+    assert store.get_screenshot(run.id, "https://x.example.cn/").data == b"\x89PNG2"
+    store.put_page(run.id, page_record("https://x.example.cn/"))  # delivered again, no image
+    assert store.get_screenshot(run.id, "https://x.example.cn/") is None
+    store.put_page(run.id, _with_screenshot(page_record("https://x.example.cn/")))
+    store.delete_run(run.id)
+    assert store.get_screenshot(run.id, "https://x.example.cn/") is None
+    assert store.get_screenshot(other.id, "https://x.example.cn/").data == IMAGE
+
+
 def test_lifecycle_and_waivers_round_trip(store):
     lc = Lifecycle("f" * 20, "x.example.cn", "icp_missing", "ev", first_seen="a", first_run="r1",
                    last_seen="b", last_run="r2")

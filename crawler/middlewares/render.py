@@ -13,6 +13,7 @@ from scrapy.http import HtmlResponse, Response
 
 from crawler.browser import find_chromium
 from crawler.fetch_status import PageStatus, failure_status, host_failure
+from crawler.page_handles import close_soon, take_page
 from crawler.rendering import (
     META_RENDER,
     META_RENDER_ERROR,
@@ -81,6 +82,8 @@ class RenderOnDemandMiddleware:
         reason = "render_timeout" if status == PageStatus.TIMEOUT else "render_failed"
         self.stats.inc_value(f"footer_audit/{reason}")
         logger.warning("Rendering %s failed (%s): auditing its static HTML", request.url, message)
+        # A page kept open for evidence (playwright_include_page) is of no use now: free its slot.
+        close_soon(take_page(request.meta))
         # A timeout leaves the page undecided (needs_review); another failure leaves the static
         # HTML, which the audit pipeline marks needs_rendering when it has no footer marks.
         review = [reason] if reason == "render_timeout" else []

@@ -8,11 +8,14 @@ Records:
     Run           one crawl: id, portfolio, trigger, start/finish times, status, counts, versions
     PageMeta      the light index entry of one audited page (site, organisation, status, ...)
     ViolationRow  one violation of one page, flattened for indexing and export
-The full page record (the check JSON plus org/owner/domain/host/snapshot) is stored as given.
+The full page record (the check JSON plus org/owner/domain/host/snapshot) is stored as given,
+except its screenshot: `record["screenshot"]` arrives as {type, clip, size, data (base64)} and is
+stored as {type, clip, size}, the image itself apart (`split_screenshot`, `get_screenshot`).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import secrets
 from abc import ABC, abstractmethod
@@ -33,11 +36,13 @@ __all__ = [
     "ReportStore",
     "Run",
     "StoreUnavailable",
+    "StoredScreenshot",
     "ViolationRow",
     "new_run_id",
     "normalise_url",
     "page_rows",
     "runs_to_prune",
+    "split_screenshot",
     "summarise_run",
     "tool_version",
     "utc_now",
@@ -180,6 +185,26 @@ def page_rows(run_id: str, record: dict[str, Any]) -> tuple[PageMeta, list[Viola
     return meta, rows
 
 
+@dataclass(frozen=True)
+class StoredScreenshot:
+    """The evidence screenshot of one page: the image, its MIME type, the clip box
+    [x, y, width, height] in CSS pixels."""
+
+    data: bytes
+    type: str
+    clip: list[int]
+
+
+def split_screenshot(record: dict[str, Any]) -> tuple[dict[str, Any], bytes | None]:
+    """The record as stored (screenshot metadata only) and the image bytes, if it has any."""
+    shot = record.get("screenshot")
+    if not isinstance(shot, dict) or "data" not in shot:
+        return record, None
+    data = base64.b64decode(shot["data"])
+    meta = {k: v for k, v in shot.items() if k != "data"}
+    return {**record, "screenshot": meta}, data
+
+
 def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
 
@@ -215,6 +240,11 @@ class ReportStore(ABC):
     @abstractmethod
     def iter_pages(self, run_id: str, batch: int = 200) -> Iterator[dict[str, Any]]:
         """Full page records, by URL key."""
+
+    @abstractmethod
+    def get_screenshot(self, run_id: str, url: str) -> StoredScreenshot | None:
+        """The evidence screenshot of one page of the run (any spelling of its URL that
+        normalises alike), None when it has none."""
 
     @abstractmethod
     def iter_page_meta(self, run_id: str) -> Iterator[PageMeta]: ...

@@ -15,6 +15,8 @@ the portfolio, `{url_key}` a page's normalised URL, `{sort_key}` a violation's
     run:{run}:page-meta         HASH  url_key -> {meta: PageMeta, rows: [[sort_key, site, org,
                                       code, fingerprint], ...]} (what to unindex on re-delivery)
     run:{run}:page-order        ZSET  url_key, all scores 0: pages in URL order (ZRANGEBYLEX)
+    run:{run}:screenshots       HASH  url_key -> the page's evidence screenshot (binary JPEG or PNG;
+                                      its type and clip box are in the page record)
     run:{run}:violations        HASH  sort_key -> ViolationRow
     run:{run}:violation-order   ZSET  sort_key, all scores 0: violations in export order
     run:{run}:by-site:{site}    SET   sort_keys of the run's violations on that site
@@ -70,6 +72,9 @@ class Keys:
 
     def page_order(self, run_id: str) -> str:
         return f"{self.prefix}run:{run_id}:page-order"
+
+    def screenshots(self, run_id: str) -> str:
+        return f"{self.prefix}run:{run_id}:screenshots"
 
     def violations(self, run_id: str) -> str:
         return f"{self.prefix}run:{run_id}:violations"

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import redis
 from redis.backoff import ExponentialBackoff
+from redis.client import NEVER_DECODE
 from redis.retry import Retry
 
 from crawler.changes import Lifecycle, Waiver
@@ -22,11 +23,14 @@ from crawler.store.base import (
     PageMeta,
     ReportStore,
     Run,
+    StoredScreenshot,
     StoreUnavailable,
     ViolationRow,
     dumps,
+    normalise_url,
     page_rows,
     parse_time,
+    split_screenshot,
 )
 from crawler.store.keys import DEFAULT_PREFIX, SEP, Keys
 
@@ -162,6 +166,7 @@ class RedisStore(ReportStore):
 
     @_unavailable
     def put_page(self, run_id: str, record: dict[str, Any]) -> bool:
+        record, image = split_screenshot(record)
         meta, rows = page_rows(run_id, record)
         k = self.keys
         started = self._started(run_id)
@@ -174,6 +179,8 @@ class RedisStore(ReportStore):
                            _epoch(started) if started else "", history, len(rows)]
         for r in rows:
             args += [r.sort_key, dumps(r.to_json()), r.site, r.org, r.code, r.fingerprint]
+        if image is not None:
+            args.append(image)  # binary-safe: Lua strings hold bytes
         # One atomic script: a page delivered twice (even by two workers) is stored once, and its
         # old violations leave every index. A count left at 0 reads as absent.
         return bool(self._put_page_script(args=args))
@@ -195,6 +202,18 @@ class RedisStore(ReportStore):
         k = self.keys
         for raw in self._scan_order(k.page_order(run_id), k.pages(run_id), batch):
             yield json.loads(raw)
+
+    @_unavailable
+    def get_screenshot(self, run_id: str, url: str) -> StoredScreenshot | None:
+        k, key = self.keys, normalise_url(url)
+        # The client decodes replies as text; the image must come back as bytes.
+        data = self._r.execute_command("HGET", k.screenshots(run_id), key,
+                                       **{NEVER_DECODE: True})
+        if data is None:
+            return None
+        raw = self._r.hget(k.pages(run_id), key)
+        shot = (json.loads(raw).get("screenshot") or {}) if raw else {}
+        return StoredScreenshot(bytes(data), str(shot.get("type") or ""), shot.get("clip") or [])
 
     @_unavailable
     def iter_page_meta(self, run_id: str) -> Iterator[PageMeta]:
@@ -285,7 +304,8 @@ class RedisStore(ReportStore):
 # Writes one page. Key names follow crawler.store.keys: ARGV[1] is "<prefix>run:<id>:",
 # ARGV[2] "<prefix>site:". ARGV: 3 run id, 4 url_key, 5 site, 6 record, 7 page-meta entry,
 # 8 run start (epoch) or "", 9 history entry, 10 number of rows, then 6 values per row:
-# sort_key, row JSON, site, org, rule code, fingerprint. Returns 1 for a new page, 0 if replaced.
+# sort_key, row JSON, site, org, rule code, fingerprint, then optionally the screenshot's bytes.
+# Returns 1 for a new page, 0 if replaced.
 _PUT_PAGE = """
 local base, sbase, run_id, url_key, site = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local hist_field = run_id .. '\\31' .. url_key
@@ -323,6 +343,12 @@ if ARGV[8] ~= '' then
   redis.call('ZADD', sbase .. site .. ':runs', ARGV[8], run_id)
 end
 redis.call('HSET', sbase .. site .. ':history', hist_field, ARGV[9])
+local shot = 11 + n * 6
+if #ARGV >= shot then
+  redis.call('HSET', base .. 'screenshots', url_key, ARGV[shot])
+else
+  redis.call('HDEL', base .. 'screenshots', url_key)
+end
 if old then return 0 end
 return 1
 """

@@ -18,10 +18,13 @@ from crawler.store.base import (
     PageMeta,
     ReportStore,
     Run,
+    StoredScreenshot,
     StoreUnavailable,
     ViolationRow,
     dumps,
+    normalise_url,
     page_rows,
+    split_screenshot,
 )
 
 __all__ = ["SQLiteStore", "default_db_path"]
@@ -47,6 +50,9 @@ CREATE INDEX IF NOT EXISTS violations_site ON violations (run_id, site);
 CREATE INDEX IF NOT EXISTS violations_org ON violations (run_id, org);
 CREATE INDEX IF NOT EXISTS violations_rule ON violations (run_id, code);
 CREATE INDEX IF NOT EXISTS violations_fp ON violations (run_id, fingerprint);
+CREATE TABLE IF NOT EXISTS screenshots (
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, url_key TEXT NOT NULL,
+    type TEXT NOT NULL, clip TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (run_id, url_key));
 CREATE TABLE IF NOT EXISTS lifecycle (
     fingerprint TEXT PRIMARY KEY, site TEXT NOT NULL, fixed INTEGER NOT NULL, data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS lifecycle_open ON lifecycle (site, fixed);
@@ -149,16 +155,24 @@ class SQLiteStore(ReportStore):
 
     def delete_run(self, run_id: str) -> None:
         self._tx([("DELETE FROM violations WHERE run_id=?", (run_id,)),
+                  ("DELETE FROM screenshots WHERE run_id=?", (run_id,)),
                   ("DELETE FROM pages WHERE run_id=?", (run_id,)),
                   ("DELETE FROM runs WHERE id=?", (run_id,))])
 
     # -- pages and violations ----------------------------------------------------------------
     def put_page(self, run_id: str, record: dict[str, Any]) -> bool:
+        record, image = split_screenshot(record)
         meta, rows = page_rows(run_id, record)
         existed = self._db.execute("SELECT 1 FROM pages WHERE run_id=? AND url_key=?",
                                    (run_id, meta.url_key)).fetchone() is not None
+        shot = record.get("screenshot") or {}
         self._tx([
             ("DELETE FROM violations WHERE run_id=? AND url_key=?", (run_id, meta.url_key)),
+            # A page delivered again keeps only its latest screenshot, or none.
+            ("DELETE FROM screenshots WHERE run_id=? AND url_key=?", (run_id, meta.url_key)),
+            *([("INSERT INTO screenshots VALUES (?,?,?,?,?)",
+                (run_id, meta.url_key, str(shot.get("type") or ""), dumps(shot.get("clip")),
+                 image))] if image is not None else []),
             ("INSERT OR REPLACE INTO pages VALUES (?,?,?,?,?,?,?,?,?)",
              (run_id, meta.url_key, meta.url, meta.site, meta.org, meta.owner, meta.status,
               meta.violations, dumps(record))),
@@ -173,6 +187,13 @@ class SQLiteStore(ReportStore):
                 "SELECT url_key, record FROM pages WHERE run_id=? AND url_key>? "
                 "ORDER BY url_key LIMIT ?", (run_id,), batch):
             yield json.loads(record)
+
+    def get_screenshot(self, run_id: str, url: str) -> StoredScreenshot | None:
+        row = self._db.execute("SELECT type, clip, data FROM screenshots WHERE run_id=? AND "
+                               "url_key=?", (run_id, normalise_url(url))).fetchone()
+        if row is None:
+            return None
+        return StoredScreenshot(bytes(row[2]), row[0], json.loads(row[1]) or [])
 
     def iter_page_meta(self, run_id: str) -> Iterator[PageMeta]:
         for row in self._pages_of("SELECT url_key, url, site, org, owner, status, violations "
