@@ -21,20 +21,12 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.portfolio_findings import PORTFOLIO_FINDINGS
+from crawler.version import tool_version
 
 __all__ = ["JsonlWriterPipeline", "page_record"]
 
 _TRANSPORT_KEYS = ("url", "final_url", "status", "http_status", "rendered", "encoding",
                    "redirect_chain", "error", "fetched_at")
-
-
-def _tool_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("footer-audit")
-    except PackageNotFoundError:
-        return "unknown"
 
 
 def page_record(item: Any) -> dict[str, Any]:
@@ -53,7 +45,7 @@ def page_record(item: Any) -> dict[str, Any]:
     record.setdefault("fetched_at", getattr(item, "fetched_at", None))
     record.setdefault("findings", {"icp": [], "gongan": [], "copyright": [], "licences": []})
     record.setdefault("violations", [])
-    record.setdefault("tool_version", _tool_version())
+    record.setdefault("tool_version", tool_version())
     # The image itself goes to the report store (`footer-audit report screenshot`), not here.
     record["screenshot"] = bool(getattr(item, "screenshot", None))
     for key, value in (getattr(item, "notes", None) or {}).items():

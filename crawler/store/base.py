@@ -22,12 +22,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from crawler.changes import Lifecycle, Waiver, fingerprint
 from crawler.errors import StoreError
+from crawler.version import tool_version
 
 __all__ = [
     "RUN_STATUSES",
@@ -69,13 +69,6 @@ def new_run_id(now: datetime | None = None) -> str:
     """Sortable, short and unique enough for concurrent runs: `20261123T140512-3f9a1c`."""
     now = now or datetime.now(UTC)
     return f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
-
-
-def tool_version() -> str:
-    try:
-        return version("footer-audit")
-    except PackageNotFoundError:  # running from a checkout that was never installed
-        return "0+unknown"
 
 
 def normalise_url(url: str) -> str:
