@@ -64,12 +64,13 @@ def discovery(tmp_path_factory):
         run = run_crawl(PORTFOLIO, workdir, "--render", "never", "--timeout", "5", "--quiet",
                         resolve=(farm.resolve,))
         requested = farm.hosts_requested()
+        fetched = {(host, path) for _, host, path in farm.requests()}
     assert run.returncode in (0, 1), run.stderr[-3000:]
-    return run, requested
+    return run, requested, fetched
 
 
 def test_homepages_www_and_redirect_chain(discovery):
-    run, _ = discovery
+    run, _, _ = discovery
     pages = run.by_url()
     apex = pages["https://example.cn/"]
     assert apex["final_url"] == "https://www.example.cn/"
@@ -83,7 +84,7 @@ def test_homepages_www_and_redirect_chain(discovery):
 
 
 def test_subdomains_found_in_links_and_sitemaps_within_the_registrable_domain(discovery):
-    run, requested = discovery
+    run, requested, _ = discovery
     example_hosts = {r["host"] for r in run.pages() if r["domain"] == "example.cn"}
     assert example_hosts == {"example.cn", "www.example.cn", "news.example.cn",
                              "blog.example.cn", "plain.example.cn", "map.example.cn",
@@ -99,7 +100,7 @@ def test_subdomains_found_in_links_and_sitemaps_within_the_registrable_domain(di
 
 
 def test_https_falls_back_to_http(discovery):
-    run, _ = discovery
+    run, _, _ = discovery
     plain = run.by_url()["https://plain.example.cn/"]
     assert plain["final_url"] == "http://plain.example.cn/"
     assert plain["http_status"] == 200
@@ -108,7 +109,7 @@ def test_https_falls_back_to_http(discovery):
 
 
 def test_inner_pages_sampled_by_template(discovery):
-    run, _ = discovery
+    run, _, _ = discovery
     inner = sorted(r["url"] for r in run.pages()
                    if r["host"] == "www.example.cn" and r["url"] != "https://www.example.cn/")
     assert inner[0] == "https://www.example.cn/about/"
@@ -117,7 +118,7 @@ def test_inner_pages_sampled_by_template(discovery):
 
 
 def test_homepage_redirecting_to_another_domain_is_reported(discovery):
-    run, requested = discovery
+    run, requested, _ = discovery
     moved = run.by_url()["https://moved.cn/"]
     assert moved["final_url"] == "https://landing.other.cn/"
     assert moved["redirected_offsite"] == "other.cn"
@@ -140,3 +141,14 @@ def test_subdomain_cap(tmp_path):
     subdomains = run.hosts() - {"capped.cn", "www.capped.cn"}
     assert subdomains == {"s0.capped.cn", "s1.capped.cn"}  # the first two links, in page order
     assert not any(h in requested for h in ("s2.capped.cn", "s5.capped.cn"))
+
+
+def test_sitemap_xml_is_asked_for_only_when_robots_txt_names_none(discovery):
+    _, _, fetched = discovery
+    # www.example.cn's robots.txt names sm.xml: /sitemap.xml is not guessed.
+    assert ("www.example.cn", "/robots.txt") in fetched
+    assert ("www.example.cn", "/sm.xml") in fetched
+    assert ("www.example.cn", "/sitemap.xml") not in fetched
+    # www.moved.cn has no robots.txt (404): its /sitemap.xml is asked for instead.
+    assert ("www.moved.cn", "/robots.txt") in fetched
+    assert ("www.moved.cn", "/sitemap.xml") in fetched
