@@ -234,6 +234,9 @@ class AuditResult:
     reviews: list[Review] = field(default_factory=list)
     rules_version: str = ""
     outcomes: dict[str, str] = field(default_factory=dict)  # rule code -> Outcome value
+    # The rules.extract.Extraction the audit read (never in the JSON): the footer snapshot and
+    # the render decision reuse its parse instead of parsing the page again.
+    extraction: Any = field(default=None, repr=False, compare=False)
 
     @property
     def status(self) -> str:

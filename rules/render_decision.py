@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from rules.extract import extract
+from rules.extract import Extraction, extract
 from rules.model import PageInput
 
 __all__ = ["needs_rendering"]
@@ -23,8 +23,9 @@ _WRITES_SCRIPT = re.compile(r"%3Cscript|<\\?/?script", re.I)
 _LITTLE_TEXT = 200  # displayed characters below which a mount point means "drawn by script"
 
 
-def needs_rendering(html: str) -> bool:
-    ext = extract(PageInput(url="", html=html))
+def needs_rendering(html: str, *, extraction: Extraction | None = None) -> bool:
+    """`extraction`: the static page's `extract()` when the caller already has it."""
+    ext = extraction if extraction is not None else extract(PageInput(url="", html=html))
     f = ext.findings
     if any(m.visible is not False for m in f.icp) or any(g.visible is not False for g in f.gongan):
         return False

@@ -14,7 +14,7 @@ import copy
 
 from lxml import html as lxml_html
 
-from rules.extract import extract
+from rules.extract import Extraction, extract
 from rules.model import PageInput
 
 __all__ = ["footer_snapshot"]
@@ -22,8 +22,9 @@ __all__ = ["footer_snapshot"]
 _EMPTY = '<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head><body></body></html>'
 
 
-def footer_snapshot(html: str, url: str = "") -> str:
-    ext = extract(PageInput(url=url, html=html))
+def footer_snapshot(html: str, url: str = "", *, extraction: Extraction | None = None) -> str:
+    """`extraction`: `extract()` of this page when the caller already has it (the audit's)."""
+    ext = extraction if extraction is not None else extract(PageInput(url=url, html=html))
     root = ext.tree.root
     chosen = []
     for el in [*ext.footers, *ext.blocks]:
