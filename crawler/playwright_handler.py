@@ -1,26 +1,77 @@
-"""scrapy-playwright's download handler, one instance for both http and https.
+"""scrapy-playwright's download handler, one instance for both http and https, with rotating
+browser contexts and one cap on pages across them.
 
 Scrapy builds one handler per URL scheme; with scrapy-playwright's handler on "http" and "https"
 that means two Playwright drivers and, on a mixed crawl, two Chromiums (each several hundred MiB).
 This subclass hands the crawler the same instance for both schemes and closes it once.
+
+Contexts: a rendered page that names no context goes to the current rotating one
+(`crawler/render_contexts.py`); after `FOOTER_AUDIT_RENDER_CONTEXT_PAGES` pages a new one takes
+over and the old one is closed once its last page has closed. With `playwright_include_page` that
+is when whoever received the page closes it, not when the download ends.
+
+Pages: `PLAYWRIGHT_MAX_PAGES_PER_CONTEXT` caps each context, and while a context retires two are
+open, so `FOOTER_AUDIT_RENDER_MAX_PAGES` caps the pages of all contexts together.
+`PLAYWRIGHT_MAX_CONTEXTS` would not do: scrapy-playwright waits for a free context while holding
+the lock every new page takes, so the pages that would let the old context close could not start.
+
+Crashes: scrapy-playwright reopens a page up to three times in the same context when its target
+closed. That suits a browser that died (it is restarted), not a renderer that crashed on this
+page: such a crash is raised at once, and the render middleware retries the page once in a
+single-use context.
 """
 
 from __future__ import annotations
 
+import asyncio
+import itertools
+import logging
+import weakref
+from contextlib import suppress
 from typing import Any
 
+from playwright._impl._errors import TargetClosedError
+from playwright.async_api import BrowserContext, Page
+from scrapy import Request, Spider
 from scrapy.crawler import Crawler
+from scrapy.http import Response
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
+from crawler.errors import UsageError
+from crawler.render_contexts import ContextRotation
 
 __all__ = ["SharedPlaywrightDownloadHandler"]
 
+logger = logging.getLogger(__name__)
+
 _ATTR = "_footer_audit_playwright_handler"
+# Request.meta key, while the download runs: the rotating context it was counted in.
+_ASSIGNED = "_footer_audit_context"
+# Playwright's words for a renderer that died under the page (killed, out of memory).
+_RENDERER_CRASH = ("Page crashed", "Target crashed")
+# A retired context waits this long for pages still held elsewhere (include_page), then closes:
+# a page nobody closes must not keep a context, and its page slots, for the rest of the crawl.
+_PAGE_GRACE_SECONDS = 120.0
 
 
 class SharedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
     """One scrapy-playwright handler (one driver, one browser) per crawler."""
 
     _closed = False
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        settings = crawler.settings
+        max_pages = settings.getint("FOOTER_AUDIT_RENDER_MAX_PAGES", 4)
+        context_pages = settings.getint("FOOTER_AUDIT_RENDER_CONTEXT_PAGES", 0)
+        if max_pages < 1:
+            raise UsageError(f"FOOTER_AUDIT_RENDER_MAX_PAGES must be at least 1, not {max_pages}")
+        if context_pages < 0:
+            raise UsageError("FOOTER_AUDIT_RENDER_CONTEXT_PAGES must not be negative")
+        self._rotation = ContextRotation(context_pages)
+        self._page_slots = asyncio.Semaphore(max_pages)
+        self._crashed_pages: weakref.WeakSet[Page] = weakref.WeakSet()
+        self._closing: set[asyncio.Task[None]] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Any:
@@ -36,3 +87,110 @@ class SharedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
             return
         self._closed = True
         await super().close()
+
+    async def _close(self) -> None:
+        # Every context is closed below; contexts still waiting for their pages need not wait.
+        for task in list(self._closing):
+            task.cancel()
+        await super()._close()
+
+    async def _download_request(self, request: Request, spider: Spider | None = None) -> Response:
+        try:
+            return await self._download_unless_crashed(request, spider or self._crawler.spider)
+        finally:
+            name = request.meta.pop(_ASSIGNED, None)  # not carried over to a retry
+            if name is not None:
+                self._rotation.finish(name)
+                self._close_retired()
+
+    async def _download_unless_crashed(self, request: Request, spider: Spider) -> Response:
+        # scrapy-playwright's own _download_request loop, except for renderer crashes.
+        for attempt in itertools.count():
+            try:
+                return await self._download_request_with_retry(request=request, spider=spider)
+            except TargetClosedError as exc:
+                if (any(words in str(exc) for words in _RENDERER_CRASH)
+                        or attempt >= self.config.target_closed_max_retries):
+                    raise
+                logger.debug("Target closed, opening the page for %s again", request)
+        raise AssertionError("unreachable")
+
+    async def _create_page(self, request: Request, spider: Spider) -> Page:
+        await self._page_slots.acquire()
+        try:
+            # The context is chosen once a page may open, so contexts take pages in the order
+            # they render and a retired one has at most a few left in flight.
+            if _ASSIGNED not in request.meta:  # not again when scrapy-playwright reopens it
+                self._assign_context(request)
+            page = await super()._create_page(request, spider)
+        except BaseException:
+            self._page_slots.release()
+            raise
+        released = False
+
+        def release() -> None:
+            nonlocal released  # a crashed page may be closed afterwards: one release per page
+            if not released:
+                released = True
+                self._page_slots.release()
+
+        def crashed() -> None:
+            self._crashed_pages.add(page)
+            release()
+
+        page.on("close", release)
+        page.on("crash", crashed)
+        live = len(self.context_wrappers)
+        if live > (self.stats.get_value("footer_audit/render_contexts_max_live") or 0):
+            self.stats.set_value("footer_audit/render_contexts_max_live", live)
+        return page
+
+    def _assign_context(self, request: Request) -> None:
+        name = self._rotation.assign(request.meta.get("playwright_context"))
+        request.meta[_ASSIGNED] = name
+        if name is not None:
+            request.meta["playwright_context"] = name
+            self.stats.set_value("footer_audit/render_contexts", self._rotation.opened)
+            self._close_retired()  # the context this one replaces may be idle already
+
+    def _close_retired(self) -> None:
+        for name in self._rotation.closable():
+            task = asyncio.ensure_future(self._close_context(name))
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
+
+    async def _close_context(self, name: str) -> None:
+        try:
+            wrapper = self.context_wrappers.get(name)
+            if wrapper is None:  # never opened, or gone with a browser that died
+                return
+            if not await self._pages_closed(wrapper.context, _PAGE_GRACE_SECONDS):
+                logger.warning("Closing browser context %s with pages nobody closed in %.0f s",
+                               name, _PAGE_GRACE_SECONDS)
+            with suppress(TargetClosedError):  # the browser may have died meanwhile
+                await wrapper.context.close()
+            self.stats.inc_value("footer_audit/render_contexts_closed")
+            logger.debug("Closed browser context %s", name)
+        finally:
+            self._rotation.closed(name)
+
+    async def _pages_closed(self, context: BrowserContext, timeout: float) -> bool:
+        """Wait until every page of `context` is closed or crashed; False on timeout."""
+        left = {p for p in context.pages if not p.is_closed() and p not in self._crashed_pages}
+        if not left:
+            return True
+        done = asyncio.Event()
+
+        def gone(page: Page) -> None:
+            left.discard(page)
+            if not left:
+                done.set()
+
+        for page in left:
+            page.on("close", gone)
+            page.on("crash", gone)
+        try:
+            await asyncio.wait_for(done.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True

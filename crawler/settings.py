@@ -63,7 +63,9 @@ FEED_EXPORT_ENCODING = "utf-8"
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 # Executable found by crawler/browser.py; --no-sandbox when running as root.
 PLAYWRIGHT_LAUNCH_OPTIONS = launch_options()
-# Beyond ~4 pages per context Chromium takes memory, not speed.
+# Beyond ~4 pages per context Chromium takes memory, not speed. Contexts rotate, so the cap across
+# contexts is FOOTER_AUDIT_RENDER_MAX_PAGES (crawler/playwright_handler.py says why not
+# PLAYWRIGHT_MAX_CONTEXTS).
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER = True
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000
@@ -76,8 +78,6 @@ FOOTER_AUDIT_AUDIT_ENABLED = True
 # Keep a compact copy of the footer HTML with each audited page, for the store and diffs.
 FOOTER_AUDIT_AUDIT_SNAPSHOT = True
 
-# --- footer-audit: JSON Lines writer (pipelines/jsonl.py, portfolio crawls) -----------------
-# Write one JSON line per audited page to this file, or "-" for standard output ("": off).
 # --- footer-audit: evidence screenshots (pipelines/evidence.py) -----------------------------
 # Keep rendered pages open and photograph the footer of those whose audit found violations.
 FOOTER_AUDIT_EVIDENCE_ENABLED = True
@@ -92,6 +92,8 @@ FOOTER_AUDIT_EVIDENCE_QUALITY = 70
 # Seconds a screenshot may take before the page goes without one.
 FOOTER_AUDIT_EVIDENCE_TIMEOUT = 10.0
 
+# --- footer-audit: JSON Lines writer (pipelines/jsonl.py, portfolio crawls) -----------------
+# Write one JSON line per audited page to this file, or "-" for standard output ("": off).
 FOOTER_AUDIT_JSONL_OUTPUT = ""
 
 # --- footer-audit: portfolio-wide rules (crawler/portfolio_findings.py) ---------------------
@@ -109,6 +111,10 @@ FOOTER_AUDIT_PROGRESS_SUMMARY = True
 FOOTER_AUDIT_RENDER_ENABLED = True
 # Default render mode of a page: "always", "auto" (static first, Chromium when needed), "never".
 FOOTER_AUDIT_RENDER = "auto"
+# Pages rendered in one browser context before new pages go to a fresh one (0: never rotate).
+FOOTER_AUDIT_RENDER_CONTEXT_PAGES = 100
+# Pages open in Chromium at once, across all its contexts.
+FOOTER_AUDIT_RENDER_MAX_PAGES = 4
 # File remembering hosts that needed rendering ("": $XDG_DATA_HOME/footer-audit/render-hosts.json).
 FOOTER_AUDIT_RENDER_MEMORY = ""
 # Days a host stays remembered as needing rendering before it is tried statically again.
