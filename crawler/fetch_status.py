@@ -25,7 +25,9 @@ Answers::
     └── 2xx HTML                                       ok (the audit may then say
                                                           needs_rendering / needs_review)
 
-A page with a failure status is never audited and never counts as a pass.
+A page with a failure status is never audited and never counts as a pass. A browser that crashes
+under a page (`render_crashed`) gives no status of its own: the render middleware renders the page
+again in a fresh context, then falls back to its static HTML under review (`render_crashed`).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ __all__ = [
     "PageStatus",
     "failure_status",
     "host_failure",
+    "render_crashed",
     "response_status",
 ]
 
@@ -102,6 +105,17 @@ def host_failure(exc: BaseException) -> bool:
             return True
         return _NET_ERROR_STATUS.get(name, (None, ""))[0] == PageStatus.UNREACHABLE
     return False
+
+
+# Playwright's words when the page's renderer died (killed, out of memory) or its page, context or
+# browser went away while rendering (a TargetClosedError).
+_CRASHED = re.compile(r"Page crashed|Target crashed|Target page, context or browser has been closed"
+                      r"|Browser has been closed")
+
+
+def render_crashed(exc: BaseException) -> bool:
+    """True when Chromium crashed under the page (not when the site failed)."""
+    return type(exc).__name__ == "TargetClosedError" or bool(_CRASHED.search(str(exc)))
 
 
 def _playwright_status(message: str) -> tuple[PageStatus, str] | None:

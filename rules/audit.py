@@ -9,7 +9,7 @@ from __future__ import annotations
 from rules import RULES_VERSION
 from rules.context import Context
 from rules.extract import extract
-from rules.messages import fill, review_message
+from rules.messages import PAGE_REVIEW_REASONS, fill, review_message
 from rules.model import AuditResult, Expectations, Outcome, PageInput, Review, Violation
 from rules.registry import RULES
 
@@ -50,6 +50,12 @@ def audit_page(page: PageInput, expect: Expectations | None = None) -> AuditResu
             elif res.outcome is Outcome.INAPPLICABLE and worst is Outcome.PASS:
                 worst = Outcome.INAPPLICABLE
         outcomes[rule.code] = worst.value
+    # The page was not seen as it should have been (e.g. it crashed the browser): never a pass,
+    # even when every rule found its mark in the HTML there was.
+    for reason in dict.fromkeys(page.review_reasons):
+        if reason in PAGE_REVIEW_REASONS and reason not in {r.reason for r in reviews}:
+            en, zh = review_message(reason, {})
+            reviews.append(Review("page", reason, en, zh))
     result = AuditResult(
         url=page.url, final_url=page.final_url or page.url, rendered=page.rendered,
         findings=ext.findings, violations=violations, reviews=reviews, rules_version=RULES_VERSION,

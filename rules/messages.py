@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["REVIEW_MESSAGES", "fill", "review_message"]
+__all__ = ["PAGE_REVIEW_REASONS", "REVIEW_MESSAGES", "fill", "review_message"]
 
 REVIEW_MESSAGES: dict[str, tuple[str, str]] = {
     "number_only_in_image": (
@@ -16,10 +16,18 @@ REVIEW_MESSAGES: dict[str, tuple[str, str]] = {
     "render_timeout": (
         "rendering timed out; the footer may be incomplete",
         "页面渲染超时，页脚可能不完整"),
+    "render_crashed": (
+        "the page crashed the browser twice while rendering; audited from its static HTML, "
+        "its layout unchecked",
+        "页面渲染时两次导致浏览器崩溃，已按静态 HTML 审核，未检查布局"),
     "no_layout_data": (
         "the page was rendered but carries no layout data for the mark",
         "页面已渲染但缺少该标识的布局数据"),
 }
+
+
+# Fetcher reasons that leave the whole page undecided, whatever marks its HTML shows.
+PAGE_REVIEW_REASONS = frozenset({"render_crashed"})
 
 
 class _Default(dict):

@@ -88,6 +88,16 @@ def test_review_reasons_from_the_fetcher_make_the_page_needs_review() -> None:
     assert result.to_json()["review"][0]["message"]
 
 
+def test_a_page_that_crashed_the_browser_is_never_a_pass_even_with_every_mark() -> None:
+    page = PageInput(url="https://www.example.cn/", html=GOOD, review_reasons=("render_crashed",))
+    result = audit_page(page, Expectations(today=TODAY))
+    assert result.violations == [] and result.findings.icp
+    assert result.status == "needs_review"
+    [review] = result.to_json()["review"]
+    assert (review["code"], review["reason"]) == ("page", "render_crashed")
+    assert "crashed" in review["message"] and "崩溃" in review["message_zh"]
+
+
 def test_today_defaults_to_the_real_date() -> None:
     html = GOOD.replace("2010-2026", "2010-2020")
     result = audit_page(PageInput(url="u", html=html))

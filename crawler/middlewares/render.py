@@ -1,5 +1,7 @@
 """Render on demand: re-request a page with Chromium when its static HTML needs it (mode auto),
-and fall back to the static HTML when rendering times out or fails."""
+and fall back to the static HTML when rendering times out or fails. A page that crashes the
+browser is rendered once more in a fresh context; after a second crash its static HTML is audited
+with the needs-review reason `render_crashed`."""
 
 from __future__ import annotations
 
@@ -12,8 +14,9 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, Response
 
 from crawler.browser import find_chromium
-from crawler.fetch_status import PageStatus, failure_status, host_failure
+from crawler.fetch_status import PageStatus, failure_status, host_failure, render_crashed
 from crawler.page_handles import close_soon, take_page
+from crawler.render_contexts import single_use_context
 from crawler.rendering import (
     META_RENDER,
     META_RENDER_ERROR,
@@ -28,6 +31,8 @@ __all__ = ["RenderOnDemandMiddleware"]
 
 logger = logging.getLogger(__name__)
 
+# Request.meta key: the render crashed once already (the retry runs in a single-use context).
+META_CRASHED = "footer_audit_render_crashed"
 
 
 class RenderOnDemandMiddleware:
@@ -78,6 +83,8 @@ class RenderOnDemandMiddleware:
             return None
         if host_failure(exception):
             return None
+        if render_crashed(exception):
+            return self._crashed(request, exception)
         status, message = failure_status(exception)
         reason = "render_timeout" if status == PageStatus.TIMEOUT else "render_failed"
         self.stats.inc_value(f"footer_audit/{reason}")
@@ -87,13 +94,42 @@ class RenderOnDemandMiddleware:
         # A timeout leaves the page undecided (needs_review); another failure leaves the static
         # HTML, which the audit pipeline marks needs_rendering when it has no footer marks.
         review = [reason] if reason == "render_timeout" else []
-        static = request.meta.get(META_STATIC)
-        if static:
-            request.meta[META_REVIEW] = review
-            request.meta[META_RENDER_ERROR] = message
-            return HtmlResponse(url=static["url"], status=static["status"],
-                                headers=static["headers"], body=static["body"], request=request)
-        meta = {k: v for k, v in request.meta.items() if not k.startswith("playwright")}
-        meta[META_REVIEW] = review
-        meta[META_RENDER_ERROR] = message
-        return request.replace(meta=meta, dont_filter=True)
+        return _static_fallback(request, review, message)
+
+    def _crashed(self, request: Request, exception: BaseException) -> Request | Response:
+        """Once: the page again, in a context of its own; twice: its static HTML, under review."""
+        # The crashed page must not be reused by the retry, nor keep its slot.
+        close_soon(take_page(request.meta))
+        if not request.meta.get(META_CRASHED):
+            self.stats.inc_value("footer_audit/render_crash_retried")
+            logger.warning("Rendering %s crashed the browser (%s): retrying in a fresh context",
+                           request.url, _first_line(exception))
+            meta = {**request.meta, META_CRASHED: True,
+                    "playwright_context": single_use_context(),
+                    # PageMethod objects keep their results: fresh ones for the new attempt.
+                    "playwright_page_methods": render_meta(self.config)["playwright_page_methods"]}
+            return request.replace(meta=meta, dont_filter=True)
+        self.stats.inc_value("footer_audit/render_crashed")
+        logger.warning("Rendering %s crashed the browser twice (%s): auditing its static HTML",
+                       request.url, _first_line(exception))
+        return _static_fallback(request, ["render_crashed"],
+                                "the page crashed the browser twice while rendering; "
+                                "audited from its static HTML")
+
+
+def _first_line(exception: BaseException) -> str:
+    return str(exception).strip().split("\n", 1)[0] or type(exception).__name__
+
+
+def _static_fallback(request: Request, review: list[str], message: str) -> Request | Response:
+    """The page's static answer kept by mode auto, else the page fetched again statically."""
+    static = request.meta.get(META_STATIC)
+    if static:
+        request.meta[META_REVIEW] = review
+        request.meta[META_RENDER_ERROR] = message
+        return HtmlResponse(url=static["url"], status=static["status"],
+                            headers=static["headers"], body=static["body"], request=request)
+    meta = {k: v for k, v in request.meta.items() if not k.startswith("playwright")}
+    meta[META_REVIEW] = review
+    meta[META_RENDER_ERROR] = message
+    return request.replace(meta=meta, dont_filter=True)
