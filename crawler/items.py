@@ -53,6 +53,9 @@ class FetchedPage:
     # The Playwright page of a rendered request, kept open until the evidence pipeline has taken
     # its screenshot (crawler/page_handles.py closes it on every path). Never serialised.
     browser_page: Any = field(default=None, repr=False, compare=False)
+    # The static page's rules.extract.Extraction when the render decision already parsed it: the
+    # audit reuses it instead of parsing again. Dropped once audited; never serialised.
+    extraction: Any = field(default=None, repr=False, compare=False)
 
     def transport_json(self) -> dict[str, Any]:
         """The fetch facts that extend the audit JSON."""

@@ -18,6 +18,7 @@ from crawler.browser import VIEWPORT
 from crawler.errors import UsageError
 
 __all__ = [
+    "META_EXTRACTION",
     "META_FALLBACK_URL",
     "META_RENDER",
     "META_REVIEW",
@@ -39,6 +40,8 @@ META_FALLBACK_URL = "footer_audit_fallback_url"  # http:// to try when a bare do
 META_STATIC = "footer_audit_static"  # the static answer kept while rendering (mode auto)
 META_REVIEW = "footer_audit_review"  # reasons the page cannot be fully decided ("render_timeout")
 META_RENDER_ERROR = "footer_audit_render_error"  # one line: why rendering failed
+# The static page's rules.extract.Extraction, made by the render decision and reused by the audit.
+META_EXTRACTION = "footer_audit_extraction"
 
 PROBE_PATH = Path(__file__).with_name("layout_probe.js")
 
@@ -59,11 +62,11 @@ class RenderConfig:
     timeout: float  # seconds
     user_agent: str | None
     verify_certificates: bool
+    # Keep each rendered page open for the evidence screenshot (FOOTER_AUDIT_EVIDENCE_ENABLED).
+    keep_page: bool = False
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> RenderConfig:
-    # Keep each rendered page open for the evidence screenshot (FOOTER_AUDIT_EVIDENCE_ENABLED).
-    keep_page: bool = False
         config = cls(
             enabled=settings.getbool("FOOTER_AUDIT_RENDER_ENABLED"),
             mode=settings.get("FOOTER_AUDIT_RENDER") or "auto",
@@ -71,10 +74,10 @@ class RenderConfig:
             timeout=settings.getfloat("FOOTER_AUDIT_RENDER_TIMEOUT"),
             user_agent=settings.get("USER_AGENT"),
             verify_certificates=settings.getbool("DOWNLOAD_VERIFY_CERTIFICATES"),
+            keep_page=settings.getbool("FOOTER_AUDIT_EVIDENCE_ENABLED"),
         )
         if config.mode not in RENDER_MODES:
             raise UsageError(f"FOOTER_AUDIT_RENDER must be one of {', '.join(RENDER_MODES)}, "
-            keep_page=settings.getbool("FOOTER_AUDIT_EVIDENCE_ENABLED"),
                              f"not {config.mode!r}")
         if config.timeout <= 0:
             raise UsageError(f"FOOTER_AUDIT_RENDER_TIMEOUT must be positive, not {config.timeout}")
@@ -103,7 +106,7 @@ def render_meta(config: RenderConfig) -> dict[str, Any]:
             PageMethod("wait_for_timeout", config.settle_ms),
             PageMethod("evaluate", probe_source()),
         ],
-    }
         # The page stays open until the evidence pipeline is done with it (crawler/page_handles.py
         # closes it on every path).
         "playwright_include_page": config.keep_page,
+    }

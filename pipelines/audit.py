@@ -34,8 +34,9 @@ def audit_fetched_page(page: FetchedPage, *, snapshot: bool = True) -> AuditedPa
         return AuditedPage.from_fetched(page, audit=_unaudited_json(page))
     page_input = PageInput(url=page.url, html=page.html, final_url=page.final_url,
                            rendered=page.rendered, review_reasons=tuple(page.review_reasons))
+    extraction, page.extraction = page.extraction, None
     try:
-        result = audit_page(page_input, page.expectations)
+        result = audit_page(page_input, page.expectations, extraction=extraction)
     except Exception as exc:  # one unreadable page must not end a portfolio run
         logger.exception("Auditing %s failed", page.url)
         page.status = PageStatus.NEEDS_REVIEW
@@ -43,15 +44,15 @@ def audit_fetched_page(page: FetchedPage, *, snapshot: bool = True) -> AuditedPa
         return AuditedPage.from_fetched(page, audit=_unaudited_json(page))
     status = result.status
     # Static HTML without footer marks, and rendering off or failed: nothing can be concluded.
-    # A shown mark already rules that out, so the second parse is spent only on markless pages.
-    shown = any(m.visible is not False for m in (*result.findings.icp, *result.findings.gongan))
-    if status == PageStatus.OK and not page.rendered and not shown and needs_rendering(page.html):
+    if status == PageStatus.OK and not page.rendered and needs_rendering(
+            page.html, extraction=result.extraction):
         status = PageStatus.NEEDS_RENDERING
     page.status = status
     audit = result.to_json(http_status=page.http_status, encoding=page.encoding, status=status)
     audit.update(redirect_chain=list(page.redirect_chain), error=page.error)
     return AuditedPage.from_fetched(
-        page, audit=audit, footer_snapshot=footer_snapshot(page.html) if snapshot else "",
+        page, audit=audit, footer_snapshot=footer_snapshot(
+            page.html, page.final_url, extraction=result.extraction) if snapshot else "",
     )
 
 

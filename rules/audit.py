@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rules import RULES_VERSION
 from rules.context import Context
-from rules.extract import extract
+from rules.extract import Extraction, extract
 from rules.messages import PAGE_REVIEW_REASONS, fill, review_message
 from rules.model import AuditResult, Expectations, Outcome, PageInput, Review, Violation
 from rules.registry import RULES
@@ -16,9 +16,11 @@ from rules.registry import RULES
 __all__ = ["audit_page"]
 
 
-def audit_page(page: PageInput, expect: Expectations | None = None) -> AuditResult:
+def audit_page(page: PageInput, expect: Expectations | None = None, *,
+               extraction: Extraction | None = None) -> AuditResult:
+    """Audit one page; `extraction` is `extract(page)` when the caller already has it."""
     expect = expect or Expectations()
-    ext = extract(page)
+    ext = extraction if extraction is not None else extract(page)
     ctx = Context(page, expect, ext)
     violations: list[Violation] = []
     reviews: list[Review] = []
@@ -61,6 +63,7 @@ def audit_page(page: PageInput, expect: Expectations | None = None) -> AuditResu
         findings=ext.findings, violations=violations, reviews=reviews, rules_version=RULES_VERSION,
     )
     result.outcomes = outcomes
+    result.extraction = ext
     return result
 
 

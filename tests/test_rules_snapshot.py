@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from rules.audit import audit_page
+from rules.extract import extract
 from rules.model import PageInput
+from rules.render_decision import needs_rendering
 from rules.snapshot import footer_snapshot
 from tests.test_rules_cases import ALL_CASES, load_case
 
@@ -62,3 +64,29 @@ def test_snapshot_of_a_page_without_marks_is_a_valid_empty_document() -> None:
     snap = footer_snapshot("<html><body><p>hello</p></body></html>")
     assert snap.startswith("<!DOCTYPE html>") and "hello" not in snap
     assert footer_snapshot("") .startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize("path", ALL_CASES[::7], ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_the_audit_parse_is_reused_by_the_snapshot(path: Path) -> None:
+    page, expect = load_case(path)
+    result = audit_page(page, expect)
+    assert result.extraction is not None
+    url = page.final_url or page.url
+    assert footer_snapshot(page.html, url, extraction=result.extraction) == footer_snapshot(
+        page.html, url)
+
+
+def test_a_given_extraction_is_read_instead_of_parsing_again() -> None:
+    marked = PageInput(url="https://www.example.cn/", html=(
+        '<html><body><footer><a href="https://beian.miit.gov.cn/">京ICP备12345678号-1</a>'
+        "</footer></body></html>"))
+    blank = PageInput(url="https://www.example.cn/", html="<html><body>空</body></html>")
+    given = extract(marked)
+    # Another page's HTML with this extraction: the findings are the extraction's own.
+    result = audit_page(blank, extraction=given)
+    assert result.extraction is given
+    assert [m.number for m in result.findings.icp] == ["京ICP备12345678号-1"]
+    assert "京ICP备" in footer_snapshot(blank.html, extraction=given)
+    spa = '<html><body><div id="app"></div><script src="/js/footer.js"></script></body></html>'
+    assert needs_rendering(spa) is True
+    assert needs_rendering(spa, extraction=given) is False

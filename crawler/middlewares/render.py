@@ -18,6 +18,7 @@ from crawler.fetch_status import PageStatus, failure_status, host_failure, rende
 from crawler.page_handles import close_soon, take_page
 from crawler.render_contexts import single_use_context
 from crawler.rendering import (
+    META_EXTRACTION,
     META_RENDER,
     META_RENDER_ERROR,
     META_REVIEW,
@@ -25,6 +26,8 @@ from crawler.rendering import (
     RenderConfig,
     render_meta,
 )
+from rules.extract import extract
+from rules.model import PageInput
 from rules.render_decision import needs_rendering
 
 __all__ = ["RenderOnDemandMiddleware"]
@@ -63,7 +66,10 @@ class RenderOnDemandMiddleware:
                 or response.status != 200 or not isinstance(response, HtmlResponse)
                 or not response.body.strip()):
             return response
-        if not needs_rendering(response.text):
+        # The audit pipeline reuses this parse of the static page (spiders/_pages.py passes it).
+        extraction = extract(PageInput(url=response.url, html=response.text))
+        if not needs_rendering(response.text, extraction=extraction):
+            request.meta[META_EXTRACTION] = extraction
             return response
         self.stats.inc_value("footer_audit/render_on_demand")
         logger.debug("Rendering %s: its static HTML needs it", response.url)
