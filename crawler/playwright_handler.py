@@ -19,6 +19,10 @@ Crashes: scrapy-playwright reopens a page up to three times in the same context 
 closed. That suits a browser that died (it is restarted), not a renderer that crashed on this
 page: such a crash is raised at once, and the render middleware retries the page once in a
 single-use context.
+
+This overrides private methods of scrapy-playwright 0.0.48 (`_create_page`, `_download_request`,
+as its own `_close` does); tests/test_crawl_render.py (recycling, killed renderers, killed
+browser) is what tells whether an upgrade still fits.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from crawler.errors import UsageError
 from crawler.render_contexts import ContextRotation
+from crawler.tls import share_tls_context
 
 __all__ = ["SharedPlaywrightDownloadHandler"]
 
@@ -61,6 +66,7 @@ class SharedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
+        share_tls_context(self)  # static fetches: one OpenSSL context (crawler/tls.py)
         settings = crawler.settings
         max_pages = settings.getint("FOOTER_AUDIT_RENDER_MAX_PAGES", 4)
         context_pages = settings.getint("FOOTER_AUDIT_RENDER_CONTEXT_PAGES", 0)

@@ -18,8 +18,6 @@ SPIDER_LOADER_CLASS = "crawler.spider_loader.NamedSpiderLoader"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 # Applies FOOTER_AUDIT_RESOLVE to static fetches; without rules it resolves as Scrapy's own.
 TWISTED_DNS_RESOLVER = "crawler.resolve.ResolvingHostnameResolver"
-# One OpenSSL context for every static connection instead of one each (crawler/tls.py).
-DOWNLOADER_CLIENTCONTEXTFACTORY = "crawler.tls.SharedContextFactory"
 
 # Requests with meta["playwright"] go to Chromium, the others to Scrapy's HTTP client; one
 # scrapy-playwright handler serves both schemes (crawler/playwright_handler.py).

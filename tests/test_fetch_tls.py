@@ -3,31 +3,49 @@
 
 from __future__ import annotations
 
-from scrapy.core.downloader.contextfactory import _get_creator_context
-from scrapy.utils.test import get_crawler
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
-from crawler import settings as project_settings
-from crawler.tls import SharedContextFactory
+import pytest
 
+from crawler.tls import share_tls_context
 
-def _factory(verify: bool) -> SharedContextFactory:
-    crawler = get_crawler(settings_dict={"DOWNLOAD_VERIFY_CERTIFICATES": verify})
-    return SharedContextFactory.from_crawler(crawler)
+ROOT = Path(__file__).resolve().parent.parent
 
+# In a subprocess: the handler needs the asyncio reactor installed, which pytest's process is not.
+SCRIPT = textwrap.dedent("""
+    import sys
+    from scrapy.core.downloader.contextfactory import _get_creator_context
+    from scrapy.utils.reactor import install_reactor
+    from scrapy.utils.test import get_crawler
 
-def test_connections_to_many_hosts_share_one_context() -> None:
-    factory = _factory(verify=False)
+    install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+    from crawler import settings as project
+    from crawler.playwright_handler import SharedPlaywrightDownloadHandler
+    from crawler.tls import share_tls_context
+
+    settings = {k: getattr(project, k) for k in dir(project) if k.isupper()}
+    settings["DOWNLOAD_VERIFY_CERTIFICATES"] = sys.argv[1] == "verify"
+    handler = SharedPlaywrightDownloadHandler.from_crawler(get_crawler(settings_dict=settings))
+    factory = handler._contextFactory
     contexts = {id(_get_creator_context(factory.creatorForNetloc(host, 443)))
                 for host in (b"a.example.cn", b"b.example.cn", b"www.other.cn")}
-    assert len(contexts) == 1
+    print(len(contexts), share_tls_context(handler))
+""")
 
 
-def test_verifying_certificates_keeps_scrapy_s_own_context_per_connection() -> None:
-    factory = _factory(verify=True)
-    first = _get_creator_context(factory.creatorForNetloc(b"a.example.cn", 443))
-    second = _get_creator_context(factory.creatorForNetloc(b"b.example.cn", 443))
-    assert first is not second
+@pytest.mark.parametrize(("mode", "expected"), [
+    ("no-verify", "1 True"),  # the project's default: one context for every host
+    ("verify", "3 False"),  # Scrapy's own behaviour: a context per connection
+])
+def test_static_connections_share_one_tls_context_unless_verifying(mode, expected) -> None:
+    out = subprocess.run([sys.executable, "-c", SCRIPT, mode], capture_output=True, text=True,
+                         timeout=60, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split()[-2:] == expected.split()
 
 
-def test_the_project_settings_use_it() -> None:
-    assert project_settings.DOWNLOADER_CLIENTCONTEXTFACTORY == "crawler.tls.SharedContextFactory"
+def test_a_handler_of_another_shape_is_left_alone() -> None:
+    assert share_tls_context(object()) is False
