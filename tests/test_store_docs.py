@@ -23,8 +23,9 @@ def test_layout_doc_lists_the_same_keys():
 def test_every_documented_key_is_built_by_keys():
     k = Keys("p:")
     built = {k.runs(), k.portfolio_runs("{name}"), k.run("{run}"), k.pages("{run}"),
-             k.page_meta("{run}"), k.page_order("{run}"), k.screenshots("{run}"), k.violations("{run}"),
-             k.violation_order("{run}"), k.by_site("{run}", "{site}"), k.by_org("{run}", "{org}"),
+             k.page_meta("{run}"), k.page_order("{run}"), k.screenshots("{run}"),
+             k.violations("{run}"), k.violation_order("{run}"), k.by_site("{run}", "{site}"),
+             k.by_org("{run}", "{org}"),
              k.by_rule("{run}", "{code}"), k.fingerprints("{run}"), k.site_runs("{site}"),
              k.site_history("{site}"), k.site_open("{site}"), k.lifecycle(), k.waivers()}
     assert {name.removeprefix("p:") for name in built} == _module_keys()

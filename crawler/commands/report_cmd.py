@@ -1,4 +1,5 @@
-"""`footer-audit report ...`: stored runs: list, show, diff, export, ack, prune, reaudit, replay.
+"""`footer-audit report ...`: stored runs: list, show, diff, export, screenshot, ack, prune,
+reaudit, replay.
 
 The store is Redis when `--redis URL` or `$REDIS_URL` is given, else the embedded SQLite file
 (`$FOOTER_AUDIT_DB`, default `$XDG_DATA_HOME/footer-audit/reports.sqlite3`).
@@ -7,6 +8,7 @@ The store is Redis when `--redis URL` or `$REDIS_URL` is given, else the embedde
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -310,6 +312,38 @@ def reaudit(ctx: typer.Context, run_ref: RunRef = None, as_json: AsJson = False,
         for item in listed[kind]:
             console.print(f"  {sign} {item['site']}  {item['code']}  {item['evidence'][:80]}",
                           highlight=False, soft_wrap=True)
+
+
+@app.command()
+def screenshot(
+    ctx: typer.Context,
+    run_ref: Annotated[str, typer.Argument(
+        help="Run id (or a unique prefix, or latest).")],
+    url: Annotated[str, typer.Argument(help="The page's URL as crawled.")],
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="File to write, or - for standard output.")] = None,
+) -> None:
+    """Write the evidence screenshot of one page: its footer as Chromium rendered it."""
+    if output is None:
+        raise UsageError("give the file to write with -o FILE")
+    store = _store(ctx)
+    run = store.resolve_run(run_ref)
+    shot = store.get_screenshot(run.id, url)
+    if shot is None:
+        raise StoreError(f"no screenshot of {url} in run {run.id} (only rendered pages with "
+                         "violations have one)")
+    size = f"{shot.clip[2]}x{shot.clip[3]} px, " if len(shot.clip) == 4 else ""
+    note = f"{shot.type}, {size}{len(shot.data)} bytes, of {url} in run {run.id}"
+    if str(output) == "-":
+        sys.stdout.buffer.write(shot.data)
+        sys.stdout.buffer.flush()
+        typer.echo(f"screenshot: {note}", err=True)
+        return
+    try:
+        output.write_bytes(shot.data)
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    typer.echo(f"{output}: {note}")
 
 
 @app.command()

@@ -1,14 +1,19 @@
 """HTML export: one self-contained file (inline CSS, JS and SVG; a Content-Security-Policy that
 forbids any network access) with the run's summary per organisation and per rule, a chart of open
 violations over the last runs, what changed since the previous finished run, a sortable and
-filterable table of violations, waived violations apart, and each page's evidence.
+filterable table of violations, waived violations apart, and each page's evidence: its marks, its
+violations and, for rendered pages with violations, the screenshot of the footer as Chromium
+showed it (an inline `data:` image).
 
 Written in streaming passes over the store: counts first, then rows as they are read, so memory
-stays flat. Change lists show at most `CHANGE_LIST_LIMIT` entries per kind (counts are complete).
+stays flat; screenshots are read and encoded one page at a time. Change lists show at most
+`CHANGE_LIST_LIMIT` entries per kind (counts are complete).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Iterable
 from datetime import date
 from html import escape
@@ -17,7 +22,7 @@ from typing import IO, Any
 
 from crawler.changes import CHANGE_KINDS, active_waivers, iter_changes, previous_finished_run
 from crawler.exports.rows import iter_export_rows
-from crawler.store.base import ReportStore, Run, ViolationRow, summarise_run
+from crawler.store.base import ReportStore, Run, ViolationRow, normalise_url, summarise_run
 
 __all__ = ["CHANGE_LIST_LIMIT", "write_html"]
 
@@ -44,6 +49,9 @@ code,pre{font:12px ui-monospace,monospace;white-space:pre-wrap;word-break:break-
 .cards{display:flex;gap:1rem;flex-wrap:wrap}.card{border:1px solid #d5d9e0;border-radius:6px;
 padding:.5rem 1rem;min-width:7rem}.card b{display:block;font-size:1.4rem}
 details{margin:.3rem 0}summary{cursor:pointer}
+.evidence{display:flex;gap:1rem;flex-wrap:wrap;align-items:flex-start}.evidence ul{flex:1 1 24rem}
+figure.shot{margin:.3rem 0;flex:0 1 auto;max-width:100%}
+figure.shot img{max-width:100%;height:auto;border:1px solid #d5d9e0}
 """
 
 _JS = """
@@ -145,12 +153,18 @@ def _trend(store: ReportStore, run: Run, current_open: int) -> list[tuple[str, i
     return points
 
 
+def _page_anchor(url_key: str) -> str:
+    """The id of a page's evidence section (URLs make poor ids)."""
+    return "page-" + hashlib.sha1(url_key.encode("utf-8")).hexdigest()[:12]
+
+
 def _row_cells(r: ViolationRow) -> str:
     evidence = f"<code>{_e(r.evidence)}</code>" if r.evidence else ""
     if r.html:
         evidence += f"<details><summary>HTML</summary><pre>{_e(r.html)}</pre></details>"
     if r.href:
         evidence += f'<div class=meta>href: <code>{_e(r.href)}</code></div>'
+    evidence += f'<div class=meta><a href="#{_page_anchor(r.url_key)}">page evidence</a></div>'
     return (f"<td>{_e(r.org)}</td><td>{_e(r.owner)}</td><td>{_e(r.site)}</td>"
             f"<td><code>{_e(r.url)}</code></td><td><code>{_e(r.code)}</code></td>"
             f'<td class="sev-{_e(r.severity)}" data-sort="{_SEVERITY_ORDER.get(r.severity, "3")}">'
@@ -216,7 +230,22 @@ def _changes(store: ReportStore, run: Run, against: Run | None,
         yield "</ul></details>"
 
 
-def _page_evidence(page: dict[str, Any]) -> str:
+def _screenshot(store: ReportStore, run_id: str, page: dict[str, Any]) -> str:
+    """The page's footer screenshot as an inline image (empty when it has none)."""
+    if not page.get("screenshot") or not page.get("url"):
+        return ""
+    shot = store.get_screenshot(run_id, page["url"])
+    if shot is None or shot.type not in ("image/jpeg", "image/png"):
+        return ""
+    clip = shot.clip if len(shot.clip) == 4 else [0, 0, 0, 0]
+    size = f' width="{int(clip[2])}" height="{int(clip[3])}"' if clip[2] and clip[3] else ""
+    return (f'<figure class="shot"><img alt="footer as rendered" loading="lazy"{size} '
+            f'src="data:{shot.type};base64,{base64.b64encode(shot.data).decode("ascii")}">'
+            f"<figcaption class=meta>The footer as Chromium rendered it (x {clip[0]}, "
+            f"y {clip[1]}, {clip[2]}x{clip[3]} px)</figcaption></figure>")
+
+
+def _page_evidence(page: dict[str, Any], shot: str = "") -> str:
     findings = page.get("findings") or {}
     items = []
     for mark in findings.get("icp") or []:
@@ -237,10 +266,16 @@ def _page_evidence(page: dict[str, Any]) -> str:
                      f"{_e(review.get('message_zh') or review.get('reason'))}")
     if page.get("error"):
         items.append(f"error: {_e(page['error'])}")
+    for v in page.get("violations") or []:
+        items.append(f'violation <code>{_e(v.get("code"))}</code> '
+                     f'<span class="sev-{_e(v.get("severity"))}">{_e(v.get("severity"))}</span>'
+                     + (f' <code>{_e(v.get("evidence"))}</code>' if v.get("evidence") else ""))
     body = "".join(f"<li>{i}</li>" for i in items) or "<li class=meta>no marks found</li>"
-    return (f'<details class="page"><summary><code>{_e(page.get("url"))}</code> · '
+    anchor = _page_anchor(normalise_url(page["url"])) if page.get("url") else ""
+    return (f'<details class="page" id="{anchor}"><summary><code>{_e(page.get("url"))}</code> · '
             f'{_e(page.get("status"))} · {len(page.get("violations") or [])} violation(s)'
-            f"</summary><ul>{body}</ul></details>")
+            f'{" · screenshot" if shot else ""}</summary>'
+            f'<div class="evidence"><ul>{body}</ul>{shot}</div></details>')
 
 
 def write_html(store: ReportStore, run: Run, out: str | Path | IO[str], *,
@@ -303,6 +338,6 @@ def write_html(store: ReportStore, run: Run, out: str | Path | IO[str], *,
         w("</tbody></table></section>")
     w(f'<section id="pages"><h2>Pages ({summary["pages"]}) and their evidence</h2>')
     for page in store.iter_pages(run.id):
-        w(_page_evidence(page))
+        w(_page_evidence(page, _screenshot(store, run.id, page)))
     w(f"</section><script>{_JS}</script></body></html>\n")
     return listed
