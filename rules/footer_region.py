@@ -107,8 +107,9 @@ def footer_region(html: str, *, margin: int = MARGIN, max_height: int = MAX_HEIG
         y1 = y0 + max_height
     x1 = min(x1, x0 + max_width)
     x, y = math.floor(x0), math.floor(y0)
-    width = min(math.ceil(x1), math.floor(doc_w)) - x
-    height = min(math.ceil(y1), math.floor(doc_h)) - y
+    # Whole pixels covering the box, never beyond the caps (rounding may add one).
+    width = min(min(math.ceil(x1), math.floor(doc_w)) - x, max_width)
+    height = min(min(math.ceil(y1), math.floor(doc_h)) - y, max_height)
     if width < 1 or height < 1:
         return None
     return Region(x, y, width, height, basis)

@@ -87,6 +87,15 @@ def test_a_tall_footer_is_cut_to_the_part_ending_at_the_marks() -> None:
     assert region.y <= 3500
 
 
+def test_fractional_boxes_never_exceed_the_caps() -> None:
+    links = "".join(f'<li data-fa-box="100.4,{1000.6 + i * 30},200,20" data-fa-visible="1">'
+                    f"栏目{i}</li>" for i in range(80))
+    tall = f'<footer><ul>{links}</ul><p data-fa-box="400.3,3500.7,500,20">{ICP}</p></footer>'
+    region = footer_region(_page(tall, doc="1366,4000,1366,768"), margin=10, max_height=1200,
+                           max_width=300)
+    assert (region.width, region.height) == (300, 1200)
+
+
 def test_width_is_capped() -> None:
     wide = FOOTER.replace('"400,1700,500,20"', '"0,1700,5000,20"')
     region = footer_region(_page(wide, doc="5000,2000,1366,768"), margin=0, max_width=1920)
