@@ -26,6 +26,7 @@ __all__ = [
     "META_URL",
     "PROBE_PATH",
     "RENDER_MODES",
+    "SETTLE_SCRIPT",
     "RenderConfig",
     "probe_source",
     "render_meta",
@@ -44,6 +45,29 @@ META_RENDER_ERROR = "footer_audit_render_error"  # one line: why rendering faile
 META_EXTRACTION = "footer_audit_extraction"
 
 PROBE_PATH = Path(__file__).with_name("layout_probe.js")
+
+# After the load event: wait until the displayed text shows a filing mark, then a short grace for
+# what scripts add around it (a consent banner over the footer), at most `settle_ms` in all. A page
+# whose marks are there at load is probed ~150 ms later instead of waiting the full settle time;
+# a page without them (footer injected late, or none) still gets the whole of it. innerText, not
+# textContent: the numbers inside a not-yet-run script must not count as shown.
+SETTLE_SCRIPT = """(maxMs) => new Promise((resolve) => {
+  const MARK = /ICP\\s*[备備证證]|公[网網]安[备備]/;
+  const GRACE_MS = 150;
+  const start = performance.now();
+  let seenAt = null;
+  (function poll() {
+    const now = performance.now();
+    if (seenAt === null && document.body && MARK.test(document.body.innerText || "")) {
+      seenAt = now;
+    }
+    if (now - start >= maxMs || (seenAt !== null && now - seenAt >= GRACE_MS)) {
+      resolve(Math.round(now - start));
+    } else {
+      setTimeout(poll, 50);
+    }
+  })();
+})"""
 
 
 @lru_cache(maxsize=1)
@@ -103,7 +127,7 @@ def render_meta(config: RenderConfig) -> dict[str, Any]:
         },
         "playwright_page_methods": [
             # Late scripts (footers injected after load, consent banners) get a moment to run.
-            PageMethod("wait_for_timeout", config.settle_ms),
+            PageMethod("evaluate", SETTLE_SCRIPT, config.settle_ms),
             PageMethod("evaluate", probe_source()),
         ],
         # The page stays open until the evidence pipeline is done with it (crawler/page_handles.py

@@ -121,7 +121,8 @@ FOOTER_AUDIT_RENDER_MEMORY = ""
 FOOTER_AUDIT_RENDER_MEMORY_DAYS = 30.0
 # Remember hosts that needed rendering, so the next crawl renders them at once.
 FOOTER_AUDIT_RENDER_MEMORY_ENABLED = True
-# Milliseconds to wait after the load event for late scripts before probing the layout.
+# At most this many milliseconds after the load event for late scripts before probing the layout
+# (less once the page shows a filing mark).
 FOOTER_AUDIT_RENDER_SETTLE_MS = 500
 # Seconds a render may take before the page is audited from its static HTML (render_timeout).
 FOOTER_AUDIT_RENDER_TIMEOUT = 20.0
