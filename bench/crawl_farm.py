@@ -12,6 +12,8 @@ linked from its homepage. Printed, in one run:
 - the rendered part (the JavaScript sites, render auto: static first, then Chromium): pages/s,
   peak PSS of the crawler and of Chromium (all its processes, PSS so shared pages count once);
   then the same again, when the render memory sends those hosts straight to Chromium;
+- what `layout_checks: true` costs: a sample of static sites (`--layout-sites`) crawled with
+  every homepage rendered, against the same sample read statically;
 - the baseline: the static part's pages fetched (same URLs, same concurrency) by a bare asyncio
   HTTP client and parsed with lxml, and the ratio crawler / baseline;
 - whether every site is accounted for (a result for each homepage).
@@ -71,9 +73,10 @@ def _page(kind: str, links: tuple[str, ...]) -> str:
     return page(filler, links=links, foot=footer(ICP, copyright_holder=ORG))
 
 
-def portfolio_yaml(domains: list[str]) -> str:
+def portfolio_yaml(domains: list[str], layout_checks: bool = False) -> str:
     lines = ["crawl:", "  inner_pages: 0", "  link_depth: 1", "organisations:",
-             f"  - name: {ORG}", "    province: 北京", "    domains:"]
+             f"  - name: {ORG}", "    province: 北京",
+             f"    layout_checks: {'true' if layout_checks else 'false'}", "    domains:"]
     lines += [f"      - domain: {d}" for d in domains]
     return "\n".join(lines) + "\n"
 
@@ -137,12 +140,12 @@ class Run:
 
 
 def crawl(domains: list[str], resolve: str, workdir: Path, timeout: float,
-          data_dir: Path | None = None) -> Run:
+          data_dir: Path | None = None, layout_checks: bool = False) -> Run:
     """One `footer-audit run` in a subprocess, sampled for memory every 0.25 s; `data_dir` holds
     the render memory (a second run with the same one renders remembered hosts at once)."""
     workdir.mkdir(parents=True, exist_ok=True)
     pf, out = workdir / "portfolio.yaml", workdir / "out.jsonl"
-    pf.write_text(portfolio_yaml(domains), encoding="utf-8")
+    pf.write_text(portfolio_yaml(domains, layout_checks), encoding="utf-8")
     env = {**os.environ, "XDG_DATA_HOME": str(data_dir or workdir / "data"),
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     cmd = [sys.executable, "-c", "from crawler.cli import main; main()", "run", str(pf),
@@ -225,6 +228,8 @@ def main() -> None:
     ap.add_argument("--sites", type=int, default=2000)
     ap.add_argument("--timeout", type=float, default=1800, help="per crawl, seconds")
     ap.add_argument("--workdir", default=None)
+    ap.add_argument("--layout-sites", type=int, default=60,
+                    help="static sites crawled again with layout_checks (every homepage rendered)")
     args = ap.parse_args()
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="crawl-farm-"))
     spec, static, scripted = build_farm(args.sites)
@@ -245,6 +250,10 @@ def main() -> None:
         memory = workdir / "rendered-data"
         r = crawl(scripted, farm.resolve, workdir / "rendered", args.timeout, memory)
         r2 = crawl(scripted, farm.resolve, workdir / "rendered-again", args.timeout, memory)
+        sample = static[:args.layout_sites]
+        ls = crawl(sample, farm.resolve, workdir / "layout-static", args.timeout)
+        lc = crawl(sample, farm.resolve, workdir / "layout-checks", args.timeout,
+                   layout_checks=True)
         urls = [rec["final_url"] for rec in s.records
                 if rec.get("kind") != "portfolio" and rec.get("http_status") == 200]
         base_wall = baseline(urls, farm.port, 16)
@@ -266,6 +275,12 @@ def main() -> None:
     print(f"rendered again (hosts remembered, no static attempt first): {r2.lines} pages in "
           f"{r2.wall:.1f} s = {r2.rate():.2f} pages/s (first to last {r2.steady_rate():.2f} "
           f"pages/s); Chromium peak PSS {r2.chromium_peak / mib:.0f} MiB")
+    if sample:
+        layout_rendered = sum(1 for rec in lc.records if rec.get("rendered"))
+        print(f"layout_checks: {len(sample)} static sites, {lc.lines} pages ({layout_rendered} "
+              f"rendered) in {lc.wall:.1f} s = {lc.rate():.2f} pages/s, against {ls.wall:.1f} s "
+              f"= {ls.rate():.1f} pages/s without: {lc.wall / max(ls.wall, 0.001):.1f}x the time;"
+              f" Chromium peak PSS {lc.chromium_peak / mib:.0f} MiB")
     base_rate = len(urls) / base_wall if base_wall else 0.0
     print(f"baseline:      {len(urls)} pages fetched + parsed (asyncio + lxml, 16 at a time) in "
           f"{base_wall:.1f} s = {base_rate:.1f} pages/s")
