@@ -45,11 +45,12 @@ _REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 404: "Not Found",
 
 def footer(icp: str | None = "京ICP备12345678号-1", *, gongan: str | None = None,
            copyright_holder: str | None = "北京某某科技有限公司", link: bool = True,
-           extra: str = "") -> str:
-    """A footer block with the usual marks; `link=False` leaves the ICP number unlinked."""
+           extra: str = "", year: int = 2025, gongan_prefix: str = "京") -> str:
+    """A footer block with the usual marks; `link=False` leaves the ICP number unlinked.
+    `gongan_prefix` is the province character before 公网安备 (its code's region)."""
     parts = []
     if copyright_holder:
-        parts.append(f"<p>©2025 {copyright_holder} 版权所有</p>")
+        parts.append(f"<p>©{year} {copyright_holder} 版权所有</p>")
     if icp:
         mark = (f'<a href="https://beian.miit.gov.cn/" target="_blank">{icp}</a>' if link
                 else f"<span>{icp}</span>")
@@ -57,7 +58,7 @@ def footer(icp: str | None = "京ICP备12345678号-1", *, gongan: str | None = N
     if gongan:
         parts.append(
             f'<p><a href="https://beian.mps.gov.cn/#/query/webSearch?code={gongan}">'
-            f'<img src="/gongan.png" alt="">京公网安备{gongan}号</a></p>')
+            f'<img src="/gongan.png" alt="">{gongan_prefix}公网安备{gongan}号</a></p>')
     return f'<footer id="footer">{"".join(parts)}{extra}</footer>'
 
 
@@ -252,7 +253,9 @@ def main() -> None:
     sock.bind(("127.0.0.1", args.port))
     sock.listen(1024)
     print(sock.getsockname()[1], flush=True)
-    asyncio.run(server.serve(sock))
+    # Ctrl-C in a terminal reaches the farm too (same process group): stop without a traceback.
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(server.serve(sock))
 
 
 @dataclass
@@ -278,14 +281,15 @@ class Farm:
 
 
 @contextlib.contextmanager
-def serve_farm(spec: dict[str, Any], workdir: Path) -> Iterator[Farm]:
-    """Start the farm in a subprocess for the duration of the block."""
+def serve_farm(spec: dict[str, Any], workdir: Path, port: int = 0) -> Iterator[Farm]:
+    """Start the farm in a subprocess for the duration of the block (on `port`, 0: any)."""
     workdir.mkdir(parents=True, exist_ok=True)
     spec_path = workdir / "farm-spec.json"
     spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
     log_path = workdir / "farm-requests.log"
     proc = subprocess.Popen([sys.executable, os.path.abspath(__file__), str(spec_path),
-                             "--log", str(log_path)], stdout=subprocess.PIPE, text=True)
+                             "--log", str(log_path), "--port", str(port)],
+                            stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()
