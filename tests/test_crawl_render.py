@@ -172,7 +172,8 @@ def _stat(stderr: str, name: str) -> int | None:
 def _crash_renderer(farm, kills: int, killed: list[int]):
     """A popen_hook that kills Chromium's renderers while the page waits for /slow.js, on its
     first `kills` attempts. It waits a while first, so that the other pages (rendered in about a
-    second) are done and only the slow page crashes."""
+    second) are done and only the slow page crashes; a page rendering meanwhile on a loaded
+    machine would crash too, and be retried."""
     def hook(proc) -> None:
         deadline = time.monotonic() + 120
         asked_at: float | None = None
@@ -194,10 +195,11 @@ def _crash_renderer(farm, kills: int, killed: list[int]):
 SLOW_SCRIPT_S = 6  # the crash page waits this long for its script: the renderer is killed then
 CRASH_OTHER = "other.cn"
 CRASH_RENDER_SITES = {"hosts": {
-    # Its link leads to a subdomain rendered after it, when its own context has closed.
+    # Answered late, so that the other pages have rendered before it crashes; its link leads to a
+    # subdomain rendered after it, when its own context has closed.
     "crash.cn": {"pages": {
         "/": {"body": _spa(head='<a href="https://sub.crash.cn/">sub</a>'
-                                '<script src="/slow.js"></script>')},
+                                '<script src="/slow.js"></script>'), "delay": 2},
         "/slow.js": {"type": "application/javascript", "body": "window.slow = 1;",
                      "delay": SLOW_SCRIPT_S},
     }},
@@ -235,8 +237,8 @@ def test_renderer_killed_mid_page_the_page_is_rendered_again_in_a_fresh_context(
     crashed = run.by_url()["https://crash.cn/"]
     assert (crashed["status"], crashed["rendered"], crashed["error"]) == ("ok", True, None)
     assert any(m["number"] == ICP for m in crashed["findings"]["icp"])
-    assert slow_fetches == 2
-    assert _stat(run.stderr, "footer_audit/render_crash_retried") == 1
+    assert slow_fetches == 2  # rendered again once
+    assert (_stat(run.stderr, "footer_audit/render_crash_retried") or 0) >= 1
     assert _stat(run.stderr, "footer_audit/render_crashed") is None
     # The retry's single-use context was closed after its page, not kept for the crawl.
     assert (_stat(run.stderr, "footer_audit/render_contexts_closed") or 0) >= 1
@@ -263,7 +265,7 @@ def test_a_page_that_crashes_the_browser_twice_is_reported_not_lost(tmp_path, re
     # Mode always fetches the page statically once more; mode auto kept its static answer.
     homepage = sum(1 for _, h, t in requests if (h, t) == ("crash.cn", "/"))
     assert homepage == 3
-    assert _stat(run.stderr, "footer_audit/render_crash_retried") == 1
+    assert (_stat(run.stderr, "footer_audit/render_crash_retried") or 0) >= 1
     assert _stat(run.stderr, "footer_audit/render_crashed") == 1
     # The rest of the crawl went on.
     for url in OTHER_PAGES:
