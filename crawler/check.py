@@ -21,7 +21,7 @@ from scrapy.settings import Settings
 from crawler.browser import ENV_CHROMIUM, find_chromium, launch_options
 from crawler.errors import FooterAuditError, UsageError
 from crawler.fetch_status import PageStatus
-from crawler.rendering import RENDER_MODES
+from crawler.rendering import RENDER_MODES, static_only_settings
 from crawler.resolve import resolve_settings
 from rules.model import Expectations
 
@@ -121,11 +121,7 @@ def crawl_settings(*, render: str, timeout: float = DEFAULT_TIMEOUT,
         "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": int(timeout * 1000),
     }
     if render == "never":
-        # Without rendering, Scrapy's own handlers: no Playwright driver to start.
-        overrides["DOWNLOAD_HANDLERS"] = {}
-        overrides["DOWNLOADER_MIDDLEWARES"] = {
-            "crawler.middlewares.render.RenderOnDemandMiddleware": None,
-        }
+        overrides.update(static_only_settings(settings))
     if user_agent:
         overrides["USER_AGENT"] = user_agent
     overrides.update(resolve_settings(resolve or (), launch_options()))

@@ -179,6 +179,9 @@ class CrawlSpec(_Model):
     link_depth: int = Field(default=2, ge=0)  # link hops from a homepage while discovering
     inner_pages: int = Field(default=3, ge=0)  # inner pages sampled per site (distinct templates)
     user_agent: str | None = None  # default: the tool's own, naming footer-audit
+    # Politeness per registrable domain (all its hosts together: one organisation's servers).
+    per_domain: int = Field(default=4, ge=1)  # requests at once
+    delay: float = Field(default=0.0, ge=0, le=60)  # seconds between two requests
 
 
 class Portfolio(_Model):

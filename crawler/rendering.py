@@ -30,6 +30,7 @@ __all__ = [
     "RenderConfig",
     "probe_source",
     "render_meta",
+    "static_only_settings",
 ]
 
 RENDER_MODES = ("always", "auto", "never")
@@ -108,6 +109,17 @@ class RenderConfig:
         if config.settle_ms < 0:
             raise UsageError("FOOTER_AUDIT_RENDER_SETTLE_MS must not be negative")
         return config
+
+
+def static_only_settings(settings: BaseSettings) -> dict[str, Any]:
+    """Overrides for a crawl that renders nothing (`--render never`): Scrapy's HTTP client for
+    both schemes, without the Playwright driver, and no render-on-demand middleware."""
+    handler = "crawler.tls.StaticDownloadHandler"
+    return {
+        "DOWNLOAD_HANDLERS": {"http": handler, "https": handler},
+        "DOWNLOADER_MIDDLEWARES": {**settings.getdict("DOWNLOADER_MIDDLEWARES"),
+                                   "crawler.middlewares.render.RenderOnDemandMiddleware": None},
+    }
 
 
 def render_meta(config: RenderConfig) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from crawler.browser import launch_options
 from crawler.errors import UsageError
 from crawler.portfolio import Portfolio
 from crawler.progress import SITES_DONE_STAT, SITES_TOTAL_STAT, CrawlSummary
-from crawler.rendering import RENDER_MODES
+from crawler.rendering import RENDER_MODES, static_only_settings
 from crawler.resolve import resolve_settings
 
 __all__ = ["CrawlOutcome", "crawl_portfolio", "portfolio_settings"]
@@ -71,10 +71,7 @@ def portfolio_settings(*, output: str | None = None, resolve: Sequence[str] = ()
     if render is not None:
         overrides["FOOTER_AUDIT_RENDER"] = render
     if render == "never":
-        # No page is rendered: Scrapy's own handlers, no Playwright driver to start.
-        overrides["DOWNLOAD_HANDLERS"] = {}
-        overrides["DOWNLOADER_MIDDLEWARES"] = {
-            "crawler.middlewares.render.RenderOnDemandMiddleware": None}
+        overrides.update(static_only_settings(settings))
     if user_agent:
         overrides["USER_AGENT"] = user_agent
     if concurrency:

@@ -28,6 +28,9 @@ DOWNLOAD_HANDLERS = {
 DOWNLOADER_MIDDLEWARES = {
     # After redirects, decompression and meta refresh (580), before retries (550).
     "crawler.middlewares.render.RenderOnDemandMiddleware": 575,
+    # Next to the downloader: a slot's concurrency holds for bursts too (Scrapy 2.19 lets a burst
+    # of requests for one slot through at once).
+    "crawler.middlewares.politeness.SlotConcurrencyMiddleware": 950,
 }
 ITEM_PIPELINES = {
     "pipelines.audit.AuditPipeline": 300,

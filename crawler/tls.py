@@ -17,7 +17,9 @@ import functools
 import logging
 from typing import Any
 
-__all__ = ["share_tls_context"]
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
+
+__all__ = ["StaticDownloadHandler", "share_tls_context"]
 
 logger = logging.getLogger(__name__)
 
@@ -32,3 +34,12 @@ def share_tls_context(handler: Any) -> bool:
         return False
     factory._get_cert_options = functools.cache(build)  # type: ignore[union-attr]
     return True
+
+
+class StaticDownloadHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP/1.1 handler with the shared context: crawls that render nothing use it for
+    both schemes (no Playwright driver to start)."""
+
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        share_tls_context(self)

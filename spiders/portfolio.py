@@ -112,6 +112,17 @@ class PortfolioSpider(PageSpider):
             settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options,
                          priority=settings.getpriority("PLAYWRIGHT_LAUNCH_OPTIONS") or "spider")
 
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Any:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        # The portfolio's politeness becomes the download slots' (one slot per registrable
+        # domain, see _page); `-s` on the command line still wins (higher priority).
+        spec = spider.portfolio.crawl
+        for name, value in (("CONCURRENT_REQUESTS_PER_DOMAIN", spec.per_domain),
+                            ("DOWNLOAD_DELAY", spec.delay)):
+            crawler.settings.set(name, value, priority="spider")
+        return spider
+
     def __init__(self, file: str | None = None, portfolio: Portfolio | None = None,
                  sites: str | list[str] | None = None, org: str | None = None,
                  province: str | None = None, render: str | None = None,
@@ -191,6 +202,7 @@ class PortfolioSpider(PageSpider):
                                     fallback_url=fallback, context=context,
                                     priority=-where.depth)
         request.meta[META_WHERE] = where
+        request.meta["download_slot"] = _slot(host)
         ua = self.portfolio.crawl.user_agent
         if ua:
             request.headers["User-Agent"] = ua
@@ -232,6 +244,7 @@ class PortfolioSpider(PageSpider):
         for out in super().page_failed(failure):
             if isinstance(out, scrapy.Request):
                 out.meta[META_WHERE] = where  # the http:// fallback counts for the same site
+                out.meta["download_slot"] = _slot(host_of(out.url))
             elif isinstance(out, FetchedPage):
                 _explain_failure(out, failure)
                 if where is not None:
@@ -309,7 +322,8 @@ class PortfolioSpider(PageSpider):
             return
         done.add(url)
         yield scrapy.Request(url, callback=callback, errback=errback or self._aux_failed,
-                             meta={META_WHERE: where, "footer_audit_aux": True},
+                             meta={META_WHERE: where, "footer_audit_aux": True,
+                                   "download_slot": _slot(host_of(url))},
                              priority=-2)
 
     def _aux_failed(self, failure: Failure) -> None:
@@ -367,6 +381,12 @@ def _add_components(settings: Any, name: str, components: tuple[tuple[str, int],
             merged[path] = order
     priority = max(settings.getpriority(name) or 0, SETTINGS_PRIORITIES["spider"])
     settings.set(name, merged, priority=priority)
+
+
+def _slot(host: str) -> str:
+    """The download slot of a host: its registrable domain, so the per-domain concurrency and delay
+    hold for an organisation's servers as a whole, not for each of its 200 subdomains."""
+    return registrable_domain(host) or host
 
 
 def _domain_index(org: OrgSpec, app: AppSpec) -> int | None:

@@ -28,6 +28,7 @@ import ssl
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,6 +108,9 @@ class FarmServer:
     def __init__(self, spec: dict[str, Any], log_path: Path | None, workdir: Path):
         self.hosts: dict[str, Any] = {h.lower(): v for h, v in spec.get("hosts", {}).items()}
         self.log = open(log_path, "a", buffering=1, encoding="utf-8") if log_path else None  # noqa: SIM115
+        # Arrival times beside the log (Farm.arrivals): tests of pacing and concurrency read them.
+        self.times = (open(f"{log_path}.times", "a", buffering=1, encoding="utf-8")  # noqa: SIM115
+                      if log_path else None)
         cert, key = _self_signed(workdir)
         self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.tls.load_cert_chain(cert, key)
@@ -181,6 +185,8 @@ class FarmServer:
                     "/" + target.split("/", 3)[-1]
                 if self.log:
                     self.log.write(f"{scheme} {host} {target}\n")
+                if self.times:
+                    self.times.write(f"{time.monotonic():.3f} {host} {target}\n")
                 keep = await self._respond(writer, host, path, target, method)
                 if not keep or headers.get("connection", "").lower() == "close":
                     break
@@ -270,6 +276,14 @@ class Farm:
             return []
         lines = self.log_path.read_text(encoding="utf-8").splitlines()
         return [tuple(line.split(" ", 2)) for line in lines if line.count(" ") >= 2]  # type: ignore[misc]
+
+    def arrivals(self) -> list[tuple[float, str, str]]:
+        """(monotonic seconds, host, target) of every request, as it arrived."""
+        path = Path(f"{self.log_path}.times")
+        if not path.exists():
+            return []
+        rows = (line.split(" ", 2) for line in path.read_text(encoding="utf-8").splitlines())
+        return [(float(t), host, target) for t, host, target in rows]
 
     def hosts_requested(self) -> set[str]:
         return {host for _, host, _ in self.requests()}

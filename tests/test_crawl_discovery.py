@@ -152,3 +152,30 @@ def test_sitemap_xml_is_asked_for_only_when_robots_txt_names_none(discovery):
     # www.moved.cn has no robots.txt (404): its /sitemap.xml is asked for instead.
     assert ("www.moved.cn", "/robots.txt") in fetched
     assert ("www.moved.cn", "/sitemap.xml") in fetched
+
+
+def test_politeness_holds_per_registrable_domain_not_per_host(tmp_path):
+    subs = [f"s{i}.busy.cn" for i in range(6)]
+    slow = {"body": page(), "delay": 1.0}
+    sites = {"hosts": {
+        "busy.cn": {"pages": {"/": {"body": page(links=tuple(f"https://{s}/" for s in subs))}}},
+        "www.busy.cn": {"pages": {"/": {"body": page()}}},
+        **{s: {"pages": {"/": slow}} for s in subs},
+        "calm.cn": {"pages": {"/": {"body": page(), "delay": 1.5}}},
+        "www.calm.cn": {"pages": {"/": {"body": page()}}},
+    }}
+    portfolio = ("crawl:\n  per_domain: 2\n  inner_pages: 0\norganisations:\n  - name: 某某公司\n"
+                 "    domains:\n      - domain: busy.cn\n      - domain: calm.cn\n")
+    with serve_farm(sites, tmp_path / "farm") as farm:
+        run = run_crawl(portfolio, tmp_path, "--render", "never", "--quiet",
+                        resolve=(farm.resolve,))
+        arrivals = farm.arrivals()
+    assert run.returncode in (0, 1), run.stderr[-3000:]
+    assert {r["host"] for r in run.pages()} >= set(subs)
+    times = sorted(t for t, host, target in arrivals if host in subs and target == "/")
+    assert len(times) == 6
+    # Two at a time across all of busy.cn's hosts: each third page waits for one of the slow ones.
+    assert all(later - earlier >= 0.9 for earlier, later in zip(times, times[2:], strict=False))
+    # Another registrable domain has slots of its own: calm.cn is not queued behind busy.cn.
+    calm = min(t for t, host, target in arrivals if host == "calm.cn")
+    assert calm < times[2]
