@@ -90,7 +90,7 @@ class RenderMemoryExtension:
     def from_crawler(cls, crawler: Any) -> RenderMemoryExtension:
         settings = crawler.settings
         if not settings.getbool("FOOTER_AUDIT_RENDER_MEMORY_ENABLED", True):
-            raise NotConfigured("FOOTER_AUDIT_RENDER_MEMORY_ENABLED is off")
+            raise NotConfigured  # switched off (bare: Scrapy logs no warning)
         path = Path(settings.get("FOOTER_AUDIT_RENDER_MEMORY") or default_memory_path())
         memory = RenderMemory.load(path, settings.getfloat("FOOTER_AUDIT_RENDER_MEMORY_DAYS", 30))
         ext = cls(memory)

@@ -104,7 +104,7 @@ class EvidencePipeline:
 
     def __init__(self, crawler: Crawler, config: EvidenceConfig) -> None:
         if not config.enabled:
-            raise NotConfigured("FOOTER_AUDIT_EVIDENCE_ENABLED is off")
+            raise NotConfigured  # FOOTER_AUDIT_EVIDENCE_ENABLED off (bare: Scrapy logs no warning)
         self.config = config
         self.stats = crawler.stats
         self.timings: list[float] = []

@@ -66,7 +66,7 @@ class JsonlWriterPipeline:
     def from_crawler(cls, crawler: Any) -> JsonlWriterPipeline:
         target = crawler.settings.get("FOOTER_AUDIT_JSONL_OUTPUT") or ""
         if not target:
-            raise NotConfigured("FOOTER_AUDIT_JSONL_OUTPUT is empty")
+            raise NotConfigured  # FOOTER_AUDIT_JSONL_OUTPUT empty (bare: Scrapy logs no warning)
         pipe = cls(target, crawler)
         crawler.signals.connect(pipe.portfolio_findings, signal=PORTFOLIO_FINDINGS)
         crawler.signals.connect(pipe.close, signal=signals.spider_closed)

@@ -134,7 +134,7 @@ class ReportPipeline:
 
     def __init__(self, crawler: Crawler, config: StoreConfig) -> None:
         if not config.enabled:
-            raise NotConfigured("FOOTER_AUDIT_STORE_ENABLED is off")
+            raise NotConfigured  # FOOTER_AUDIT_STORE_ENABLED off (bare: Scrapy logs no warning)
         self.crawler = crawler
         self.config = config
         try:

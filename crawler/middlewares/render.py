@@ -44,7 +44,7 @@ class RenderOnDemandMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.config = RenderConfig.from_settings(crawler.settings)
         if not self.config.enabled:
-            raise NotConfigured("FOOTER_AUDIT_RENDER_ENABLED is off: pages are read statically")
+            raise NotConfigured  # FOOTER_AUDIT_RENDER_ENABLED off (bare: Scrapy logs no warning)
         self.stats = crawler.stats
         # Without a browser, mode auto degrades to static reading (pages then say
         # needs_rendering) instead of failing page after page.
