@@ -114,6 +114,18 @@ def test_export_each_format(target, tmp_path):
                       StoreError)
 
 
+
+def test_export_to_standard_output(target, tmp_path, monkeypatch):
+    opts, _ = target
+    monkeypatch.chdir(tmp_path)
+    out = invoke(opts, "export", "--format", "json", "-o", "-")
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["run"]["id"] == "20260502T000000-bbbbbb"
+    assert "2 violation(s)" in out.stderr
+    assert not (tmp_path / "-").exists()  # never a file named "-"
+    assert isinstance(invoke(opts, "export", "-o", "-").exception, UsageError)  # format needed
+
+
 def test_prune(target):
     opts, store = target
     assert "would delete 20260501T000000-aaaaaa" in invoke(opts, "prune", "--keep", "1",

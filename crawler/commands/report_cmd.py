@@ -195,23 +195,29 @@ def export(
     run_ref: RunRef = None,
     fmt: Annotated[str | None, typer.Option(
         "--format", "-f", help="csv, json or html (default: from the file's suffix).")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="File to write, or - for standard output.")] = None,
 ) -> None:
     """Export a run to CSV (one row per violation), JSON, or a self-contained HTML report."""
     from crawler.exports import EXPORTERS
 
     if output is None:
-        raise UsageError("give the file to write with -o FILE")
+        raise UsageError("give the file to write with -o FILE (or -o - for standard output)")
+    to_stdout = str(output) == "-"
+    if to_stdout and not fmt:
+        raise UsageError("-o -: give the format with --format csv|json|html")
     fmt = (fmt or output.suffix.lstrip(".")).lower()
     if fmt not in EXPORTERS:
         raise UsageError(f"--format {fmt!r}: use csv, json or html")
     store = _store(ctx)
     run = store.resolve_run(run_ref)
     try:
-        n = EXPORTERS[fmt](store, run, output)
+        n = EXPORTERS[fmt](store, run, sys.stdout if to_stdout else output)
     except OSError as exc:
         raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from exc
-    typer.echo(f"{output}: {n} violation(s) of run {run.id}")
+    # On stderr when the export itself goes to stdout.
+    typer.echo(f"{'standard output' if to_stdout else output}: {n} violation(s) of run {run.id}",
+               err=to_stdout)
 
 
 @app.command()
