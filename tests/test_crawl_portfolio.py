@@ -68,13 +68,15 @@ def test_results_stored_with_owner_and_run_id(tmp_path):
                  "        owner: ops@solo.cn\n")
     with serve_farm(SITES, tmp_path / "farm") as farm:
         run = run_crawl(portfolio, tmp_path, "--render", "never", "--timeout", "5",
-                        "--store", str(store_path), resolve=(farm.resolve,))
+                        "--store", str(store_path), "--trigger", "nightly",
+                        resolve=(farm.resolve,))
     assert run.returncode in (0, 1), run.stderr[-3000:]
     assert {r["owner"] for r in run.pages()} == {"ops@solo.cn"}  # the domain's owner wins
     store = SQLiteStore(store_path)
     try:
         (stored,) = store.list_runs()
         assert stored.status == "finished" and stored.portfolio == "portfolio"
+        assert stored.trigger == "nightly"
         assert f"run {stored.id} stored" in run.stderr
         pages = list(store.iter_pages(stored.id))
         assert sorted(p["url"] for p in pages) == sorted(r["url"] for r in run.pages())

@@ -33,6 +33,9 @@ Store = Annotated[str | None, typer.Option(
 NoStore = Annotated[bool, typer.Option("--no-store", help="Do not keep results in the store.")]
 Concurrency = Annotated[int | None, typer.Option(
     "--concurrency", help="Pages fetched at once (default: CONCURRENT_REQUESTS).")]
+Trigger = Annotated[str, typer.Option(
+    "--trigger", help="What started the run, kept with it in the store: nightly (a scheduled "
+    "job), on-demand or api.")]
 
 
 def _check_format(fmt: str) -> None:
@@ -43,14 +46,18 @@ def _check_format(fmt: str) -> None:
 def _finish(portfolio: Portfolio, *, fmt: str, output: str | None, resolve: list[str] | None,
             render: str | None, timeout: float, quiet: bool, user_agent: str | None,
             verbose: bool, concurrency: int | None = None, store: str | None = None,
-            no_store: bool = False) -> None:
+            no_store: bool = False, trigger: str = "on-demand") -> None:
     from crawler.run import crawl_portfolio
+    from crawler.store.base import TRIGGERS
 
     _check_format(fmt)
+    if trigger not in TRIGGERS:
+        raise UsageError(f"--trigger {trigger!r}: use {', '.join(TRIGGERS)}")
     outcome = crawl_portfolio(
         portfolio, output=output, resolve=resolve or (), render=render, timeout=timeout,
         quiet=quiet, user_agent=user_agent, log_level="INFO" if verbose else "WARNING",
-        concurrency=concurrency, store=False if no_store else (store or True))
+        concurrency=concurrency, store=False if no_store else (store or True),
+        extra={"FOOTER_AUDIT_STORE_TRIGGER": trigger})
     if outcome.run_id and not quiet:
         typer.echo(f"run {outcome.run_id} stored: footer-audit report show {outcome.run_id}",
                    err=True)
@@ -80,6 +87,7 @@ def crawl(
     concurrency: Concurrency = None,
     store: Store = None,
     no_store: NoStore = False,
+    trigger: Trigger = "on-demand",
 ) -> None:
     """Crawl sites on demand: homepages, www., subdomains found in links and sitemaps."""
     _check_format(fmt)
@@ -93,7 +101,7 @@ def crawl(
         portfolio = portfolio.model_copy(update={"organisations": (org_spec,)})
     _finish(portfolio, fmt=fmt, output=output, resolve=resolve, render=render, timeout=timeout,
             quiet=quiet, user_agent=user_agent, verbose=verbose, concurrency=concurrency,
-            store=store, no_store=no_store)
+            store=store, no_store=no_store, trigger=trigger)
 
 
 def run(
@@ -109,10 +117,11 @@ def run(
     concurrency: Concurrency = None,
     store: Store = None,
     no_store: NoStore = False,
+    trigger: Trigger = "on-demand",
 ) -> None:
     """Crawl a whole portfolio (see examples/portfolio.yaml)."""
     _check_format(fmt)
     loaded = load_portfolio(portfolio)  # a bad file stops here: nothing starts
     _finish(loaded, fmt=fmt, output=output, resolve=resolve, render=render, timeout=timeout,
             quiet=quiet, user_agent=user_agent or loaded.crawl.user_agent, verbose=verbose,
-            concurrency=concurrency, store=store, no_store=no_store)
+            concurrency=concurrency, store=store, no_store=no_store, trigger=trigger)
