@@ -114,8 +114,12 @@ _CRASHED = re.compile(r"Page crashed|Target crashed|Target page, context or brow
 
 
 def render_crashed(exc: BaseException) -> bool:
-    """True when Chromium crashed under the page (not when the site failed)."""
-    return type(exc).__name__ == "TargetClosedError" or bool(_CRASHED.search(str(exc)))
+    """True when Chromium crashed under the page (not when the site failed, nor when Chromium
+    would not start at all: `BrowserType.launch` fails the same way for every page)."""
+    text = str(exc)
+    if text.startswith("BrowserType."):
+        return False
+    return type(exc).__name__ == "TargetClosedError" or bool(_CRASHED.search(text))
 
 
 def _playwright_status(message: str) -> tuple[PageStatus, str] | None:

@@ -16,7 +16,13 @@ from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseNeverReceived
 
 from crawler import fetch_status
-from crawler.fetch_status import PageStatus, failure_status, host_failure, response_status
+from crawler.fetch_status import (
+    PageStatus,
+    failure_status,
+    host_failure,
+    render_crashed,
+    response_status,
+)
 
 
 def _wrapped(cause: BaseException) -> DownloadFailedError:
@@ -88,3 +94,20 @@ def test_docstring_shows_every_status() -> None:
     doc = fetch_status.__doc__ or ""
     for status in PageStatus:
         assert status.value in doc, status
+
+
+def test_render_crashes_are_told_from_site_and_launch_failures() -> None:
+    from playwright._impl._errors import Error, TargetClosedError
+
+    # Playwright's messages when a renderer dies mid-page, or the page's browser goes away.
+    for message in ("Page.goto: Page crashed\nCall log:\n  - navigating to ...",
+                    "Page.wait_for_timeout: Page crashed", "Page.evaluate: Target crashed"):
+        assert render_crashed(TargetClosedError(message)), message
+    assert render_crashed(TargetClosedError())
+    assert render_crashed(Error("Browser has been closed"))
+    # Not crashes: the site failed, the page timed out, or Chromium never started.
+    assert not render_crashed(Error("Page.goto: net::ERR_CONNECTION_REFUSED at https://a.cn/"))
+    assert not render_crashed(Error("Page.goto: Timeout 20000ms exceeded."))
+    assert not render_crashed(TargetClosedError(
+        "BrowserType.launch: Target page, context or browser has been closed"))
+    assert not render_crashed(tw.ConnectionRefusedError())
