@@ -132,7 +132,12 @@ class EvidencePipeline:
             shot = await take_screenshot(page, item.html, self.config)
         except PlaywrightError as exc:  # page crashed, context recycled, timeout
             self.stats.inc_value("footer_audit/evidence/failed")
-            logger.warning("Screenshot of %s failed: %s", item.url, str(exc).splitlines()[0])
+            logger.warning("Screenshot of %s failed: %s", item.url,
+                           (str(exc).splitlines() or [type(exc).__name__])[0])
+            return
+        except Exception:  # a bug in the region code must not cost the page its report
+            self.stats.inc_value("footer_audit/evidence/failed")
+            logger.exception("Screenshot of %s failed", item.url)
             return
         if shot is None:
             self.stats.inc_value("footer_audit/evidence/skipped")

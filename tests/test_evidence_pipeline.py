@@ -264,3 +264,56 @@ def test_many_rendered_pages_finish_and_every_kept_page_is_closed(tmp_path):
     assert len(rendered_bad) >= 10
     assert shots >= rendered_bad
     assert not any(r.get("screenshot") for r in pages if "clean" in r["host"])
+
+
+# ---- the pipeline on its own: every item's kept page is closed ----
+
+async def _through_pipeline(items_html: list[tuple[str, str, bool, bool]]) -> tuple[list, dict]:
+    """(kind, html, violations, close_first) per item: each gets a fresh tab, goes through
+    EvidencePipeline.process_item; returns (item, tab closed afterwards) pairs and the stats."""
+    from playwright.async_api import async_playwright
+    from scrapy.utils.test import get_crawler
+
+    from crawler import settings as project
+    from crawler.items import AuditedPage, FetchedPage
+    from pipelines.evidence import EvidencePipeline
+
+    crawler = get_crawler(settings_dict={k: v for k, v in vars(project).items()
+                                         if k.startswith("FOOTER_AUDIT_EVIDENCE_")})
+    pipeline = EvidencePipeline.from_crawler(crawler)
+    out = []
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(**launch_options())
+        try:
+            for kind, html, violations, close_first in items_html:
+                tab = await browser.new_page(viewport=dict(VIEWPORT))
+                await tab.set_content(html)
+                await tab.evaluate(probe_source())
+                rendered = await tab.content()
+                audit = {"violations": [{"code": "icp_link_missing"}] if violations else []}
+                cls = AuditedPage if kind == "audited" else FetchedPage
+                extra = {"audit": audit} if cls is AuditedPage else {}
+                item = cls(url="https://x.cn/", final_url="https://x.cn/", status="ok",
+                           html=rendered, rendered=True, browser_page=tab, **extra)
+                if close_first:
+                    await tab.close()  # the context was recycled or the renderer crashed
+                result = await pipeline.process_item(item)
+                out.append((result, tab.is_closed()))
+        finally:
+            await browser.close()
+    return out, crawler.stats.get_stats()
+
+
+def test_pipeline_always_closes_the_page():
+    (shot, clean, failed, fetched), stats = asyncio.run(_through_pipeline([
+        ("audited", BAD, True, False), ("audited", CLEAN, False, False),
+        ("audited", BAD, True, True), ("fetched", BAD, True, False)]))
+    assert all(closed for _, closed in (shot, clean, failed, fetched))
+    assert all(item.browser_page is None for item, _ in (shot, clean, failed, fetched))
+    item = shot[0]
+    assert item.screenshot_type == "image/jpeg"
+    assert image_size(item.screenshot) == ("jpeg", item.screenshot_clip[2],
+                                           item.screenshot_clip[3])
+    assert clean[0].screenshot is None and failed[0].screenshot is None
+    assert stats["footer_audit/evidence/screenshots"] == 1
+    assert stats["footer_audit/evidence/failed"] == 1

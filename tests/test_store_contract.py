@@ -163,6 +163,19 @@ def test_screenshot_follows_redelivery_and_pruning(store):
     assert store.get_screenshot(other.id, "https://x.example.cn/").data == IMAGE
 
 
+def test_screenshot_survives_the_spool(store, tmp_path):
+    from crawler.store.spool import Spool
+    from crawler.store.writer import close_run
+
+    run = _run()
+    spool = Spool(tmp_path / "spool.jsonl")  # JSON lines: the image travels as base64
+    spool.append("run", run=run.to_json())
+    spool.append("page", run_id=run.id,
+                 record=_with_screenshot(page_record("https://x.example.cn/")))
+    assert spool.replay(store, close_run) == 1
+    assert store.get_screenshot(run.id, "https://x.example.cn/").data == IMAGE
+
+
 def test_lifecycle_and_waivers_round_trip(store):
     lc = Lifecycle("f" * 20, "x.example.cn", "icp_missing", "ev", first_seen="a", first_run="r1",
                    last_seen="b", last_run="r2")
