@@ -109,8 +109,11 @@ class PortfolioSpider(PageSpider):
                              for a in options.get("args", [])):
             # `scrapy crawl portfolio -s FOOTER_AUDIT_RESOLVE=...`: Chromium gets the same map.
             options["args"] = [*options.get("args", []), *chromium_args(parse_resolve(rules))]
-            settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options,
-                         priority=settings.getpriority("PLAYWRIGHT_LAUNCH_OPTIONS") or "spider")
+            # Spider priority at least, like _add_components: `scrapy crawl` re-applies the
+            # project's own value after update_settings.
+            priority = max(settings.getpriority("PLAYWRIGHT_LAUNCH_OPTIONS") or 0,
+                           SETTINGS_PRIORITIES["spider"])
+            settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options, priority=priority)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Any:
