@@ -14,8 +14,9 @@ REVIEW_MESSAGES: dict[str, tuple[str, str]] = {
         "the footer loads a cross-origin iframe ({src}) and shows no marks of its own",
         "页脚嵌入跨域 iframe（{src}），页面本身未显示备案标识"),
     "render_timeout": (
-        "rendering timed out; the footer may be incomplete",
-        "页面渲染超时，页脚可能不完整"),
+        "rendering timed out; audited from its static HTML, the footer may be incomplete and its "
+        "layout is unchecked",
+        "页面渲染超时，已按静态 HTML 审核，页脚可能不完整，未检查布局"),
     "render_crashed": (
         "the page crashed the browser twice while rendering; audited from its static HTML, "
         "its layout unchecked",
@@ -27,7 +28,7 @@ REVIEW_MESSAGES: dict[str, tuple[str, str]] = {
 
 
 # Fetcher reasons that leave the whole page undecided, whatever marks its HTML shows.
-PAGE_REVIEW_REASONS = frozenset({"render_crashed"})
+PAGE_REVIEW_REASONS = frozenset({"render_crashed", "render_timeout"})
 
 
 class _Default(dict):

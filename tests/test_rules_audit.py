@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -88,14 +89,16 @@ def test_review_reasons_from_the_fetcher_make_the_page_needs_review() -> None:
     assert result.to_json()["review"][0]["message"]
 
 
-def test_a_page_that_crashed_the_browser_is_never_a_pass_even_with_every_mark() -> None:
-    page = PageInput(url="https://www.example.cn/", html=GOOD, review_reasons=("render_crashed",))
+@pytest.mark.parametrize(("reason", "en", "zh"), [
+    ("render_crashed", "crashed", "崩溃"), ("render_timeout", "timed out", "超时")])
+def test_a_page_not_seen_rendered_is_never_a_pass_even_with_every_mark(reason, en, zh) -> None:
+    page = PageInput(url="https://www.example.cn/", html=GOOD, review_reasons=(reason,))
     result = audit_page(page, Expectations(today=TODAY))
     assert result.violations == [] and result.findings.icp
     assert result.status == "needs_review"
     [review] = result.to_json()["review"]
-    assert (review["code"], review["reason"]) == ("page", "render_crashed")
-    assert "crashed" in review["message"] and "崩溃" in review["message_zh"]
+    assert (review["code"], review["reason"]) == ("page", reason)
+    assert en in review["message"] and zh in review["message_zh"]
 
 
 def test_today_defaults_to_the_real_date() -> None:
