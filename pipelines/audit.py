@@ -50,10 +50,14 @@ def audit_fetched_page(page: FetchedPage, *, snapshot: bool = True) -> AuditedPa
     page.status = status
     audit = result.to_json(http_status=page.http_status, encoding=page.encoding, status=status)
     audit.update(redirect_chain=list(page.redirect_chain), error=page.error)
-    return AuditedPage.from_fetched(
+    audited = AuditedPage.from_fetched(
         page, audit=audit, footer_snapshot=footer_snapshot(
             page.html, page.final_url, extraction=result.extraction) if snapshot else "",
     )
+    if page.browser_page is not None and result.violations:
+        # The evidence pipeline frames the footer with it, then drops it.
+        audited.extraction = result.extraction
+    return audited
 
 
 class AuditPipeline:

@@ -77,10 +77,12 @@ class Screenshot:
     seconds: float  # time spent in the browser
 
 
-async def take_screenshot(page: Any, html: str, config: EvidenceConfig) -> Screenshot | None:
+async def take_screenshot(page: Any, html: str, config: EvidenceConfig,
+                          extraction: Any = None) -> Screenshot | None:
     """The footer region of an open, rendered page as an image within the size cap; None when
-    the HTML has no layout facts or no image fits. Playwright errors propagate."""
-    region = footer_region(html, max_height=config.max_height)
+    the HTML has no layout facts or no image fits. Playwright errors propagate. `extraction`:
+    the audit's parse of `html`, when it is at hand."""
+    region = footer_region(html, max_height=config.max_height, extraction=extraction)
     if region is None:
         return None
     clip = {"x": region.x, "y": region.y, "width": region.width, "height": region.height}
@@ -122,6 +124,7 @@ class EvidencePipeline:
             if _wants_evidence(item):
                 await self._shoot(item, page)
         finally:
+            item.extraction = None  # the audit's parse, kept for the region only
             await close_page(page)
         return item
 
@@ -129,7 +132,7 @@ class EvidencePipeline:
         from playwright.async_api import Error as PlaywrightError
 
         try:
-            shot = await take_screenshot(page, item.html, self.config)
+            shot = await take_screenshot(page, item.html, self.config, item.extraction)
         except PlaywrightError as exc:  # page crashed, context recycled, timeout
             self.stats.inc_value("footer_audit/evidence/failed")
             logger.warning("Screenshot of %s failed: %s", item.url,

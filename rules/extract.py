@@ -11,6 +11,7 @@ sidebar. A partners' list in a sidebar therefore comes out `in_footer: false`.
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -77,14 +78,15 @@ def host_of(url: str | None) -> str:
         return ""
 
 
-def _floats(value: str | None, n: int) -> tuple[float, ...] | None:
+def layout_floats(value: str | None, n: int) -> tuple[float, ...] | None:
+    """The n numbers of a layout attribute ("x,y,w,h"), None when absent or malformed."""
     if not value:
         return None
     try:
         parts = tuple(float(x) for x in value.split(","))
     except ValueError:
         return None
-    return parts if len(parts) == n else None
+    return parts if len(parts) == n and all(math.isfinite(p) for p in parts) else None
 
 
 class _Span:
@@ -199,7 +201,7 @@ def extract(page: PageInput) -> Extraction:
     tree = walk(root, page.final_url or page.url)
     findings = Findings()
     ext = Extraction(findings, tree, page.rendered)
-    doc = _floats(root.get(ATTR_DOC), 4)
+    doc = layout_floats(root.get(ATTR_DOC), 4)
     ext.doc = doc  # type: ignore[assignment]
     raws: list[_Raw] = []
     sponsors: list[str] = []
@@ -287,7 +289,7 @@ def _icp_mark(p, span: _Span, norm: str, visible: bool | None) -> _Raw:
     hit = _layout(link, ATTR_HIT) if link is not None else None
     if link is not None and link.get(ATTR_VISIBLE) == "0":
         hit = None  # the probe does not hit-test links it sees as invisible: unknown, not covered
-    box = _floats(_layout(el, ATTR_BOX), 4)
+    box = layout_floats(_layout(el, ATTR_BOX), 4)
     mark = IcpMark(
         number=p.number, kind=p.kind, region=p.region, valid=p.valid, link=href,
         visible=visible, evidence=fragment(el), text=norm[:200], raw=span.raw,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from rules.extract import extract
+from rules.extract import Extraction, extract, layout_floats
 from rules.footer import is_sidebar
 from rules.model import ATTR_BOX, ATTR_DOC, ATTR_VISIBLE, PageInput
 
@@ -41,16 +41,6 @@ class Region:
         return [self.x, self.y, self.width, self.height]
 
 
-def _floats(value: str | None, n: int) -> tuple[float, ...] | None:
-    if not value:
-        return None
-    try:
-        parts = tuple(float(x) for x in value.split(","))
-    except ValueError:
-        return None
-    return parts if len(parts) == n and all(math.isfinite(p) for p in parts) else None
-
-
 def _boxes(elements: list) -> list[tuple[float, float, float, float]]:
     """(x0, y0, x1, y1) of every shown, annotated element in these subtrees."""
     out = []
@@ -58,7 +48,7 @@ def _boxes(elements: list) -> list[tuple[float, float, float, float]]:
         for el in holder.iter():
             if not isinstance(el.tag, str) or el.get(ATTR_VISIBLE) == "0":
                 continue
-            box = _floats(el.get(ATTR_BOX), 4)
+            box = layout_floats(el.get(ATTR_BOX), 4)
             if box is None or box[2] <= 0 or box[3] <= 0:
                 continue
             out.append((box[0], box[1], box[0] + box[2], box[1] + box[3]))
@@ -75,10 +65,13 @@ def _union(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float
 
 
 def footer_region(html: str, *, margin: int = MARGIN, max_height: int = MAX_HEIGHT,
-                  max_width: int = MAX_WIDTH, band: int = BOTTOM_BAND) -> Region | None:
-    """The clip box framing the footer of a rendered page (None without layout facts)."""
-    ext = extract(PageInput(url="", html=html, rendered=True))
-    doc = _floats(ext.tree.root.get(ATTR_DOC), 4)
+                  max_width: int = MAX_WIDTH, band: int = BOTTOM_BAND,
+                  extraction: Extraction | None = None) -> Region | None:
+    """The clip box framing the footer of a rendered page (None without layout facts);
+    `extraction`: the page's `extract()` when the caller has it (the audit's)."""
+    ext = extraction if extraction is not None else extract(
+        PageInput(url="", html=html, rendered=True))
+    doc = layout_floats(ext.tree.root.get(ATTR_DOC), 4)
     if doc is None:
         return None
     doc_w, doc_h, view_w = doc[0], doc[1], doc[2]

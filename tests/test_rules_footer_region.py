@@ -3,7 +3,9 @@ layout attributes the probe writes on a rendered page."""
 
 from __future__ import annotations
 
+from rules.extract import extract
 from rules.footer_region import Region, footer_region
+from rules.model import PageInput
 
 ICP = "京ICP备12345678号-1"
 
@@ -26,6 +28,12 @@ FOOTER = (
 def test_footer_boxes_united_with_a_margin() -> None:
     region = footer_region(_page(FOOTER))
     assert region == Region(400 - 16, 1700 - 16, 500 + 32, 50 + 32, "footer")
+
+
+def test_the_audit_extraction_gives_the_same_region_without_a_second_parse() -> None:
+    html = _page(FOOTER)
+    given = extract(PageInput(url="https://www.example.cn/", html=html, rendered=True))
+    assert footer_region("", extraction=given) == footer_region(html)  # the HTML is not read
 
 
 def test_margin_and_box_are_parameters() -> None:
