@@ -3,10 +3,13 @@
 Discovery order (the first executable found wins):
 
 1. ``$FOOTER_AUDIT_CHROMIUM``: an explicit path (an error if set but not executable);
-2. Playwright's own download (``playwright install chromium``), under
-   ``$PLAYWRIGHT_BROWSERS_PATH`` or ``~/.cache/ms-playwright``;
-3. Debian's package: ``/usr/lib/chromium/chromium`` (the real binary, starts faster than the
-   wrapper) or ``/usr/bin/chromium``.
+2. a headless shell: Playwright's own (``playwright install chromium`` downloads it, under
+   ``$PLAYWRIGHT_BROWSERS_PATH`` or ``~/.cache/ms-playwright``), then Debian's package
+   ``chromium-headless-shell``. The shell renders the same pages with about half the CPU of the
+   full browser in headless mode, which keeps browser-interface renderers running (measured on
+   the crawl farm: 5.0 rendered pages/s against 3.3 on 2 cores);
+3. the full browser: Playwright's own, then Debian's ``chromium`` (``/usr/lib/chromium/chromium``,
+   the real binary, starts faster than the ``/usr/bin`` wrapper).
 """
 
 from __future__ import annotations
@@ -45,10 +48,15 @@ VIEWPORT = {"width": 1366, "height": 768}
 # its element and src), only their downloads are skipped.
 ABORTED_RESOURCE_TYPES = frozenset({"image", "font", "media"})
 
+_DEBIAN_SHELL_PATHS = ("/usr/lib/chromium/chromium-headless-shell",
+                       "/usr/bin/chromium-headless-shell")
 _DEBIAN_PATHS = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
+_PLAYWRIGHT_SHELL_GLOBS = (
+    "chromium_headless_shell-*/chrome-linux*/headless_shell",
+    "chromium_headless_shell-*/chrome-headless-shell-*/chrome-headless-shell*",
+)
 _PLAYWRIGHT_GLOBS = (
     "chromium-*/chrome-linux*/chrome",
-    "chromium_headless_shell-*/chrome-linux*/headless_shell",
     "chromium-*/chrome-mac*/Chromium.app/Contents/MacOS/Chromium",
     "chromium-*/chrome-win*/chrome.exe",
 )
@@ -58,9 +66,9 @@ def _is_executable(path: str | os.PathLike[str]) -> bool:
     return os.path.isfile(path) and os.access(path, os.X_OK)
 
 
-def _playwright_chromium() -> str | None:
+def _playwright_chromium(patterns: tuple[str, ...]) -> str | None:
     root = os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or str(Path.home() / ".cache/ms-playwright")
-    for pattern in _PLAYWRIGHT_GLOBS:
+    for pattern in patterns:
         # Newest revision first: directory names end in the revision number.
         for path in sorted(glob.glob(os.path.join(root, pattern)), reverse=True):
             if _is_executable(path):
@@ -77,10 +85,10 @@ def find_chromium() -> str | None:
     explicit = os.environ.get(ENV_CHROMIUM)
     if explicit:
         return explicit if _is_executable(explicit) else None
-    found = _playwright_chromium()
-    if found:
-        return found
-    return next((p for p in _DEBIAN_PATHS if _is_executable(p)), None)
+    return (_playwright_chromium(_PLAYWRIGHT_SHELL_GLOBS)
+            or next((p for p in _DEBIAN_SHELL_PATHS if _is_executable(p)), None)
+            or _playwright_chromium(_PLAYWRIGHT_GLOBS)
+            or next((p for p in _DEBIAN_PATHS if _is_executable(p)), None))
 
 
 def launch_options(executable: str | None = None) -> dict[str, Any]:

@@ -18,18 +18,19 @@ python=${PYTHON:-python3}
 say "installing footer-audit and its test dependencies"
 "$python" -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
-# The same places crawler/browser.py looks: $FOOTER_AUDIT_CHROMIUM, Playwright's own download,
-# Debian's package.
-have_browser() {
+# The places crawler/browser.py looks: $FOOTER_AUDIT_CHROMIUM, then a headless shell (Playwright's
+# download, Debian's chromium-headless-shell: about half the CPU of the full browser), then a full
+# Chromium. A machine with only a full Chromium gets the shell added.
+have_shell() {
   [ -n "${FOOTER_AUDIT_CHROMIUM:-}" ] && [ -x "$FOOTER_AUDIT_CHROMIUM" ] && return 0
-  ls "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}"/chromium-*/chrome-linux*/chrome >/dev/null 2>&1 && return 0
-  [ -x /usr/lib/chromium/chromium ] || [ -x /usr/bin/chromium ]
+  ls "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}"/chromium_headless_shell-*/* >/dev/null 2>&1 && return 0
+  [ -x /usr/lib/chromium/chromium-headless-shell ]
 }
-if have_browser; then
+if have_shell; then
   say "browser found"
 else
-  say "no Chromium found: installing one"
-  apt_install chromium || "$python" -m playwright install chromium \
+  say "no headless Chromium found: installing one"
+  apt_install chromium-headless-shell || "$python" -m playwright install chromium \
     || say "could not install Chromium: browser tests will be skipped"
 fi
 

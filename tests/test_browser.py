@@ -37,16 +37,32 @@ def test_playwright_download_before_debian(tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(ENV_CHROMIUM, raising=False)
     monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path))
+    monkeypatch.setattr(browser, "_DEBIAN_SHELL_PATHS", ())
     old = _fake_executable(tmp_path / "chromium-1100/chrome-linux/chrome")
     new = _fake_executable(tmp_path / "chromium-1200/chrome-linux64/chrome")
     assert find_chromium() == str(new) != str(old)
+
+
+def test_a_headless_shell_comes_before_a_full_browser(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ENV_CHROMIUM, raising=False)
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path))
+    _fake_executable(tmp_path / "chromium-1200/chrome-linux64/chrome")
+    shell = _fake_executable(tmp_path / "chromium_headless_shell-1200/chrome-linux/headless_shell")
+    assert find_chromium() == str(shell)
+    # Debian's shell comes before a full browser too, Playwright's or Debian's.
+    shell.unlink()
+    debian_shell = _fake_executable(tmp_path / "debian/chromium-headless-shell")
+    monkeypatch.setattr(browser, "_DEBIAN_SHELL_PATHS", (str(debian_shell),))
+    assert find_chromium() == str(debian_shell)
 
 
 def test_debian_chromium_when_nothing_else(tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(ENV_CHROMIUM, raising=False)
     monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path))  # empty
-    debian = [p for p in browser._DEBIAN_PATHS if os.access(p, os.X_OK)]
+    debian = [p for p in (*browser._DEBIAN_SHELL_PATHS, *browser._DEBIAN_PATHS)
+              if os.access(p, os.X_OK)]
     assert find_chromium() == (debian[0] if debian else None)
 
 
