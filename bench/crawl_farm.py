@@ -33,6 +33,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -42,9 +43,10 @@ sys.path.insert(0, str(ROOT))
 from tests.farm import footer, page, serve_farm  # noqa: E402
 
 ICP = "京ICP备12345678号-1"
+YEAR = date.today().year  # a compliant site's copyright line is current (copyright_year_stale)
 ORG = "北京某某科技有限公司"
 JS_FOOTER = ("document.getElementById('app').innerHTML = '<section>欢迎</section><footer>"
-             f"<a href=\"https://beian.miit.gov.cn/\">{ICP}</a> ©2025 {ORG} 版权所有</footer>';")
+             f"<a href=\"https://beian.miit.gov.cn/\">{ICP}</a> ©{YEAR} {ORG} 版权所有</footer>';")
 
 
 def build_farm(n: int, seed: int = 7) -> tuple[dict, list[str], list[str]]:
@@ -70,7 +72,7 @@ def _page(kind: str, links: tuple[str, ...]) -> str:
         return page('<div id="app"></div>', foot="", links=links, script=JS_FOOTER)
     if kind == "bad":  # unlinked number, no copyright line
         return page(filler, links=links, foot=footer(ICP, link=False, copyright_holder=None))
-    return page(filler, links=links, foot=footer(ICP, copyright_holder=ORG))
+    return page(filler, links=links, foot=footer(ICP, copyright_holder=ORG, year=YEAR))
 
 
 def portfolio_yaml(domains: list[str], layout_checks: bool = False) -> str:

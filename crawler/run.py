@@ -78,6 +78,8 @@ def portfolio_settings(*, output: str | None = None, resolve: Sequence[str] = ()
         overrides["CONCURRENT_REQUESTS"] = concurrency
     if store is False:
         overrides["FOOTER_AUDIT_STORE_ENABLED"] = False
+        # Screenshots live in the store only: without it, pages are not kept open for them.
+        overrides["FOOTER_AUDIT_EVIDENCE_ENABLED"] = False
     elif isinstance(store, str) and store:
         overrides["FOOTER_AUDIT_STORE_URL"] = store
     overrides.update(resolve_settings(resolve, launch_options()))

@@ -67,3 +67,21 @@ def test_our_settings_are_grouped_with_the_enabling_flag_first() -> None:
 
 def test_environment_variables_are_documented() -> None:
     assert ENV_CHROMIUM in _sections()["Environment variables"]
+
+
+def test_command_line_choices_become_settings() -> None:
+    from crawler.run import portfolio_settings
+
+    stored = portfolio_settings(store="redis://127.0.0.1:6379/0")
+    assert stored.get("FOOTER_AUDIT_STORE_URL") == "redis://127.0.0.1:6379/0"
+    assert stored.getbool("FOOTER_AUDIT_EVIDENCE_ENABLED") is True
+    # --no-store: no store to keep screenshots in, so no page is held open for one.
+    unstored = portfolio_settings(store=False)
+    assert unstored.getbool("FOOTER_AUDIT_STORE_ENABLED") is False
+    assert unstored.getbool("FOOTER_AUDIT_EVIDENCE_ENABLED") is False
+    # --render never: Scrapy's client with the shared TLS context, the other middlewares kept.
+    never = portfolio_settings(render="never")
+    assert set(never.getdict("DOWNLOAD_HANDLERS").values()) == {"crawler.tls.StaticDownloadHandler"}
+    middlewares = never.getdict("DOWNLOADER_MIDDLEWARES")
+    assert middlewares["crawler.middlewares.render.RenderOnDemandMiddleware"] is None
+    assert middlewares["crawler.middlewares.politeness.SlotConcurrencyMiddleware"] == 950
