@@ -233,10 +233,13 @@ class PortfolioSpider(PageSpider):
             yield page
             return
         self._note_offsite_redirect(page, where)
+        # The audit's parse of a static page (taken before the item leaves: the audit drops it)
+        # serves the link extraction too.
+        root = page.extraction.tree.root if page.extraction is not None else None
         yield page
         self._site_answered(where)
         if page.status == PageStatus.OK and isinstance(response, HtmlResponse):
-            yield from self._follow_links(response, where)
+            yield from self._follow_links(response, where, root)
             if where.kind == "home" and where.depth == 0 and where.site not in self.sitemap_sites:
                 # Once per site: the apex and www. usually share robots.txt and sitemaps.
                 self.sitemap_sites.add(where.site)
@@ -273,14 +276,20 @@ class PortfolioSpider(PageSpider):
 
     # ---- discovery ----
 
-    def _follow_links(self, response: HtmlResponse, where: _Where) -> Iterator[scrapy.Request]:
+    def _follow_links(self, response: HtmlResponse, where: _Where,
+                      root: Any = None) -> Iterator[scrapy.Request]:
+        """Subdomains and inner pages linked from this page; `root`: its lxml tree when the
+        audit already parsed it, else the response is parsed here."""
         if where.domain_index is None:
             return
         scope = self.scopes[(where.org_index, where.domain_index)]
         spec = self.portfolio.crawl
         here = host_of(response.url)
         base = response.url
-        for href in response.css("a::attr(href), area::attr(href)").getall():
+        hrefs = ([el.get("href") for el in root.iter("a", "area") if el.get("href") is not None]
+                 if root is not None else
+                 response.css("a::attr(href), area::attr(href)").getall())
+        for href in hrefs:
             url = urljoin(base, href.strip())
             if not url.startswith(("http://", "https://")) or _SKIP_EXT.search(
                     urlsplit(url).path):

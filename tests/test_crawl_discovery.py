@@ -61,7 +61,8 @@ organisations:
 def discovery(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("discovery")
     with serve_farm(DISCOVERY_SITES, workdir / "farm") as farm:
-        run = run_crawl(PORTFOLIO, workdir, "--render", "never", "--timeout", "5", "--quiet",
+        # Render mode auto, as a portfolio runs by default: links come from the audit's parse.
+        run = run_crawl(PORTFOLIO, workdir, "--render", "auto", "--timeout", "5", "--quiet",
                         resolve=(farm.resolve,))
         requested = farm.hosts_requested()
         fetched = {(host, path) for _, host, path in farm.requests()}
