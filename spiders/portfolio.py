@@ -31,6 +31,7 @@ from crawler.items import FetchedPage
 from crawler.portfolio import AppSpec, DomainSpec, OrgSpec, Portfolio, load_portfolio
 from crawler.progress import SITES_DONE_STAT, SITES_TOTAL_STAT
 from crawler.resolve import chromium_args, parse_resolve
+from crawler.store.base import normalise_url
 from spiders._pages import PageSpider
 
 __all__ = ["PortfolioSpider", "template_key"]
@@ -149,6 +150,10 @@ class PortfolioSpider(PageSpider):
         self.aux_urls: dict[str, set[str]] = {}  # site key -> robots/sitemap URLs requested
         self.sitemap_sites: set[str] = set()  # site keys whose sitemaps were asked for
         self.pending: dict[str, int] = {}  # site key -> homepage answers still awaited
+        # Pages the file names (start URLs, app pages): audited as such, never sampled again.
+        self.named_urls = {normalise_url(url) for org in portfolio.organisations
+                           for url in (*(u for d in org.domains for u in d.start_urls),
+                                       *(a.url for a in org.apps))}
 
     # ---- start ----
 
@@ -309,7 +314,7 @@ class PortfolioSpider(PageSpider):
     def _sample_inner(self, url: str, host: str, where: _Where,
                       source: str) -> Iterator[scrapy.Request]:
         key = template_key(url)
-        if key == "/":  # the homepage itself
+        if key == "/" or normalise_url(url) in self.named_urls:  # the homepage, a named page
             return
         seen = self.sampled.setdefault(host, set())
         if key in seen or len(seen) >= self.portfolio.crawl.inner_pages:
