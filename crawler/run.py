@@ -100,6 +100,8 @@ def crawl_portfolio(portfolio: Portfolio, *, render: str | None = None,
         logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         # Certificates are not verified (DOWNLOAD_VERIFY_CERTIFICATES): no warning per host.
         logging.getLogger("scrapy.core.downloader.tls").setLevel(logging.ERROR)
+        # A dead host is a result (status unreachable, its error line), not a log line each.
+        logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
     forced = render if render in ("always", "never") else None  # auto: each domain's own mode
     # By name, not a pre-built Crawler: CrawlerProcess.crawl(crawler) re-applies the process
     # settings over the ones the spider class added (its pipeline and extensions).
