@@ -39,7 +39,9 @@ from http import HTTPStatus
 __all__ = [
     "BLOCKING_HTTP_STATUSES",
     "FETCH_FAILURES",
+    "RENDERER_CRASH",
     "PageStatus",
+    "error_line",
     "failure_status",
     "host_failure",
     "render_crashed",
@@ -107,10 +109,11 @@ def host_failure(exc: BaseException) -> bool:
     return False
 
 
-# Playwright's words when the page's renderer died (killed, out of memory) or its page, context or
-# browser went away while rendering (a TargetClosedError).
-_CRASHED = re.compile(r"Page crashed|Target crashed|Target page, context or browser has been closed"
-                      r"|Browser has been closed")
+# Playwright's words when the page's renderer died (killed, out of memory); beside them, its page,
+# context or browser may have gone away while rendering (a TargetClosedError).
+RENDERER_CRASH = ("Page crashed", "Target crashed")
+_CRASHED = re.compile("|".join(map(re.escape, RENDERER_CRASH))
+                      + r"|Target page, context or browser has been closed|Browser has been closed")
 
 
 def render_crashed(exc: BaseException) -> bool:
@@ -144,6 +147,11 @@ def _tls_detail(exc: BaseException) -> str:
     errors = exc.args[0] if exc.args and isinstance(exc.args[0], list) else []
     reasons = [e[-1] for e in errors if isinstance(e, tuple) and e and e[-1]]
     return "; ".join(reasons) or str(exc) or type(exc).__name__
+
+
+def error_line(exc: BaseException) -> str:
+    """The first line of an error's message (Playwright's go on with a call log), else its type."""
+    return _first_line(str(exc).strip().split("\n", 1)[0]) or type(exc).__name__
 
 
 def _first_line(text: str, limit: int = 200) -> str:

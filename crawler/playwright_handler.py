@@ -42,6 +42,7 @@ from scrapy.http import Response
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from crawler.errors import UsageError
+from crawler.fetch_status import RENDERER_CRASH
 from crawler.render_contexts import ContextRotation
 from crawler.tls import share_tls_context
 
@@ -52,8 +53,6 @@ logger = logging.getLogger(__name__)
 _ATTR = "_footer_audit_playwright_handler"
 # Request.meta key, while the download runs: the rotating context it was counted in.
 _ASSIGNED = "_footer_audit_context"
-# Playwright's words for a renderer that died under the page (killed, out of memory).
-_RENDERER_CRASH = ("Page crashed", "Target crashed")
 # A retired context waits this long for pages still held elsewhere (include_page), then closes:
 # a page nobody closes must not keep a context, and its page slots, for the rest of the crawl.
 _PAGE_GRACE_SECONDS = 120.0
@@ -115,7 +114,7 @@ class SharedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
             try:
                 return await self._download_request_with_retry(request=request, spider=spider)
             except TargetClosedError as exc:
-                if (any(words in str(exc) for words in _RENDERER_CRASH)
+                if (any(words in str(exc) for words in RENDERER_CRASH)
                         or attempt >= self.config.target_closed_max_retries):
                     raise
                 logger.debug("Target closed, opening the page for %s again", request)

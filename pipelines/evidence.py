@@ -24,6 +24,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
 
 from crawler.errors import UsageError
+from crawler.fetch_status import error_line
 from crawler.items import AuditedPage
 from crawler.page_handles import ITEM_FIELD, close_page
 from rules.footer_region import Region, footer_region
@@ -135,8 +136,7 @@ class EvidencePipeline:
             shot = await take_screenshot(page, item.html, self.config, item.extraction)
         except PlaywrightError as exc:  # page crashed, context recycled, timeout
             self.stats.inc_value("footer_audit/evidence/failed")
-            logger.warning("Screenshot of %s failed: %s", item.url,
-                           (str(exc).splitlines() or [type(exc).__name__])[0])
+            logger.warning("Screenshot of %s failed: %s", item.url, error_line(exc))
             return
         except Exception:  # a bug in the region code must not cost the page its report
             self.stats.inc_value("footer_audit/evidence/failed")

@@ -203,12 +203,7 @@ def _hidden_after(hidden: bool, el) -> bool:
     probe = el.get(ATTR_VISIBLE)
     if probe is not None:
         return probe == "0"
-    if hidden:
-        return True
-    if el.get("hidden") is not None:
-        return True
-    style = el.get("style")
-    return bool(style) and _HIDDEN_STYLE.search(style) is not None
+    return hidden or _is_hidden(el)
 
 
 def _link_of(el):

@@ -331,7 +331,7 @@ def screenshot(
 ) -> None:
     """Write the evidence screenshot of one page: its footer as Chromium rendered it."""
     if output is None:
-        raise UsageError("give the file to write with -o FILE")
+        raise UsageError("give the file to write with -o FILE (or -o - for standard output)")
     store = _store(ctx)
     run = store.resolve_run(run_ref)
     shot = store.get_screenshot(run.id, url)

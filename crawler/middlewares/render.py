@@ -14,7 +14,13 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, Response
 
 from crawler.browser import find_chromium
-from crawler.fetch_status import PageStatus, failure_status, host_failure, render_crashed
+from crawler.fetch_status import (
+    PageStatus,
+    error_line,
+    failure_status,
+    host_failure,
+    render_crashed,
+)
 from crawler.page_handles import close_soon, take_page
 from crawler.render_contexts import single_use_context
 from crawler.rendering import (
@@ -109,7 +115,7 @@ class RenderOnDemandMiddleware:
         if not request.meta.get(META_CRASHED):
             self.stats.inc_value("footer_audit/render_crash_retried")
             logger.warning("Rendering %s crashed the browser (%s): retrying in a fresh context",
-                           request.url, _first_line(exception))
+                           request.url, error_line(exception))
             meta = {**request.meta, META_CRASHED: True,
                     "playwright_context": single_use_context(),
                     # PageMethod objects keep their results: fresh ones for the new attempt.
@@ -117,14 +123,10 @@ class RenderOnDemandMiddleware:
             return request.replace(meta=meta, dont_filter=True)
         self.stats.inc_value("footer_audit/render_crashed")
         logger.warning("Rendering %s crashed the browser twice (%s): auditing its static HTML",
-                       request.url, _first_line(exception))
+                       request.url, error_line(exception))
         return _static_fallback(request, ["render_crashed"],
                                 "the page crashed the browser twice while rendering; "
                                 "audited from its static HTML")
-
-
-def _first_line(exception: BaseException) -> str:
-    return str(exception).strip().split("\n", 1)[0] or type(exception).__name__
 
 
 def _static_fallback(request: Request, review: list[str], message: str) -> Request | Response:
