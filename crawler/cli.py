@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 from rich.console import Console
 
 from crawler.commands import check_cmd, crawl_cmd, report_cmd, rules_cmd
 from crawler.errors import FooterAuditError
-
-# Typer 0.29+ parses with its own copy of click, whose exceptions are not click's.
-_CLICK_ERRORS: tuple[type[Exception], ...] = (click.ClickException,)
-if hasattr(typer, "_click"):
-    _CLICK_ERRORS += (typer._click.exceptions.ClickException,)
 
 app = typer.Typer(
     name="footer-audit",
@@ -33,19 +27,11 @@ app.add_typer(report_cmd.app, name="report")
 def main() -> None:
     """Entry point: user errors become one line on stderr and their exit status.
 
-    Commands end with `raise typer.Exit(code)` for a non-zero status; in non-standalone mode click
-    returns that code instead of exiting, so it is passed on here.
+    Typer runs in standalone mode: it prints bad usage itself (exit 2) and turns `typer.Exit(code)`
+    into the exit status. Our own errors (`FooterAuditError`) carry their line and status.
     """
-    err = Console(stderr=True)
     try:
-        code = app(standalone_mode=False)
+        app()
     except FooterAuditError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
-    except _CLICK_ERRORS as exc:  # bad usage: click's own message, exit 2
-        exc.show()
-        sys.exit(exc.exit_code)
-    except (click.Abort, typer.Abort):
-        err.print("aborted")
-        sys.exit(130)
-    sys.exit(code if isinstance(code, int) else 0)
