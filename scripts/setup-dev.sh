@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Prepare a machine for footer-audit's test suite: Python packages, a Chromium that Playwright can
-# drive, and a Redis server on 127.0.0.1:6379. Each step is skipped when it is already satisfied,
-# so running it again is cheap.
+# Prepare a machine for footer-audit's test suite: a virtual environment (.venv) with the project
+# and its test tools, a Chromium that Playwright can drive with fonts for Chinese text, and a Redis
+# server on 127.0.0.1:6379. Each step is skipped when it is already satisfied, so running it again
+# is cheap. The environment never sees the machine's site-packages: an undeclared dependency
+# fails here as it would on a user's machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,8 +16,13 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
-python=${PYTHON:-python3}
-say "installing footer-audit and its test dependencies"
+venv=${FOOTER_AUDIT_VENV:-.venv}
+if [ ! -x "$venv/bin/python" ]; then
+  say "creating the virtual environment $venv"
+  "${PYTHON:-python3}" -m venv "$venv"
+fi
+python="$venv/bin/python"
+say "installing footer-audit and its test dependencies into $venv"
 "$python" -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
 # The places crawler/browser.py looks: $FOOTER_AUDIT_CHROMIUM, then a headless shell (Playwright's
@@ -32,6 +39,12 @@ else
   say "no headless Chromium found: installing one"
   apt_install chromium-headless-shell || "$python" -m playwright install chromium \
     || say "could not install Chromium: browser tests will be skipped"
+fi
+# Without a CJK font every Chinese character in screenshots and rendered reports is a box.
+if fc-list :lang=zh family 2>/dev/null | grep -q .; then :; else
+  say "installing fonts for Chinese text (fonts-noto-cjk)"
+  apt_install fonts-noto-cjk fontconfig \
+    || say "could not install fonts-noto-cjk: Chinese text in screenshots will show as boxes"
 fi
 
 if command -v redis-server >/dev/null 2>&1; then :; else
