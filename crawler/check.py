@@ -21,13 +21,13 @@ from scrapy.settings import Settings
 from crawler.browser import ENV_CHROMIUM, find_chromium, launch_options
 from crawler.errors import FooterAuditError, UsageError
 from crawler.fetch_status import PageStatus
+from crawler.limits import DEFAULT_TIMEOUT
 from crawler.rendering import RENDER_MODES, static_only_settings
 from crawler.resolve import resolve_settings
 from rules.model import Expectations
 
-__all__ = ["DEFAULT_TIMEOUT", "check_pages", "choose_render", "crawl_settings", "parse_target"]
+__all__ = ["check_pages", "choose_render", "crawl_settings", "parse_target"]
 
-DEFAULT_TIMEOUT = 20.0
 
 _HOST = re.compile(
     r"^(?:localhost|\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\]|"

@@ -18,6 +18,7 @@ from scrapy.settings import Settings
 
 from crawler.browser import launch_options
 from crawler.errors import UsageError
+from crawler.limits import DEFAULT_TIMEOUT
 from crawler.portfolio import Portfolio
 from crawler.progress import SITES_DONE_STAT, SITES_TOTAL_STAT, CrawlSummary
 from crawler.rendering import RENDER_MODES, static_only_settings
@@ -25,7 +26,6 @@ from crawler.resolve import resolve_settings
 
 __all__ = ["CrawlOutcome", "crawl_portfolio", "portfolio_settings"]
 
-DEFAULT_TIMEOUT = 20.0
 
 
 @dataclass

@@ -5,6 +5,7 @@ alphabetical, the enabling flag first) and documented in ``docs/settings.md``; a
 the two list the same names. Components read them in ``from_crawler``.
 """
 
+from crawler import limits
 from crawler.browser import launch_options
 
 # --- Scrapy ---------------------------------------------------------------------------------
@@ -51,9 +52,8 @@ DEFAULT_REQUEST_HEADERS = {
 ROBOTSTXT_OBEY = False
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
-DOWNLOAD_TIMEOUT = 20
-# Homepages are small; a larger answer is not a page to audit.
-DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_TIMEOUT = limits.DEFAULT_TIMEOUT
+DOWNLOAD_MAXSIZE = limits.MAX_PAGE_BYTES
 DOWNLOAD_WARNSIZE = 3 * 1024 * 1024
 # Footers are audited whatever the certificate; the browser follows this choice too.
 DOWNLOAD_VERIFY_CERTIFICATES = False

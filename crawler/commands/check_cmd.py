@@ -16,9 +16,9 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 
-from crawler.check import DEFAULT_TIMEOUT, check_pages, choose_render
 from crawler.errors import FetchError, UsageError
 from crawler.fetch_status import FETCH_FAILURES
+from crawler.limits import DEFAULT_TIMEOUT
 from rules.model import Expectations
 
 __all__ = ["check", "print_report"]
@@ -58,6 +58,8 @@ def check(
              "`*`).")] = None,
 ) -> None:
     """Audit one page's footer for ICP, 公安 and copyright marks."""
+    from crawler.check import check_pages, choose_render  # Scrapy: only when a check runs
+
     if expect_gongan is not None and not _GONGAN_CODE.match(expect_gongan.strip()):
         raise UsageError(f"--expect-gongan must be 14 digits, not {expect_gongan!r}")
     mode, notice = choose_render(render)

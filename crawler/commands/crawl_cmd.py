@@ -6,12 +6,15 @@ of severity error, 1 some, 2 bad usage or a bad portfolio file (nothing is crawl
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from crawler.errors import UsageError
-from crawler.portfolio import CrawlSpec, Portfolio, load_portfolio
+from crawler.limits import DEFAULT_TIMEOUT
+
+if TYPE_CHECKING:  # the portfolio model and the crawl load only when a command runs
+    from crawler.portfolio import Portfolio
 
 __all__ = ["crawl", "run"]
 
@@ -80,7 +83,7 @@ def crawl(
     fmt: Format = "jsonl",
     output: Output = None,
     render: Render = None,
-    timeout: Timeout = 20.0,
+    timeout: Timeout = DEFAULT_TIMEOUT,
     quiet: Quiet = False,
     user_agent: UserAgent = None,
     verbose: Verbose = False,
@@ -90,6 +93,8 @@ def crawl(
     trigger: Trigger = "on-demand",
 ) -> None:
     """Crawl sites on demand: homepages, www., subdomains found in links and sitemaps."""
+    from crawler.portfolio import CrawlSpec, Portfolio
+
     _check_format(fmt)
     if max_subdomains < 0 or depth < 0:
         raise UsageError("--max-subdomains and --depth must be 0 or more")
@@ -110,7 +115,7 @@ def run(
     fmt: Format = "jsonl",
     output: Output = None,
     render: Render = None,
-    timeout: Timeout = 20.0,
+    timeout: Timeout = DEFAULT_TIMEOUT,
     quiet: Quiet = False,
     user_agent: UserAgent = None,
     verbose: Verbose = False,
@@ -120,6 +125,8 @@ def run(
     trigger: Trigger = "on-demand",
 ) -> None:
     """Crawl a whole portfolio (see examples/portfolio.yaml)."""
+    from crawler.portfolio import load_portfolio
+
     _check_format(fmt)
     loaded = load_portfolio(portfolio)  # a bad file stops here: nothing starts
     _finish(loaded, fmt=fmt, output=output, resolve=resolve, render=render, timeout=timeout,

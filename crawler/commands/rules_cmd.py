@@ -7,17 +7,17 @@ cannot drift from the code.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.table import Table
 
 from crawler.errors import UsageError
 from rules import RULES_VERSION
-from rules.registry import RULES, get_rule
-from rules.rule import Rule
+
+if TYPE_CHECKING:
+    from rules.rule import Rule
 
 __all__ = ["rule_json", "rules"]
 
@@ -43,6 +43,8 @@ def rules(
     ] = None,
 ) -> None:
     """List the rules, or explain one."""
+    from rules.registry import RULES, get_rule  # every rule module: only when asked
+
     out = Console(soft_wrap=True)
     if code is not None:
         rule = get_rule(code.strip())
@@ -53,6 +55,8 @@ def rules(
             return
         out.print(f"[bold]{rule.code}[/] ({rule.severity}; tags: {', '.join(rule.tags)}; "
                   f"since {rule.since})", highlight=False)
+        from rich.markdown import Markdown
+
         out.print(Markdown(rule.explain.strip()))
         return
     selected = [r for r in RULES if tag is None or tag in r.tags]
