@@ -22,6 +22,7 @@ from crawler.browser import ENV_CHROMIUM, find_chromium, launch_options
 from crawler.errors import FooterAuditError, UsageError
 from crawler.fetch_status import PageStatus
 from crawler.limits import DEFAULT_TIMEOUT
+from crawler.local_files import checked_local_file, serve_local_files
 from crawler.rendering import RENDER_MODES, static_only_settings
 from crawler.resolve import resolve_settings
 from rules.model import Expectations
@@ -53,7 +54,7 @@ def parse_target(target: str) -> dict[str, str]:
             path = Path(parts.path)
             if not path.is_file():
                 raise UsageError(f"no such file: {path}")
-            return {"url": path.resolve().as_uri()}
+            return _local(path)
         if scheme not in ("http", "https"):
             raise UsageError(f"unsupported URL scheme {scheme!r}: use http, https or file")
         if not parts.hostname:
@@ -61,7 +62,7 @@ def parse_target(target: str) -> dict[str, str]:
         return {"url": text if parts.path else text + "/"}
     path = Path(text).expanduser()
     if path.is_file():
-        return {"url": path.resolve().as_uri()}
+        return _local(path)
     if path.is_dir():
         raise UsageError(f"{text} is a directory: give an HTML file")
     if text.startswith((".", "/", "~")) or text.lower().endswith(_LOCAL_SUFFIXES):
@@ -71,6 +72,11 @@ def parse_target(target: str) -> dict[str, str]:
         raise UsageError(f"not a URL, a domain or a file: {text}")
     path_part = slash + rest if slash else "/"
     return {"url": f"https://{host}{path_part}", "fallback_url": f"http://{host}{path_part}"}
+
+
+def _local(path: Path) -> dict[str, str]:
+    resolved = checked_local_file(path)
+    return {"url": resolved.as_uri(), "local": str(resolved)}
 
 
 def choose_render(requested: str | None) -> tuple[str, str | None]:
@@ -150,10 +156,11 @@ def _missing(target: dict[str, str]) -> dict[str, Any]:
 
 def check_pages(targets: list[str], expect: Expectations | None = None, render: str = "always",
                 timeout: float = DEFAULT_TIMEOUT, resolve: Sequence[str] | None = None, *,
-                user_agent: str | None = None, log_level: str = "WARNING") -> list[dict[str, Any]]:
+                user_agent: str | None = None, log_level: str = "ERROR") -> list[dict[str, Any]]:
     """Fetch and audit each target; one check-JSON dict per target, in order.
 
-    `resolve` holds ``HOST:ADDRESS[:PORT]`` overrides (see `crawler.resolve`). Runs a Scrapy
+    `resolve` holds ``HOST:ADDRESS[:PORT]`` overrides (see `crawler.resolve`). What goes wrong
+    with a page is in its result, so the log stays quiet below ERROR unless asked. Runs a Scrapy
     crawl in this process: a process can run it once (Twisted's reactor does not restart).
     """
     if render not in RENDER_MODES:
@@ -161,6 +168,23 @@ def check_pages(targets: list[str], expect: Expectations | None = None, render: 
     if timeout <= 0:
         raise UsageError(f"--timeout must be positive, not {timeout}")
     parsed = [parse_target(t) for t in targets]
+    local = [Path(t["local"]) for t in parsed if "local" in t]
+    with serve_local_files(local) as served:
+        crawled = [{"url": served[Path(t["local"])]} if "local" in t else t for t in parsed]
+        results = _crawl(crawled, expect, render=render, timeout=timeout, resolve=resolve,
+                         user_agent=user_agent, log_level=log_level)
+    for target, result in zip(parsed, results, strict=True):
+        if "local" in target:  # reported as the file the user named, not the loopback URL
+            served_url = served[Path(target["local"])]
+            result["url"] = target["url"]
+            if result.get("final_url") == served_url:
+                result["final_url"] = target["url"]
+    return results
+
+
+def _crawl(parsed: list[dict[str, str]], expect: Expectations | None, *, render: str,
+           timeout: float, resolve: Sequence[str] | None, user_agent: str | None,
+           log_level: str) -> list[dict[str, Any]]:
     settings = crawl_settings(render=render, timeout=timeout, resolve=resolve,
                               user_agent=user_agent, log_level=log_level)
     process = CrawlerProcess(settings)

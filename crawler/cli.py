@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 
 import typer
@@ -14,6 +16,8 @@ app = typer.Typer(
     name="footer-audit",
     help="Audit Chinese websites' footers for ICP, 公安 and copyright filing marks.",
     no_args_is_help=True,
+    # Plain help: typer's rich panels label every flag `<bool>` as if it took a value.
+    rich_markup_mode=None,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
@@ -32,6 +36,11 @@ def main() -> None:
     """
     try:
         app()
+    except BrokenPipeError:
+        # The reader closed the pipe (`footer-audit report export ... -o - | head`): stop
+        # quietly, as tools killed by SIGPIPE do; the flush at exit must not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(128 + signal.SIGPIPE)
     except FooterAuditError as exc:
         Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)

@@ -212,3 +212,23 @@ def test_render_timeout_is_needs_review_never_a_pass(run_cli: Any,
     assert result["rendered"] is False
     assert "render_timeout" in {r["reason"] for r in result["review"]}
     assert "Traceback" not in stderr
+
+
+@pytest.mark.browser
+def test_local_file_is_rendered_with_its_relative_script(run_cli: Any, tmp_path: Path) -> None:
+    """A saved page whose footer a script beside it writes: rendered like a live page, with
+    layout facts, and reported under the file's own name."""
+    (tmp_path / "footer.js").write_text(
+        "document.getElementById('f').innerHTML = " + json.dumps(footer_html()) + ";",
+        encoding="utf-8")
+    path = tmp_path / "saved page.html"
+    path.write_text(page('<footer id="f"></footer><script src="footer.js"></script>'),
+                    encoding="utf-8")
+    code, result, stderr = check_json(run_cli, str(path), "--render", "always")
+    assert code == 0, stderr
+    assert result["url"] == result["final_url"] == path.resolve().as_uri()
+    assert result["rendered"] is True
+    (icp,) = result["findings"]["icp"]
+    assert (icp["number"], icp["visible"]) == (ICP, True)
+    static_code, static, _ = check_json(run_cli, str(path), "--render", "never")
+    assert static["findings"]["icp"] == [] and static["status"] == "needs_rendering"

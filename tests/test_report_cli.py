@@ -178,3 +178,25 @@ def test_errors_are_one_line_with_their_exit_status(tmp_path):
         [sys.executable, "-c", "from crawler.cli import main; main()", "report", "--db", env_db,
          "show", "missing"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 4 and "no run 'missing'" in proc.stderr
+
+
+def test_export_to_a_closed_pipe_is_quiet(tmp_path):
+    """`report export ... -o - | head`: the reader leaves early; no error line, no traceback."""
+    db = tmp_path / "pipe.sqlite3"
+    store = open_store(str(db))
+    run = Run(id="20260501T000000-cccccc", portfolio="acme", trigger="nightly",
+              started="2026-05-01T00:00:00.000000Z")
+    store.create_run(run)
+    for i in range(3000):  # more than a pipe buffer holds
+        store.put_page(run.id, page_record(f"https://s{i}.example.cn/", [("icp_missing", "")]))
+    close_run(store, run.id, "finished")
+    store.close()
+    cli = f"{sys.executable} -c 'from crawler.cli import main; main()'"
+    out = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; {cli} report --db {db} export --format csv -o - "
+                       "| head -n 2; echo \"status ${PIPESTATUS[0]}\" >&2"],
+        capture_output=True, text=True, timeout=120)
+    assert len(out.stdout.splitlines()) == 2
+    assert "Broken pipe" not in out.stderr and "Traceback" not in out.stderr
+    assert "error" not in out.stderr.lower()
+    assert "status 0" not in out.stderr  # it did not finish: it stopped when the reader left

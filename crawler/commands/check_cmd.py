@@ -7,7 +7,6 @@ not be fetched (dead host, TLS error, HTTP error, non-HTML, empty page, timeout)
 from __future__ import annotations
 
 import json
-import re
 import sys
 from typing import Annotated, Any
 
@@ -16,7 +15,8 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 
-from crawler.errors import FetchError, UsageError
+from crawler.commands.expectations import valid_gongan_code, valid_icp, valid_province
+from crawler.errors import FetchError
 from crawler.fetch_status import FETCH_FAILURES
 from crawler.limits import DEFAULT_TIMEOUT
 from rules.model import Expectations
@@ -24,7 +24,6 @@ from rules.model import Expectations
 __all__ = ["check", "print_report"]
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-_GONGAN_CODE = re.compile(r"^\d{14}$")
 
 
 def check(
@@ -45,7 +44,7 @@ def check(
         help="Render in Chromium: always (default when a browser is found), auto (only when "
              "the static HTML needs it), never.")] = None,
     as_json: Annotated[bool, typer.Option(
-        "--json", help="Print the check JSON (RULES.md section 4) and nothing else.")] = False,
+        "--json", help="Print the check JSON (docs/check.md) and nothing else.")] = False,
     timeout: Annotated[float, typer.Option(
         metavar="S", help="Seconds to wait for the page (and for its rendering).")
     ] = DEFAULT_TIMEOUT,
@@ -56,22 +55,25 @@ def check(
         "--resolve", metavar="HOST:ADDRESS[:PORT]",
         help="Connect to ADDRESS (and PORT) for HOST, keeping the URL (repeatable; `*.zone`, "
              "`*`).")] = None,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Log the fetch and rendering on standard error (INFO).")
+    ] = False,
 ) -> None:
     """Audit one page's footer for ICP, 公安 and copyright marks."""
     from crawler.check import check_pages, choose_render  # Scrapy: only when a check runs
 
-    if expect_gongan is not None and not _GONGAN_CODE.match(expect_gongan.strip()):
-        raise UsageError(f"--expect-gongan must be 14 digits, not {expect_gongan!r}")
+    province, expect_icp = valid_province(province), valid_icp(expect_icp)
+    expect_gongan = valid_gongan_code(expect_gongan)
     mode, notice = choose_render(render)
     if notice:
         Console(stderr=True).print(notice, highlight=False, soft_wrap=True)
     expect = Expectations(
         org=org, province=province, expected_icp=expect_icp,
-        expected_gongan=expect_gongan.strip() if expect_gongan else None,
+        expected_gongan=expect_gongan,
         gongan_required=bool(expect_gongan),
     )
     (result,) = check_pages([target], expect, render=mode, timeout=timeout, resolve=resolve,
-                            user_agent=user_agent)
+                            user_agent=user_agent, log_level="INFO" if verbose else "ERROR")
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
         sys.stdout.flush()

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from crawler.commands.expectations import valid_icp, valid_province
 from crawler.errors import UsageError
 from crawler.limits import DEFAULT_TIMEOUT
 
@@ -96,6 +97,7 @@ def crawl(
     from crawler.portfolio import CrawlSpec, Portfolio
 
     _check_format(fmt)
+    province, expect_icp = valid_province(province), valid_icp(expect_icp)
     if max_subdomains < 0 or depth < 0:
         raise UsageError("--max-subdomains and --depth must be 0 or more")
     portfolio = Portfolio.on_demand(

@@ -33,7 +33,7 @@ from crawler.store.base import runs_to_prune, utc_now
 __all__ = ["app"]
 
 app = typer.Typer(help="Stored runs: list, show, diff, export, ack, prune, reaudit.",
-                  no_args_is_help=True)
+                  no_args_is_help=True, rich_markup_mode=None)
 
 RunRef = Annotated[str | None, typer.Argument(
     help="Run id (or a unique prefix); default: the latest run.")]
@@ -213,6 +213,8 @@ def export(
     run = store.resolve_run(run_ref)
     try:
         n = EXPORTERS[fmt](store, run, sys.stdout if to_stdout else output)
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): main() ends quietly
     except OSError as exc:
         raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from exc
     # On stderr when the export itself goes to stdout.
@@ -347,6 +349,8 @@ def screenshot(
         return
     try:
         output.write_bytes(shot.data)
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): main() ends quietly
     except OSError as exc:
         raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from exc
     typer.echo(f"{output}: {note}")

@@ -1,0 +1,64 @@
+"""Command-line usage answered in-process (typer's CliRunner): bad options and input files are
+refused with one line and exit status 2 before anything is fetched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from crawler.cli import app
+from crawler.limits import MAX_PAGE_BYTES
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=True)
+
+
+def _usage_error(result) -> str:
+    """The message of a refused command (main() prints it; in-process it is the exception)."""
+    assert result.exit_code != 0
+    exc = result.exception
+    assert exc is not None and getattr(exc, "exit_code", None) == 2, result.output
+    return str(exc)
+
+
+@pytest.mark.parametrize("command", [["check", "examples/homepage.html"], ["crawl", "example.cn"]])
+def test_unknown_province_lists_the_provinces(command: list[str]) -> None:
+    message = _usage_error(invoke(*command, "--province", "火星"))
+    assert "火星" in message and "广东(粤)" in message and "北京(京)" in message
+
+
+@pytest.mark.parametrize("command", [["check", "examples/homepage.html"], ["crawl", "example.cn"]])
+def test_malformed_expected_icp_shows_the_form(command: list[str]) -> None:
+    message = _usage_error(invoke(*command, "--expect-icp", "garbage"))
+    assert "garbage" in message and "京ICP备12345678号-1" in message
+
+
+def test_malformed_expected_gongan_code() -> None:
+    message = _usage_error(invoke("check", "examples/homepage.html", "--expect-gongan", "123"))
+    assert "14-digit" in message
+
+
+def test_empty_local_file(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    message = _usage_error(invoke("check", str(empty)))
+    assert "is empty" in message and "server" not in message
+
+
+def test_local_file_over_the_page_cap(tmp_path: Path) -> None:
+    big = tmp_path / "big.html"
+    with big.open("wb") as f:  # sparse: no need to write 10 MiB
+        f.truncate(MAX_PAGE_BYTES + 1)
+    message = _usage_error(invoke("check", str(big), "--render", "never"))
+    assert "MiB" in message and str(big) in message
+
+
+def test_help_shows_flags_without_a_value() -> None:
+    out = invoke("check", "--help").output
+    assert "<bool>" not in out
+    assert "--json " in out and "--help " in out
