@@ -21,7 +21,6 @@ import datetime
 import json
 import os
 import shlex
-import shutil
 import signal
 import subprocess
 import sys
@@ -175,9 +174,8 @@ def main() -> None:
         print(f"demo farm: {len(spec['hosts'])} hosts of {shown} on 127.0.0.1:{farm.port}",
               flush=True)
         if args.run:
-            exe = shutil.which("footer-audit")
-            argv = ([exe] if exe else [sys.executable, "-c",
-                                       "from crawler.cli import main; main()"])
+            # This Python's own footer-audit, not whichever one PATH finds first.
+            argv = [sys.executable, "-c", "from crawler.cli import main; main()"]
             print("$ " + shlex.join(cmd + run_args), flush=True)
             try:
                 code = subprocess.call([*argv, *cmd[1:], *run_args], cwd=os.getcwd())

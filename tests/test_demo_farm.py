@@ -5,6 +5,7 @@ the compliant pages; the script prints a command that works and stops its server
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import signal
 import socket
@@ -132,3 +133,20 @@ def test_script_prints_the_command_serves_and_stops(tmp_path: Path) -> None:
     assert proc.returncode == 143 and "Traceback" not in err
     with pytest.raises(OSError):  # the farm server went with it
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+@pytest.mark.browser
+def test_readme_screenshot_sequence(tmp_path: Path) -> None:
+    """README: `demo_farm.py --run --render always`, then `report screenshot latest URL`."""
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "REDIS_URL": ""}
+    env.pop("FOOTER_AUDIT_DB", None)
+    run = subprocess.run([sys.executable, str(DEMO), "--run", "--render", "always", "--quiet"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 1, run.stderr[-2000:]  # the demo plants errors
+    shot = tmp_path / "footer.jpg"
+    out = subprocess.run(
+        [sys.executable, "-c", "from crawler.cli import main; main()", "report", "screenshot",
+         "latest", "https://shop.example.cn/", "-o", str(shot)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert shot.read_bytes()[:3] == b"\xff\xd8\xff"  # a JPEG
