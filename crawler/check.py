@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from scrapy.settings import default_settings as _defaults
 
 from crawler.browser import ENV_CHROMIUM, find_chromium, launch_options
 from crawler.errors import FooterAuditError, UsageError
@@ -97,6 +98,21 @@ def choose_render(requested: str | None) -> tuple[str, str | None]:
     return "never", f"notice: no Chromium found, reading the page statically ({hint})"
 
 
+# Scrapy's components a one-page check needs: stats, the log counter, the close conditions.
+_CHECK_EXTENSIONS = {
+    "scrapy.extensions.corestats.CoreStats": 0,
+    "scrapy.extensions.logcount.LogCount": 0,
+    "scrapy.extensions.closespider.CloseSpider": 0,
+}
+# Off for a check anyway (robots.txt is not obeyed, no cache, no HTTP auth).
+_CHECK_UNUSED_MIDDLEWARES = frozenset({
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware",
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware",
+    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware",
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware",
+})
+
+
 def crawl_settings(*, render: str, timeout: float = DEFAULT_TIMEOUT,
                    resolve: Sequence[str] | None = None, user_agent: str | None = None,
                    log_level: str = "WARNING") -> Settings:
@@ -106,16 +122,15 @@ def crawl_settings(*, render: str, timeout: float = DEFAULT_TIMEOUT,
     overrides: dict[str, Any] = {
         "LOG_LEVEL": log_level,
         "LOG_VERSIONS": [],
-        # Nothing to show, throttle or persist for a few pages: start faster.
-        "EXTENSIONS": {
-            "scrapy.extensions.logstats.LogStats": None,
-            "scrapy.extensions.memusage.MemoryUsage": None,
-            "scrapy.extensions.memdebug.MemoryDebugger": None,
-            "scrapy.extensions.feedexport.FeedExporter": None,
-            "scrapy.extensions.spiderstate.SpiderState": None,
-            "scrapy.extensions.throttle.AutoThrottle": None,
-            "scrapy.extensions.remote_control.RemoteControl": None,
-        },
+        # Nothing to show, throttle or persist for a few pages, and no file, data, FTP or S3
+        # URLs (local files are served over HTTP): components left out of the *_BASE lists are
+        # never imported, where a `None` in EXTENSIONS still imports the class to name it.
+        "EXTENSIONS_BASE": _CHECK_EXTENSIONS,
+        "DOWNLOAD_HANDLERS_BASE": {},
+        "DOWNLOADER_MIDDLEWARES_BASE": {
+            path: order for path, order in _defaults.DOWNLOADER_MIDDLEWARES_BASE.items()
+            if path not in _CHECK_UNUSED_MIDDLEWARES},
+        "TELNETCONSOLE_ENABLED": False,
         # The check reports what it sees now; a retry would only hide a flaky answer.
         "RETRY_ENABLED": False,
         "ITEM_PIPELINES": {"pipelines.audit.AuditPipeline": 300},

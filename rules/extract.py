@@ -15,7 +15,6 @@ import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from rules.data import MIIT_HOST, MIIT_RETIRED_HOSTS
 from rules.dom import (
@@ -46,6 +45,7 @@ from rules.parsers.copyright import find_copyright, has_copyright_trigger
 from rules.parsers.gongan import find_gongan
 from rules.parsers.icp import find_b2, find_icp
 from rules.parsers.licence import find_licences
+from rules.urls import host_of
 
 __all__ = ["Extraction", "extract", "host_of"]
 
@@ -67,15 +67,6 @@ class Extraction:
     cross_frames: list[tuple[str, str]] = field(default_factory=list)  # (src, html) in the footer
     blocks: list[object] = field(default_factory=list)  # elements that carry marks (snapshot)
     footers: list[object] = field(default_factory=list)  # footer candidates holding marks
-
-
-def host_of(url: str | None) -> str:
-    if not url:
-        return ""
-    try:
-        return (urlsplit(url.strip()).hostname or "").lower()
-    except ValueError:
-        return ""
 
 
 def layout_floats(value: str | None, n: int) -> tuple[float, ...] | None:

@@ -11,8 +11,8 @@ from rules.data import (
     MIIT_HOST,
     MIIT_RETIRED_HOSTS,
 )
-from rules.extract import host_of
 from rules.rule import Result, review, violation
+from rules.urls import host_of
 
 __all__ = ["gongan_link_code", "host_of", "is_gongan_host", "missing", "scheme_of",
            "stale_note", "stale_note_zh"]
