@@ -25,10 +25,10 @@ from rules.registry import RULES
 ROOT = Path(__file__).resolve().parent.parent
 THIS = Path(__file__).resolve().relative_to(ROOT).as_posix()
 
-# Names of files that live outside the repository, and paths into the directory beside it.
-FOREIGN = re.compile(r"RULES\.md|rules-evidence\.md|\.\./shared\b|[\"']shared[\"']\s*/|/\s*[\"']shared[\"']")
-# In tests/, a line that builds a path into the shared directory reads data: allowed.
-SHARED_PATH = re.compile(r"\.\./shared/|[\"']shared[\"']\s*/|/\s*[\"']shared[\"']")
+# A path into the shared directory beside the checkout ("../shared/...", `/ "shared" /`).
+SHARED_PATH = re.compile(r"\.\./shared\b|[\"']shared[\"']\s*/|/\s*[\"']shared[\"']")
+# Names of the spec files kept there, and such paths.
+FOREIGN = re.compile(r"RULES\.md|rules-evidence\.md|" + SHARED_PATH.pattern)
 DOC_REF = re.compile(r"docs/(marks|sources)\.md((?:,?\s*§\d+(?:\.\d+)*)+)(?:\s+\"([^\"]+)\")?")
 SECTION = re.compile(r"§(\d+(?:\.\d+)*)")
 
