@@ -45,6 +45,19 @@ def check(ctx):
     return violation(marks[0], expected=want)
 
 
+EXPLAIN_ZH = """## 检查内容
+页面上没有与预期一致的 ICP 备案号。预期为主体备案号时，该主体的任一 `-n` 都算一致。
+
+## 为何重要
+显示的号码必须是本网站在工信部的备案记录（第 33 号令第十三条；接入商检查清单）。
+
+## 改用
+本网站备案记录中的号码。
+
+## 所需条件
+预期 `expected_icp`。
+"""
+
 RULE = Rule(
     code='icp_mismatch',
     severity='error',
@@ -55,4 +68,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='the number differs from the one the portfolio expects',
+    summary_zh='备案号与组合清单中的预期不符',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Replace {number} with the number on record: {icp_html}',
+    fix_zh='将 {number} 改为备案记录中的号码：{icp_html}',
 )
