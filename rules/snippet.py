@@ -137,7 +137,7 @@ def footer_facts(org: str | None, icp: str | None, gongan: str | None = None,
     assert region is not None  # a valid filing number has a known prefix
     if parsed.kind == "subject" and region.icp not in SUBJECT_NUMBER_PROVINCES:
         raise SnippetError(f"{parsed.number} is a subject number; outside 广东 the footer shows "
-                           f"the website number: give --icp {parsed.number}-1 (its own -n)")
+                           f"the website number (its own -n), e.g. --icp {parsed.number}-1")
     code = None
     if gongan is not None and gongan.strip():
         code = gongan.strip()
