@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepare a machine for footer-audit's test suite: Python packages, a Chromium that Playwright can
-# drive, and a Redis server on 127.0.0.1:6379. Each step is skipped when it is already satisfied,
-# so running it again is cheap.
+# drive with the CJK fonts it needs for Chinese text, and a Redis server on 127.0.0.1:6379.
+# Each step is skipped when it is already satisfied, so running it again is cheap.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +32,16 @@ else
   say "no headless Chromium found: installing one"
   apt_install chromium-headless-shell || "$python" -m playwright install chromium \
     || say "could not install Chromium: browser tests will be skipped"
+fi
+
+# Without a CJK font Chromium draws every Chinese character of the footer screenshots and of the
+# HTML report as a box: the browser comes with Debian's Noto CJK fonts.
+if command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh family)" ]; then
+  say "CJK font found"
+else
+  say "no CJK font found: installing fonts-noto-cjk"
+  apt_install fontconfig fonts-noto-cjk \
+    || say "could not install fonts-noto-cjk: Chinese text will render as boxes (install a CJK font)"
 fi
 
 if command -v redis-server >/dev/null 2>&1; then :; else

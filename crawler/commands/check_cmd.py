@@ -19,6 +19,7 @@ from rich.markup import escape
 from crawler.check import DEFAULT_TIMEOUT, check_pages, choose_render
 from crawler.errors import FetchError, UsageError
 from crawler.fetch_status import FETCH_FAILURES
+from crawler.fonts import cjk_font_warning
 from rules.model import Expectations
 from rules.registry import get_rule
 from rules.snippet import snippet_command
@@ -67,6 +68,7 @@ def check(
     if expect_gongan is not None and not _GONGAN_CODE.match(expect_gongan.strip()):
         raise UsageError(f"--expect-gongan must be 14 digits, not {expect_gongan!r}")
     mode, notice = choose_render(render)
+    notice = notice or cjk_font_warning(mode != "never")
     if notice:
         Console(stderr=True).print(notice, highlight=False, soft_wrap=True)
     expect = Expectations(
