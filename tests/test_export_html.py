@@ -159,3 +159,24 @@ def test_report_screenshot_with_readable_chinese(report):
         finally:
             browser.close()
     assert shot.stat().st_size > 10_000
+
+
+def test_page_evidence_says_how_to_fix(tmp_path):
+    from rules.audit import audit_page
+    from rules.model import PageInput
+
+    audited = audit_page(PageInput("https://a.example.cn/", "<html><body><footer>"
+                                   "<p>京ICP备12345678号-1</p></footer></body></html>"))
+    record = page_record("https://a.example.cn/")
+    record["violations"] = [v.to_json() for v in audited.violations]
+    with open_test_store("sqlite", tmp_path) as store:
+        run = Run(id=new_run_id(), portfolio="acme", started="2026-04-01T08:00:00.000000Z")
+        store.create_run(run)
+        store.put_page(run.id, record)
+        run = close_run(store, run.id, "finished")
+        out = io.StringIO()
+        write_html(store, run, out)
+    evidence = out.getvalue().split('<section id="pages">', 1)[1]
+    assert ("<div class=meta>修改： 把备案号放在指向工信部备案系统的链接中："
+            "&lt;a href=&quot;https://beian.miit.gov.cn/&quot;") in evidence
+    assert "<div class=meta>fix: Put the number inside a link to the MIIT system:" in evidence

@@ -21,8 +21,6 @@ from crawler.errors import FetchError, UsageError
 from crawler.fetch_status import FETCH_FAILURES
 from crawler.fonts import cjk_font_warning
 from rules.model import Expectations
-from rules.registry import get_rule
-from rules.snippet import snippet_command
 
 __all__ = ["check", "print_report"]
 
@@ -121,6 +119,8 @@ def _fix_lines(fix_zh: str, fix_en: str) -> list[str]:
 
 
 def _about_marks(code: str) -> bool:
+    from rules.registry import get_rule
+
     rule = get_rule(code)
     return rule is not None and bool(_SNIPPET_TAGS & set(rule.tags)) \
         and not _NOT_SNIPPET_TAGS & set(rule.tags)
@@ -129,6 +129,8 @@ def _about_marks(code: str) -> bool:
 def _snippet_hint(result: dict[str, Any], expect: Expectations) -> str:
     """The `footer-audit snippet` command for this site, from the expectations, else from the
     well-formed marks the page shows."""
+    from rules.snippet import snippet_command
+
     findings = result.get("findings", {})
     icp = expect.expected_icp or next(
         (m["number"] for m in findings.get("icp", [])

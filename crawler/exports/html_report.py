@@ -291,9 +291,12 @@ def _page_evidence(page: dict[str, Any], shot: str = "") -> str:
     if page.get("error"):
         items.append(f"错误 error: {_e(page['error'])}")
     for v in page.get("violations") or []:
+        fix = "".join(f"<div class=meta>{label} {_e(v[key])}</div>"
+                      for key, label in (("fix_zh", "修改："), ("fix", "fix:")) if v.get(key))
         items.append(f'违规 violation <code>{_e(v.get("code"))}</code> '
                      f'<span class="sev-{_e(v.get("severity"))}">{_e(v.get("severity"))}</span>'
-                     + (f' <code>{_e(v.get("evidence"))}</code>' if v.get("evidence") else ""))
+                     + (f' <code>{_e(v.get("evidence"))}</code>' if v.get("evidence") else "")
+                     + fix)
     body = "".join(f"<li>{i}</li>" for i in items) or \
         "<li class=meta>未发现备案标识 no marks found</li>"
     anchor = _page_anchor(normalise_url(page["url"])) if page.get("url") else ""
