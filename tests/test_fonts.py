@@ -80,3 +80,19 @@ def test_chinese_footer_renders_with_real_glyphs(fontless: dict[str, str]) -> No
     assert not _footer_shows_tofu(None)
     # The same check fails in a browser that has no CJK font: it can tell boxes from glyphs.
     assert _footer_shows_tofu({**os.environ, **fontless})
+
+
+def test_run_warns_unless_every_domain_is_static(run_cli: Any, tmp_path: Path, closed_port: int,
+                                                 fontless: dict[str, str]) -> None:
+    def run(render: str) -> Any:
+        portfolio = tmp_path / f"{render}.yaml"
+        portfolio.write_text("organisations:\n  - name: 北京某某科技有限公司\n    domains:\n"
+                             f"      - domain: example.cn\n        render: {render}\n",
+                             encoding="utf-8")
+        return run_cli("run", str(portfolio), "--resolve", f"*:127.0.0.1:{closed_port}",
+                       "--no-store", "--quiet", "-o", "-", env=fontless)
+
+    assert run("auto").stderr.count(NO_CJK_FONT_WARNING) == 1
+    static = run("never")
+    assert '"status": "unreachable"' in static.stdout  # the run did run
+    assert NO_CJK_FONT_WARNING not in static.stderr
