@@ -273,3 +273,15 @@ def test_verdict_plurals() -> None:
     assert verdict(f"<footer><p>{ICP}</p><p>京ICP备1234567号</p></footer>").startswith(
         "FAIL: 2 errors, ")
     assert verdict(footer_html(link=False)) == "FAIL: 1 error, 0 warnings, 0 info (status ok)"
+
+
+def test_snippet_hint_never_proposes_another_provinces_number() -> None:
+    from crawler.commands.check_cmd import _snippet_hint
+    from rules.audit import audit_page
+    from rules.model import Expectations, PageInput
+
+    result = audit_page(PageInput("https://www.example.cn/", page(footer_html()))).to_json()
+    assert "--icp '<ICP备案号>'" in _snippet_hint(result, Expectations(province="上海"))
+    hint = _snippet_hint(result, Expectations(province="北京", org="北京某某科技有限公司"))
+    assert hint == (f"footer-audit snippet --org '北京某某科技有限公司' --icp '{ICP}' "
+                    f"--gongan {GONGAN} --province '北京'")

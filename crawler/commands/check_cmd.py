@@ -129,12 +129,16 @@ def _about_marks(code: str) -> bool:
 def _snippet_hint(result: dict[str, Any], expect: Expectations) -> str:
     """The `footer-audit snippet` command for this site, from the expectations, else from the
     well-formed marks the page shows."""
+    from rules.data import region_by_icp_prefix, resolve_province
     from rules.snippet import snippet_command
 
     findings = result.get("findings", {})
+    province = resolve_province(expect.province)
+    # Never propose a number from another province than the subject's: it is the wrong one.
     icp = expect.expected_icp or next(
         (m["number"] for m in findings.get("icp", [])
-         if m.get("valid") and m.get("kind") in ("site", "subject")), None)
+         if m.get("valid") and m.get("kind") in ("site", "subject")
+         and (province is None or region_by_icp_prefix(m.get("region")) == province)), None)
     gongan = expect.expected_gongan or next(
         (m["code"] for m in findings.get("gongan", [])
          if m.get("valid") and len(m.get("code") or "") == 14), None)
