@@ -34,13 +34,14 @@ def _from_portfolio(path: str, site: str) -> tuple[str, str | None, str | None, 
 
 def snippet(
     org: Annotated[str | None, typer.Option(
-        help="The filing subject (主办单位), named in the copyright line.")] = None,
+        metavar="NAME", help="The filing subject (主办单位), named in the copyright line.")] = None,
     icp: Annotated[str | None, typer.Option(
         metavar="N", help="The ICP number on record: the website number, e.g. "
                           "京ICP备12345678号-1 (in 广东 shown as its subject number).")] = None,
     gongan: Annotated[str | None, typer.Option(
         metavar="CODE", help="The 14-digit 公安 filing code, if the site has one.")] = None,
     province: Annotated[str | None, typer.Option(
+        metavar="NAME",
         help="The subject's province (北京 or 京); default: the ICP number's prefix.")] = None,
     portfolio: Annotated[str | None, typer.Option(
         metavar="FILE", help="Read the facts of --site from this portfolio file.")] = None,
