@@ -9,7 +9,7 @@ import sys
 import typer
 from rich.console import Console
 
-from crawler.commands import check_cmd, crawl_cmd, report_cmd, rules_cmd
+from crawler.commands import check_cmd, crawl_cmd, report_cmd, rules_cmd, snippet_cmd
 from crawler.errors import FooterAuditError
 
 app = typer.Typer(
@@ -25,6 +25,7 @@ app.command("rules")(rules_cmd.rules)
 app.command("check")(check_cmd.check)
 app.command("crawl")(crawl_cmd.crawl)
 app.command("run")(crawl_cmd.run)
+app.command("snippet")(snippet_cmd.snippet)
 app.add_typer(report_cmd.app, name="report")
 
 

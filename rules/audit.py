@@ -9,6 +9,7 @@ from __future__ import annotations
 from rules import RULES_VERSION
 from rules.context import Context
 from rules.extract import Extraction, extract
+from rules.fixes import fix_text, fix_values
 from rules.messages import PAGE_REVIEW_REASONS, fill, review_message
 from rules.model import AuditResult, Expectations, Outcome, PageInput, Review, Violation
 from rules.registry import RULES
@@ -25,6 +26,7 @@ def audit_page(page: PageInput, expect: Expectations | None = None, *,
     violations: list[Violation] = []
     reviews: list[Review] = []
     outcomes: dict[str, str] = {}
+    values: dict[str, str] | None = None  # what fixes may name: derived at the first violation
     for rule in RULES:
         if rule.code in expect.disabled or "portfolio" in rule.tags:
             continue
@@ -40,7 +42,9 @@ def audit_page(page: PageInput, expect: Expectations | None = None, *,
         for res in results:
             if res.outcome is Outcome.VIOLATION:
                 worst = Outcome.VIOLATION
-                v = _violation(rule, res, expect)
+                if values is None:
+                    values = fix_values(ctx)
+                v = _violation(rule, res, expect, values)
                 if (v.message, v.evidence) not in seen:
                     seen.add((v.message, v.evidence))
                     violations.append(v)
@@ -67,7 +71,7 @@ def audit_page(page: PageInput, expect: Expectations | None = None, *,
     return result
 
 
-def _violation(rule, res, expect: Expectations) -> Violation:
+def _violation(rule, res, expect: Expectations, values: dict[str, str]) -> Violation:
     mark = res.mark
     params = dict(res.params)
     if mark is not None:
@@ -76,8 +80,9 @@ def _violation(rule, res, expect: Expectations) -> Violation:
     evidence = res.evidence or (getattr(mark, "number", None) or getattr(mark, "text", "") or "")
     html = res.html or getattr(mark, "evidence", "") or ""
     href = res.href if res.href is not None else getattr(mark, "link", None)
+    fix, fix_zh = fix_text(rule, params, values)
     return Violation(
         code=rule.code, severity=severity, message=fill(rule.message_en, params),
         message_zh=fill(rule.message_zh, params), evidence=evidence, html=html, href=href,
-        selector=getattr(mark, "selector", "") or "",
+        selector=getattr(mark, "selector", "") or "", fix=fix, fix_zh=fix_zh,
     )

@@ -14,7 +14,23 @@ from rules import RULES_VERSION
 from rules.messages import REVIEW_MESSAGES
 from rules.registry import RULES
 
-__all__ = ["rules_markdown"]
+__all__ = ["rules_markdown", "unwrap_cjk"]
+
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]$")
+
+
+def unwrap_cjk(text: str) -> str:
+    """Join the lines of Chinese paragraphs (wrapped in the source) without a space: Markdown
+    would render each line break as one."""
+    out: list[str] = []
+    joinable = False
+    for line in text.split("\n"):
+        if joinable and line.strip() and not line.startswith(("#", "`", "|", "-")):
+            out[-1] += line
+        else:
+            out.append(line)
+        joinable = bool(_CJK.search(out[-1])) and not out[-1].startswith(("#", "`", "|"))
+    return "\n".join(out)
 
 
 def _explanation(explain: str) -> str:
@@ -35,12 +51,12 @@ def rules_markdown() -> str:
         "Severities are defaults; an organisation can change them or switch rules off. "
         "`footer-audit rules CODE` prints the same explanation.",
         "",
-        "| code | severity | tags | summary |",
-        "|---|---|---|---|",
+        "| code | severity | tags | summary | 摘要 |",
+        "|---|---|---|---|---|",
     ]
     for rule in RULES:
         out.append(f"| [`{rule.code}`](#{rule.code}) | {rule.severity} | "
-                   f"{', '.join(rule.tags)} | {rule.summary} |")
+                   f"{', '.join(rule.tags)} | {rule.summary} | {rule.summary_zh} |")
     out += ["", "## Needs-review reasons", "", "| reason | message |", "|---|---|"]
     for reason, (en, _zh) in REVIEW_MESSAGES.items():
         out.append(f"| `{reason}` | {en} |")
@@ -54,6 +70,12 @@ def rules_markdown() -> str:
             "",
             f"Message: “{rule.message_en}” / “{rule.message_zh}”",
             "",
-            _explanation(rule.explain),
         ]
+        if rule.fix_en or rule.fix_zh:
+            out += [f"Fix (filled for the page, see docs/check.md): “{rule.fix_en}” / "
+                    f"“{rule.fix_zh}”", ""]
+        out.append(_explanation(rule.explain))
+        if rule.explain_zh:
+            out += ["", "### 中文说明", "", f"{rule.summary_zh}。", "",
+                    re.sub(r"^## ", "#### ", unwrap_cjk(rule.explain_zh.strip()), flags=re.M)]
     return "\n".join(out) + "\n"

@@ -197,11 +197,14 @@ class Violation:
     html: str = ""  # the HTML fragment
     href: str | None = None
     selector: str = ""
+    fix: str = ""  # how to fix it on this page (English), see rules/fixes.py
+    fix_zh: str = ""
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "code": self.code, "severity": self.severity, "message": self.message,
-            "message_zh": self.message_zh, "evidence": self.evidence,
+            "message_zh": self.message_zh, "evidence": self.evidence, "fix": self.fix,
+            "fix_zh": self.fix_zh,
         }
         if self.html:
             out["html"] = self.html

@@ -53,7 +53,13 @@ CheckFn = Callable[[Any], "Result | Iterable[Result]"]
 @dataclass(frozen=True)
 class Rule:
     """One catalogue entry: code, default severity, tags, version added, both messages, the
-    explanation (the module docstring) and the check."""
+    explanation (the module docstring, and its Chinese version) and the check.
+
+    `fix_en` / `fix_zh` say how to fix one violation on this page: templates filled from the
+    violation's parameters and the facts of `rules.fixes.FIX_VALUES` (the subject, its ICP number,
+    its 公安 code...). They are optional: without one, or when a fact it needs is unknown, the
+    fix is the explanation's "Use instead".
+    """
 
     code: str
     severity: Severity
@@ -65,6 +71,10 @@ class Rule:
     check: CheckFn
     summary: str = ""
     status: str = "stable"  # stable, preview, removed
+    summary_zh: str = ""
+    explain_zh: str = ""  # sections 检查内容, 为何重要, 改用, 所需条件
+    fix_en: str = ""
+    fix_zh: str = ""
 
     def run(self, ctx: Any) -> list[Result]:
         out = self.check(ctx)

@@ -40,11 +40,14 @@ else
   apt_install chromium-headless-shell || "$python" -m playwright install chromium \
     || say "could not install Chromium: browser tests will be skipped"
 fi
-# Without a CJK font every Chinese character in screenshots and rendered reports is a box.
-if fc-list :lang=zh family 2>/dev/null | grep -q .; then :; else
-  say "installing fonts for Chinese text (fonts-noto-cjk)"
-  apt_install fonts-noto-cjk fontconfig \
-    || say "could not install fonts-noto-cjk: Chinese text in screenshots will show as boxes"
+# Without a CJK font Chromium draws every Chinese character of the footer screenshots and of the
+# HTML report as a box: the browser comes with Debian's Noto CJK fonts.
+if command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh family)" ]; then
+  say "CJK font found"
+else
+  say "no CJK font found: installing fonts-noto-cjk"
+  apt_install fontconfig fonts-noto-cjk \
+    || say "could not install fonts-noto-cjk: Chinese text will render as boxes (install a CJK font)"
 fi
 
 if command -v redis-server >/dev/null 2>&1; then :; else

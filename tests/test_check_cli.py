@@ -4,6 +4,7 @@ checking the JSON contract (RULES.md section 4) and every exit status."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -232,3 +233,76 @@ def test_local_file_is_rendered_with_its_relative_script(run_cli: Any, tmp_path:
     assert (icp["number"], icp["visible"]) == (ICP, True)
     static_code, static, _ = check_json(run_cli, str(path), "--render", "never")
     assert static["findings"]["icp"] == [] and static["status"] == "needs_rendering"
+    assert static_code == 1  # never a pass
+
+
+def test_readable_report_orders_by_severity_and_says_how_to_fix(run_cli: Any,
+                                                                tmp_path: Path) -> None:
+    # One error (unlinked number), one warning (no badge), one info (legacy 公安 link), in the
+    # catalogue order error, info, warning... printed errors first.
+    footer = (f"<footer><p>© 2026 北京某某科技有限公司 版权所有</p><p>{ICP}</p>"
+              f'<p><a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode='
+              f'{GONGAN}">京公网安备{GONGAN}号</a></p></footer>')
+    path = tmp_path / "page.html"
+    path.write_text(page(footer), encoding="utf-8")
+    proc = run_cli("check", str(path), "--render", "never", "--org", "北京某某科技有限公司")
+    assert proc.returncode == 1, proc.stderr
+    out = proc.stdout
+    severities = re.findall(r"^  (ERROR|WARNING|INFO) +(\w+)$", out, re.M)
+    assert [s for s, _ in severities] == ["ERROR", "WARNING", "INFO"], out
+    assert [c for _, c in severities] == ["icp_link_missing", "gongan_missing_icon",
+                                          "gongan_link_legacy"]
+    # Each violation: Chinese then English message, the fix in both, the command to read more.
+    block = out.split("icp_link_missing", 1)[1].split("WARNING", 1)[0]
+    lines = [line.strip() for line in block.strip().splitlines()]
+    assert lines[0] == f"{ICP} 未链接到工信部备案系统"
+    assert lines[1] == f"{ICP} is not linked to the MIIT filing system"
+    assert lines.index("修改: 把备案号放在指向工信部备案系统的链接中") \
+        < lines.index("fix: Put the number inside a link to the MIIT system")
+    assert f'<a href="https://beian.miit.gov.cn/" target="_blank" rel="noopener">{ICP}</a>' \
+        in lines
+    assert lines[-1] == "详情 more: footer-audit rules icp_link_missing"
+    legacy = out.split("gongan_link_legacy", 1)[1]
+    assert f"https://beian.mps.gov.cn/#/query/webSearch?code={GONGAN}" in legacy
+    assert (f"Compliant footer: footer-audit snippet --org '北京某某科技有限公司' --icp '{ICP}' "
+            f"--gongan {GONGAN}") in out
+    assert out.strip().splitlines()[-1] == "FAIL: 1 error, 1 warning, 1 info (status ok)"
+    # The JSON carries the same fixes.
+    code, result, _ = check_json(run_cli, str(path), "--render", "never")
+    assert code == 1
+    fixes = {v["code"]: (v["fix"], v["fix_zh"]) for v in result["violations"]}
+    assert fixes["icp_link_missing"][0].startswith("Put the number inside a link")
+    assert fixes["icp_link_missing"][1].startswith("把备案号放在")
+
+
+def test_verdict_plurals() -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from crawler.commands.check_cmd import print_report
+    from rules.audit import audit_page
+    from rules.model import PageInput
+
+    def verdict(footer: str) -> str:
+        result = audit_page(PageInput("https://www.example.cn/", page(footer))).to_json()
+        buf = StringIO()
+        print_report(result, Console(file=buf, width=200, no_color=True))
+        return buf.getvalue().strip().splitlines()[-1]
+
+    assert verdict(footer_html()) == "PASS: 0 errors, 0 warnings, 0 info"
+    assert verdict(f"<footer><p>{ICP}</p><p>京ICP备1234567号</p></footer>").startswith(
+        "FAIL: 2 errors, ")
+    assert verdict(footer_html(link=False)) == "FAIL: 1 error, 0 warnings, 0 info (status ok)"
+
+
+def test_snippet_hint_never_proposes_another_provinces_number() -> None:
+    from crawler.commands.check_cmd import _snippet_hint
+    from rules.audit import audit_page
+    from rules.model import Expectations, PageInput
+
+    result = audit_page(PageInput("https://www.example.cn/", page(footer_html()))).to_json()
+    assert "--icp '<ICP备案号>'" in _snippet_hint(result, Expectations(province="上海"))
+    hint = _snippet_hint(result, Expectations(province="北京", org="北京某某科技有限公司"))
+    assert hint == (f"footer-audit snippet --org '北京某某科技有限公司' --icp '{ICP}' "
+                    f"--gongan {GONGAN} --province '北京'")

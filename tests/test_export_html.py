@@ -3,7 +3,9 @@ sort and filter."""
 
 from __future__ import annotations
 
+import io
 import os
+import re
 
 import pytest
 
@@ -12,6 +14,7 @@ from crawler.exports import write_html
 from crawler.store import Run, new_run_id
 from crawler.store.writer import close_run
 from tests.redis_server import open_test_store, page_record
+from tests.tofu import artifacts_dir, shows_tofu
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -109,3 +112,71 @@ def test_report_in_chromium_sorts_and_filters(report):
             browser.close()
     assert errors == []
     assert requests == [path.as_uri()]
+
+
+def test_headings_and_labels_are_chinese_first(report):
+    path, _ = report
+    text = path.read_text(encoding="utf-8")
+    headings = re.findall(r"<h2>(.*?)</h2>", text)
+    assert headings and all(re.match(r"[\u4e00-\u9fff]", h) for h in headings), headings
+    assert all(re.search(r"[A-Za-z]", h) for h in headings)  # the English beside
+    assert headings[0] == "摘要 <span class=en>Summary</span>"
+    head = re.search(r'<table id="violations-table"><thead>(.*?)</thead>', text).group(1)
+    assert re.findall(r"<th>([^<]*) <span", head) == [
+        "组织", "负责人", "网站", "网址", "规则", "级别", "说明", "证据", "首次发现", "状态"]
+
+
+def test_trend_bars_show_the_time_when_runs_share_a_day(tmp_path):
+    with open_test_store("sqlite", tmp_path) as store:
+        for started in ("2026-04-01T08:00:00.000000Z", "2026-04-02T09:15:00.000000Z",
+                        "2026-04-02T21:40:00.000000Z"):
+            run = Run(id=new_run_id(), portfolio="acme", started=started)
+            store.create_run(run)
+            store.put_page(run.id, page_record("https://a.example.cn/", [("icp_missing", "")]))
+            run = close_run(store, run.id, "finished")
+        out = io.StringIO()
+        write_html(store, run, out)
+    svg = out.getvalue().split('<svg id="trend-chart"', 1)[1].split("</svg>", 1)[0]
+    assert re.findall(r'class="day">([^<]*)<', svg) == ["04-01", "04-02", "04-02"]
+    # Only the runs that share a date are told apart by their time.
+    assert re.findall(r'class="time">([^<]*)<', svg) == ["09:15", "21:40"]
+    assert "<title>2026-04-02 21:40 UTC: 1</title>" in svg
+
+
+@pytest.mark.browser
+def test_report_screenshot_with_readable_chinese(report):
+    # Kept for people to look at (not committed): test-artifacts/, or $FOOTER_AUDIT_ARTIFACTS.
+    path, _ = report
+    shot = artifacts_dir() / "html-report.png"
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(**_launch_options())
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            page.goto(path.as_uri())
+            page.screenshot(path=str(shot), full_page=True)
+            assert not shows_tofu(page, "#by-org"), "Chinese text renders as boxes"
+            assert not shows_tofu(page, "h1")
+        finally:
+            browser.close()
+    assert shot.stat().st_size > 10_000
+
+
+def test_page_evidence_says_how_to_fix(tmp_path):
+    from rules.audit import audit_page
+    from rules.model import PageInput
+
+    audited = audit_page(PageInput("https://a.example.cn/", "<html><body><footer>"
+                                   "<p>京ICP备12345678号-1</p></footer></body></html>"))
+    record = page_record("https://a.example.cn/")
+    record["violations"] = [v.to_json() for v in audited.violations]
+    with open_test_store("sqlite", tmp_path) as store:
+        run = Run(id=new_run_id(), portfolio="acme", started="2026-04-01T08:00:00.000000Z")
+        store.create_run(run)
+        store.put_page(run.id, record)
+        run = close_run(store, run.id, "finished")
+        out = io.StringIO()
+        write_html(store, run, out)
+    evidence = out.getvalue().split('<section id="pages">', 1)[1]
+    assert ("<div class=meta>修改： 把备案号放在指向工信部备案系统的链接中："
+            "&lt;a href=&quot;https://beian.miit.gov.cn/&quot;") in evidence
+    assert "<div class=meta>fix: Put the number inside a link to the MIIT system:" in evidence

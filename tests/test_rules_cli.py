@@ -43,3 +43,22 @@ def test_unknown_code_is_one_line_and_exit_2() -> None:
     assert out.returncode == 2
     assert out.stderr.strip().count("\n") == 0 and "icp_no_such_rule" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_explanation_in_chinese_first() -> None:
+    from typer.testing import CliRunner
+
+    from crawler.cli import app
+
+    out = CliRunner().invoke(app, ["rules", "gongan_missing_icon"], env={"COLUMNS": "200"})
+    assert out.exit_code == 0, out.output
+    text = out.stdout
+    zh = [text.index(h) for h in ("检查内容", "为何重要", "改用", "所需条件")]
+    en = [text.index(h) for h in ("What it checks", "Why it matters", "Use instead", "Needs")]
+    assert zh == sorted(zh) and en == sorted(en) and zh[-1] < en[0]
+    assert "gongan_missing_icon：备案号旁没有公安备案图标" in text
+    # Chinese paragraphs wrapped in the source read as one line (no space at the joins).
+    assert "公安链接内或其旁边（或备案号旁边）没有 src 非空的 <img>。旧版代码中的" in text
+    one = json.loads(CliRunner().invoke(app, ["rules", "gongan_missing_icon", "--json"]).stdout)
+    assert one["summary_zh"] == "备案号旁没有公安备案图标（或 src=\"\"）"
+    assert one["explanation_zh"].startswith("## 检查内容")

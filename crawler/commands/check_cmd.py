@@ -18,12 +18,17 @@ from rich.markup import escape
 from crawler.commands.expectations import valid_gongan_code, valid_icp, valid_province
 from crawler.errors import FetchError
 from crawler.fetch_status import FETCH_FAILURES
+from crawler.fonts import cjk_font_warning
 from crawler.limits import DEFAULT_TIMEOUT
 from rules.model import Expectations
 
 __all__ = ["check", "print_report"]
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+# Violations of these rules are about the marks themselves: the snippet command shows them right.
+_SNIPPET_TAGS = frozenset({"icp", "gongan", "copyright", "format", "link"})
+_NOT_SNIPPET_TAGS = frozenset({"layout", "portfolio", "app", "rendered"})
 
 
 def check(
@@ -65,6 +70,7 @@ def check(
     province, expect_icp = valid_province(province), valid_icp(expect_icp)
     expect_gongan = valid_gongan_code(expect_gongan)
     mode, notice = choose_render(render)
+    notice = notice or cjk_font_warning(mode != "never")
     if notice:
         Console(stderr=True).print(notice, highlight=False, soft_wrap=True)
     expect = Expectations(
@@ -78,7 +84,7 @@ def check(
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
         sys.stdout.flush()
     elif result["status"] not in FETCH_FAILURES:
-        print_report(result, Console(soft_wrap=True))
+        print_report(result, Console(soft_wrap=True), expect)
     if result["status"] in FETCH_FAILURES:
         raise FetchError(f"could not fetch {result['url']}: {result['error']} "
                          f"({result['status']})")
@@ -105,8 +111,47 @@ def _mark_line(kind: str, mark: dict[str, Any]) -> str:
     return f"  {kind}{pad} {escape(label)}  " + ", ".join(facts)
 
 
-def print_report(result: dict[str, Any], console: Console) -> None:
-    """The human-readable report of one check result."""
+def _fix_lines(fix_zh: str, fix_en: str) -> list[str]:
+    """修改 / fix lines; a code sample both end with is printed once, on its own line."""
+    zh_head, _, zh_tail = fix_zh.rpartition("：")
+    en_head, _, en_tail = fix_en.rpartition(": ")
+    if zh_head and en_head and zh_tail.strip() == en_tail.strip():
+        return [f"[green]修改:[/] {escape(zh_head)}", f"[green]fix:[/] {escape(en_head)}",
+                f"  {escape(en_tail.strip())}"]
+    return ([f"[green]修改:[/] {escape(fix_zh)}"] if fix_zh else []) + \
+        ([f"[green]fix:[/] {escape(fix_en)}"] if fix_en else [])
+
+
+def _about_marks(code: str) -> bool:
+    from rules.registry import get_rule
+
+    rule = get_rule(code)
+    return rule is not None and bool(_SNIPPET_TAGS & set(rule.tags)) \
+        and not _NOT_SNIPPET_TAGS & set(rule.tags)
+
+
+def _snippet_hint(result: dict[str, Any], expect: Expectations) -> str:
+    """The `footer-audit snippet` command for this site, from the expectations, else from the
+    well-formed marks the page shows."""
+    from rules.data import region_by_icp_prefix, resolve_province
+    from rules.snippet import snippet_command
+
+    findings = result.get("findings", {})
+    province = resolve_province(expect.province)
+    # Never propose a number from another province than the subject's: it is the wrong one.
+    icp = expect.expected_icp or next(
+        (m["number"] for m in findings.get("icp", [])
+         if m.get("valid") and m.get("kind") in ("site", "subject")
+         and (province is None or region_by_icp_prefix(m.get("region")) == province)), None)
+    gongan = expect.expected_gongan or next(
+        (m["code"] for m in findings.get("gongan", [])
+         if m.get("valid") and len(m.get("code") or "") == 14), None)
+    return snippet_command(expect.org, icp, gongan, expect.province)
+
+
+def print_report(result: dict[str, Any], console: Console,
+                 expect: Expectations | None = None) -> None:
+    """The human-readable report of one check result (`expect`: what the command line said)."""
     where = escape(result["url"])
     if result.get("final_url") and result["final_url"] != result["url"]:
         where += f" → {escape(result['final_url'])}"
@@ -124,12 +169,15 @@ def print_report(result: dict[str, Any], console: Console) -> None:
         + [f"  许可 {escape(lic['number'])} ({lic['kind']})"
            for lic in findings.get("licences", [])]
     )
-    console.print("[bold]Marks found[/]" if marks else "[bold]Marks found:[/] none")
+    console.print("[bold]备案标识 Marks found[/]" if marks
+                  else "[bold]备案标识 Marks found:[/] none")
     for line in marks:
         console.print(line, highlight=False)
-    violations = result.get("violations", [])
+    # Errors first, then warnings, then info; the catalogue order within a severity.
+    violations = sorted(result.get("violations", []),
+                        key=lambda v: _SEVERITY_RANK.get(v["severity"], 3))
     if violations:
-        console.print(f"[bold]Violations ({len(violations)})[/]")
+        console.print(f"[bold]违规 Violations ({len(violations)})[/]")
     for v in violations:
         style = _SEVERITY_STYLE.get(v["severity"], "")
         console.print(f"  [{style}]{v['severity'].upper():<7}[/] [bold]{v['code']}[/]",
@@ -138,9 +186,16 @@ def print_report(result: dict[str, Any], console: Console) -> None:
         console.print(f"          {escape(v['message'])}", highlight=False)
         if v.get("evidence"):
             console.print(f"          [dim]evidence:[/] {escape(v['evidence'])}", highlight=False)
+        for line in _fix_lines(v.get("fix_zh", ""), v.get("fix", "")):
+            console.print(f"          {line}", highlight=False)
+        console.print(f"          [dim]详情 more:[/] footer-audit rules {v['code']}",
+                      highlight=False)
+    if any(_about_marks(v["code"]) for v in violations):
+        console.print("[bold]合规页脚 Compliant footer:[/] "
+                      + escape(_snippet_hint(result, expect or Expectations())), highlight=False)
     reviews = result.get("review", [])
     if reviews:
-        console.print(f"[bold]Needs review ({len(reviews)})[/]")
+        console.print(f"[bold]需人工复核 Needs review ({len(reviews)})[/]")
     for r in reviews:
         console.print(f"  [magenta]{r['code']}[/] ({r['reason']}): {escape(r['message'])}",
                       highlight=False)
@@ -149,10 +204,15 @@ def print_report(result: dict[str, Any], console: Console) -> None:
     console.print(_verdict(result), highlight=False)
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _verdict(result: dict[str, Any]) -> str:
     counts = {s: sum(v["severity"] == s for v in result.get("violations", []))
               for s in ("error", "warning", "info")}
-    tally = f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info"
+    tally = (f"{_plural(counts['error'], 'error')}, {_plural(counts['warning'], 'warning')}, "
+             f"{counts['info']} info")
     status = result.get("status")
     # Undecidable pages say so first: their static violations may be what rendering would fix.
     if status == "needs_rendering":

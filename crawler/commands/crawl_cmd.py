@@ -47,6 +47,18 @@ def _check_format(fmt: str) -> None:
         raise UsageError(f"--format {fmt!r}: only jsonl is available")
 
 
+def _warn_without_cjk_font(portfolio: Portfolio, render: str | None) -> None:
+    """One line on stderr when pages may be rendered and no Chinese font is installed."""
+    from crawler.browser import find_chromium
+    from crawler.fonts import cjk_font_warning
+
+    modes = {render} if render else {d.render for o in portfolio.organisations
+                                     for d in o.domains}
+    warning = cjk_font_warning(modes != {"never"} and find_chromium() is not None)
+    if warning:
+        typer.echo(warning, err=True)
+
+
 def _finish(portfolio: Portfolio, *, fmt: str, output: str | None, resolve: list[str] | None,
             render: str | None, timeout: float, quiet: bool, user_agent: str | None,
             verbose: bool, concurrency: int | None = None, store: str | None = None,
@@ -57,6 +69,7 @@ def _finish(portfolio: Portfolio, *, fmt: str, output: str | None, resolve: list
     _check_format(fmt)
     if trigger not in TRIGGERS:
         raise UsageError(f"--trigger {trigger!r}: use {', '.join(TRIGGERS)}")
+    _warn_without_cjk_font(portfolio, render)
     outcome = crawl_portfolio(
         portfolio, output=output, resolve=resolve or (), render=render, timeout=timeout,
         quiet=quiet, user_agent=user_agent, log_level="INFO" if verbose else "WARNING",

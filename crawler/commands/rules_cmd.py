@@ -26,10 +26,11 @@ def rule_json(rule: Rule, *, explain: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
         "code": rule.code, "severity": rule.severity, "tags": list(rule.tags),
         "since": rule.since, "status": rule.status, "summary": rule.summary,
-        "message": rule.message_en, "message_zh": rule.message_zh,
+        "summary_zh": rule.summary_zh, "message": rule.message_en, "message_zh": rule.message_zh,
     }
     if explain:
         out["explanation"] = rule.explain.strip()
+        out["explanation_zh"] = rule.explain_zh.strip()
     return out
 
 
@@ -57,6 +58,13 @@ def rules(
                   f"since {rule.since})", highlight=False)
         from rich.markdown import Markdown
 
+        from rules.docgen import unwrap_cjk
+
+        # Chinese first, as in `footer-audit check`; the English explanation follows.
+        if rule.explain_zh:
+            out.print(f"[bold]{rule.code}：{rule.summary_zh}[/]", highlight=False)
+            out.print(Markdown(unwrap_cjk(rule.explain_zh.strip())))
+            out.print()
         out.print(Markdown(rule.explain.strip()))
         return
     selected = [r for r in RULES if tag is None or tag in r.tags]
@@ -68,8 +76,9 @@ def rules(
                               ensure_ascii=False, indent=2))
         return
     table = Table(title=f"footer-audit rules ({RULES_VERSION})", show_lines=False)
-    for col in ("code", "severity", "tags", "summary"):
+    for col in ("code", "severity", "tags", "摘要 summary"):
         table.add_column(col, overflow="fold")
     for r in selected:
-        table.add_row(r.code, r.severity, ",".join(r.tags), r.summary)
+        summary = f"{r.summary_zh}\n{r.summary}" if r.summary_zh else r.summary
+        table.add_row(r.code, r.severity, ",".join(r.tags), summary)
     out.print(table)

@@ -48,6 +48,19 @@ def check(ctx):
     return [violation(m) for m in suspects]
 
 
+EXPLAIN_ZH = """## 检查内容
+标为 APP 备案的号码（`APP备案号：…`），或预期的 APP 备案号显示时缺少末尾的 `A`。
+
+## 为何重要
+APP 备案号以 A 结尾（`-2A`）；没有 A 的号码是网站的备案。
+
+## 改用
+`APP备案号：京ICP备12345678号-3A`
+
+## 所需条件
+无；设置 `expected_app_number` 时另与预期比较。
+"""
+
 RULE = Rule(
     code='app_filing_format_invalid',
     severity='error',
@@ -58,4 +71,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='an APP number without its A',
+    summary_zh='APP 备案号缺少后缀 A',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Show the APP number with its trailing A, as filed: APP备案号：{app_number}',
+    fix_zh='按备案记录显示带后缀 A 的 APP 备案号：APP备案号：{app_number}',
 )

@@ -45,6 +45,21 @@ def check(ctx):
     return passed() if apps else missing(ctx, expected="", expected_zh="")
 
 
+EXPLAIN_ZH = """## 检查内容
+组合清单将页面标为应用落地页（`app_page`），而页面没有显示 APP 备案号（`-nA`）；设置了
+`expected_app_number` 时，没有显示该号码。
+
+## 为何重要
+工信部 2023 年 APP 备案通知：APP 主办者应在显著位置标明 APP 备案号并链接到备案系统；分发页面
+应显示其提供的 APP 的备案号。
+
+## 改用
+`京ICP备12345678号-1 · APP备案号：京ICP备12345678号-3A`
+
+## 所需条件
+预期 `app_page`（可选 `expected_app_number`）。
+"""
+
 RULE = Rule(
     code='app_filing_missing',
     severity='error',
@@ -55,4 +70,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary="an app's landing page shows no APP number",
+    summary_zh='应用落地页未显示 APP 备案号',
+    explain_zh=EXPLAIN_ZH,
+    fix_en="Show the app's filing number on this page: APP备案号：{app_number}",
+    fix_zh='在本页显示应用的 APP 备案号：APP备案号：{app_number}',
 )

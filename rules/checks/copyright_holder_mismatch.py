@@ -47,6 +47,20 @@ def check(ctx):
                      holder=line.holder or "no one", org=org, evidence=line.text)
 
 
+EXPLAIN_ZH = """## 检查内容
+没有任何版权信息署名为备案主体：署名是品牌、域名、关联公司，或没有署名。比较时忽略空格和括号；
+包含主体全称的更长署名算一致。
+
+## 为何重要
+江苏要求署名与主体名称一致；网站内容与备案主体信息不符时，通信管理局会驳回备案。
+
+## 改用
+`© 2024 江苏某某有限公司 版权所有`
+
+## 所需条件
+预期 `org`。
+"""
+
 RULE = Rule(
     code='copyright_holder_mismatch',
     severity='warning',
@@ -57,4 +71,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='the holder is not the filing subject (error in 江苏)',
+    summary_zh='版权所有者不是备案主体（江苏为错误）',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Name the filing subject in the copyright line: {copyright_html}',
+    fix_zh='版权信息应署名备案主体：{copyright_html}',
 )

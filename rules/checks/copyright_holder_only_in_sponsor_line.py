@@ -42,6 +42,19 @@ def check(ctx):
     return violation(org=org, evidence=next(s for s in sponsors if holder_matches(s, org)))
 
 
+EXPLAIN_ZH = """## 检查内容
+主体以 `主办单位：…` 出现，但没有版权信息署名为该主体。
+
+## 为何重要
+在要求版权信息的地方（江苏），主办单位信息不能代替版权信息。
+
+## 改用
+`版权所有：某某中心`
+
+## 所需条件
+预期 `org`。
+"""
+
 RULE = Rule(
     code='copyright_holder_only_in_sponsor_line',
     severity='info',
@@ -52,4 +65,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='the subject is named only as 主办单位',
+    summary_zh='备案主体只以“主办单位”出现',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Add a copyright line naming the filing subject: {copyright_html}',
+    fix_zh='加入署名为备案主体的版权信息：{copyright_html}',
 )

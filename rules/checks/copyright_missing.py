@@ -51,6 +51,19 @@ def check(ctx):
     return missing(ctx, province_note="", province_note_zh="")
 
 
+EXPLAIN_ZH = """## 检查内容
+页面没有显示版权信息。在要求版权信息的地方（默认江苏）为错误。
+
+## 为何重要
+江苏省通信管理局要求版权信息署名为备案主体（接入商转达）；其他地方为常见建议。
+
+## 改用
+`© 2024 江苏某某有限公司 版权所有`
+
+## 所需条件
+省份（预期或 ICP 简称）；`copyright_required` 可改变默认值。
+"""
+
 RULE = Rule(
     code='copyright_missing',
     severity='info',
@@ -61,4 +74,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='no copyright line (error in 江苏)',
+    summary_zh='没有版权信息（江苏为错误）',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Add a copyright line naming the filing subject: {copyright_html}',
+    fix_zh='加入署名为备案主体的版权信息：{copyright_html}',
 )

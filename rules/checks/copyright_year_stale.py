@@ -41,6 +41,19 @@ def check(ctx):
     return violation(line, year=latest, evidence=line.text)
 
 
+EXPLAIN_ZH = """## 检查内容
+版权信息中最近的年份早于去年。
+
+## 为何重要
+过时的年份说明网站可能无人维护；备案主体也可能已经变化。
+
+## 改用
+`Copyright © 2010-2026 某某公司`
+
+## 所需条件
+无（使用今天的日期，或预期 `today`）。
+"""
+
 RULE = Rule(
     code='copyright_year_stale',
     severity='info',
@@ -51,4 +64,10 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='the latest year is before last year',
+    summary_zh='最近年份早于去年',
+    explain_zh=EXPLAIN_ZH,
+    fix_en=(
+        'Bring the copyright year up to {this_year} (or fill it in when the page is '
+        'built)'),
+    fix_zh='将版权年份更新到 {this_year} 年（或在生成页面时自动填写）',
 )

@@ -37,6 +37,19 @@ def check(ctx):
     return [violation(m, raw=m.raw) for m in marks if has_fullwidth(m.raw)]
 
 
+EXPLAIN_ZH = """## 检查内容
+ICP 备案号用全角字母或数字显示（`ＩＣＰ１２３`）。
+
+## 为何重要
+把号码复制到工信部查询时会失败；备案记录使用半角字符。
+
+## 改用
+`京ICP备12345678号-1`
+
+## 所需条件
+无。
+"""
+
 RULE = Rule(
     code='fullwidth_characters_in_marks',
     severity='info',
@@ -47,4 +60,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='the marks use full-width characters',
+    summary_zh='备案标识使用了全角字符',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Write the number in half-width characters: {number}',
+    fix_zh='使用半角字符书写备案号：{number}',
 )

@@ -51,6 +51,19 @@ def check(ctx):
     return out
 
 
+EXPLAIN_ZH = """## 检查内容
+平台链接带的代码与显示的不同，或代码放在了错误的参数中（`ecordcode=`）。
+
+## 为何重要
+链接必须显示所显示代码的备案记录。
+
+## 改用
+文字和链接中使用同一个代码。
+
+## 所需条件
+无。
+"""
+
 RULE = Rule(
     code='gongan_code_link_mismatch',
     severity='warning',
@@ -61,4 +74,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='the code in the link differs from the displayed code',
+    summary_zh='链接中的代码与显示的代码不同',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Use the displayed code in the link as well: {gongan_link}',
+    fix_zh='链接中使用与显示相同的备案号：{gongan_link}',
 )

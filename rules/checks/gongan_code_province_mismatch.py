@@ -46,6 +46,20 @@ def check(ctx):
     return out
 
 
+EXPLAIN_ZH = """## 检查内容
+代码的前两位（GB/T 2260 省份代码）不是简称所表示的省份。允许的变体（51 的川/蜀、52 的贵/黔、
+53 的滇/云）不算矛盾。
+
+## 为何重要
+矛盾说明标识被改过或抄自别处；平台同时发放简称和代码。
+
+## 改用
+`浙公网安备 33010002000120号`
+
+## 所需条件
+无。从不与 ICP 省份比较（两者可能合法地不同）。
+"""
+
 RULE = Rule(
     code='gongan_code_province_mismatch',
     severity='error',
@@ -58,4 +72,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary="the code's first two digits contradict the prefix",
+    summary_zh='代码前两位与简称的省份矛盾',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Copy the mark from the 公安 platform as issued; code {code} reads {code_number}',
+    fix_zh='按公安平台发放的内容原样显示；代码 {code} 对应 {code_number}',
 )

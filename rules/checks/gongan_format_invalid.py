@@ -37,6 +37,20 @@ def check(ctx):
     return [violation(m) for m in marks if not m.valid and not m.legacy]
 
 
+EXPLAIN_ZH = """## 检查内容
+公网安备标识的代码不是 14 位数字，也不是已知的旧格式，或简称不是省份：把 ICP 序号当作代码、
+11 位代码、占位符等。
+
+## 为何重要
+代码用于在公安平台上识别备案；错误的代码无法查询。
+
+## 改用
+`沪公网安备31011502009001号`（平台发放的 14 位代码）。
+
+## 所需条件
+无。
+"""
+
 RULE = Rule(
     code='gongan_format_invalid',
     severity='warning',
@@ -47,4 +61,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='公网安备 text without a 14-digit code',
+    summary_zh='公网安备文字中没有 14 位代码',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Replace {number} with the 14-digit code from the 公安 platform: {gongan_html}',
+    fix_zh='将 {number} 改为公安平台发放的 14 位备案号：{gongan_html}',
 )

@@ -35,6 +35,19 @@ def check(ctx):
     return [violation(m) for m in ctx.gongan if m.legacy]
 
 
+EXPLAIN_ZH = """## 检查内容
+以省份代码开头的 10/12/13/15 位代码，`南宁网警备…`、`浙备…` 等。
+
+## 为何重要
+这是 2016 年以前的地方系统；全国平台发放 14 位代码。
+
+## 改用
+全国平台发放的 14 位代码。
+
+## 所需条件
+无。
+"""
+
 RULE = Rule(
     code='gongan_legacy_format',
     severity='info',
@@ -45,4 +58,10 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='an old or local 公安 format',
+    summary_zh='旧版或地方公安备案格式',
+    explain_zh=EXPLAIN_ZH,
+    fix_en=(
+        'Replace {number} with the 14-digit code the national platform issues: '
+        '{gongan_html}'),
+    fix_zh='将 {number} 改为全国平台发放的 14 位备案号：{gongan_html}',
 )

@@ -38,6 +38,19 @@ def check(ctx):
     return [violation(m) for m in marks if host_of(m.link) in GONGAN_HOST_LEGACY]
 
 
+EXPLAIN_ZH = """## 检查内容
+公安链接使用旧平台地址 `www.beian.gov.cn/portal/registerSystemInfo?recordcode=`。
+
+## 为何重要
+平台已迁移到 beian.mps.gov.cn；旧链接有报告无法访问。
+
+## 改用
+`https://beian.mps.gov.cn/#/query/webSearch?code=11010502030143`
+
+## 所需条件
+无。
+"""
+
 RULE = Rule(
     code='gongan_link_legacy',
     severity='info',
@@ -48,4 +61,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='the old www.beian.gov.cn link',
+    summary_zh='链接到旧平台 www.beian.gov.cn',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Link to the current platform: {gongan_link}',
+    fix_zh='改为链接到新平台：{gongan_link}',
 )

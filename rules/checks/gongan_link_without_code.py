@@ -37,6 +37,19 @@ def check(ctx):
     return [violation(m) for m in marks if gongan_link_code(m.link)[1] is None]
 
 
+EXPLAIN_ZH = """## 检查内容
+链接到达公安平台，但不带代码（`https://beian.mps.gov.cn/`）。
+
+## 为何重要
+带代码的链接让公众一次点击就能核对这项备案。
+
+## 改用
+`https://beian.mps.gov.cn/#/query/webSearch?code=11010502030143`
+
+## 所需条件
+无。
+"""
+
 RULE = Rule(
     code='gongan_link_without_code',
     severity='info',
@@ -47,4 +60,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='a platform link with no code in it',
+    summary_zh='链接到平台但链接中没有备案号',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Put the code in the link: {gongan_link}',
+    fix_zh='在链接中带上备案号：{gongan_link}',
 )

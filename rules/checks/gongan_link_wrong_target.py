@@ -42,6 +42,19 @@ def check(ctx):
     return out
 
 
+EXPLAIN_ZH = """## 检查内容
+公安链接指向别处：工信部备案系统、`#`、`javascript:`、查询网站等。
+
+## 为何重要
+链接必须到达公安平台上该代码的备案记录。
+
+## 改用
+`https://beian.mps.gov.cn/#/query/webSearch?code=11010502030143`
+
+## 所需条件
+无。
+"""
+
 RULE = Rule(
     code='gongan_link_wrong_target',
     severity='warning',
@@ -52,4 +65,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='the link is neither beian.mps.gov.cn nor www.beian.gov.cn',
+    summary_zh='链接既不是 beian.mps.gov.cn 也不是 www.beian.gov.cn',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Link to the 公安 platform instead of {host}: {gongan_link}',
+    fix_zh='将链接从 {host} 改为公安平台：{gongan_link}',
 )

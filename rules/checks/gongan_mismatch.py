@@ -41,6 +41,19 @@ def check(ctx):
     return violation(m, code=m.code or "?", expected=want)
 
 
+EXPLAIN_ZH = """## 检查内容
+页面显示的公安标识中没有预期的备案号。
+
+## 为何重要
+标识必须是本网站自己的备案（平台说明：复制本网站的备案号）。
+
+## 改用
+备案记录中的备案号。
+
+## 所需条件
+预期 `expected_gongan`。
+"""
+
 RULE = Rule(
     code='gongan_mismatch',
     severity='error',
@@ -51,4 +64,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='the code differs from the one the portfolio expects',
+    summary_zh='公安备案号与组合清单中的预期不符',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Replace code {code} with the code on record: {gongan_html}',
+    fix_zh='将备案号 {code} 改为备案记录中的号码：{gongan_html}',
 )

@@ -44,6 +44,23 @@ def check(ctx):
                    expected_zh=f"（应为 {want}）" if want else "")
 
 
+EXPLAIN_ZH = """## 检查内容
+网站有公安备案（预期），而页面没有显示公网安备标识。
+
+## 为何重要
+公安平台要求已备案网站在审核通过后 30 日内在页面底部放置备案号、图标和链接（《计算机信息网络
+国际联网安全保护管理办法》；平台说明）。
+
+## 改用
+```html
+<a href="https://beian.mps.gov.cn/#/query/webSearch?code=11010502030143">
+  <img src="beian.png">京公网安备11010502030143号</a>
+```
+
+## 所需条件
+预期 `gongan_required` 或 `expected_gongan`。
+"""
+
 RULE = Rule(
     code='gongan_missing',
     severity='error',
@@ -54,4 +71,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='the portfolio says the site has a 公安 filing, and none is shown',
+    summary_zh='组合清单说明网站有公安备案，但页面未显示',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Add the 公安 badge, number and link to the footer: {gongan_html}',
+    fix_zh='在页脚加入公安备案图标、备案号和链接：{gongan_html}',
 )

@@ -36,6 +36,19 @@ def check(ctx):
     return [violation(m) for m in ctx.gongan if not m.icon]
 
 
+EXPLAIN_ZH = """## 检查内容
+公安链接内或其旁边（或备案号旁边）没有 `src` 非空的 `<img>`。旧版代码中的 `<img src="">` 不算。
+
+## 为何重要
+平台要求运营者下载图标并与备案号放在一起。
+
+## 改用
+`<a href="…"><img src="/img/beian.png"><span>粤公网安备 44010602003743号</span></a>`
+
+## 所需条件
+无。
+"""
+
 RULE = Rule(
     code='gongan_missing_icon',
     severity='warning',
@@ -46,4 +59,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='no badge image at the mark (or src="")',
+    summary_zh='备案号旁没有公安备案图标（或 src=""）',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Put the 公安 badge image inside the link, before the number: {gongan_html}',
+    fix_zh='在链接内、备案号前放置公安备案图标：{gongan_html}',
 )

@@ -35,6 +35,19 @@ def check(ctx):
     return [violation(m) for m in ctx.gongan if not m.link]
 
 
+EXPLAIN_ZH = """## 检查内容
+公安标识不在链接中。
+
+## 为何重要
+平台提供的代码把标识链接到备案记录，方便公众核对。
+
+## 改用
+`<a href="https://beian.mps.gov.cn/#/query/webSearch?code=11010502030143">京公网安备11010502030143号</a>`
+
+## 所需条件
+无。
+"""
+
 RULE = Rule(
     code='gongan_missing_link',
     severity='warning',
@@ -45,4 +58,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='the number is not linked',
+    summary_zh='公安备案号没有链接',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Link the mark to its record on the 公安 platform: {gongan_html}',
+    fix_zh='将标识链接到公安平台上的备案记录：{gongan_html}',
 )

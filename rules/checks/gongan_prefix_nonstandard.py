@@ -41,6 +41,19 @@ def check(ctx):
     return out
 
 
+EXPLAIN_ZH = """## 检查内容
+公安简称是变体蜀、黔或云，代码与之对应。
+
+## 为何重要
+平台发放的是川、贵、滇；变体虽常见但不规范。
+
+## 改用
+`川公网安备51078202110037号`
+
+## 所需条件
+无。
+"""
+
 RULE = Rule(
     code='gongan_prefix_nonstandard',
     severity='info',
@@ -51,4 +64,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='蜀/黔/云 with 51/52/53',
+    summary_zh='简称为蜀/黔/云（代码为 51/52/53）',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Write {standard} instead of {prefix}: {gongan_number}',
+    fix_zh='将“{prefix}”改为“{standard}”：{gongan_number}',
 )

@@ -41,6 +41,19 @@ def check(ctx):
     return passed()
 
 
+EXPLAIN_ZH = """## 检查内容
+网站显示的每个 ICP 备案号都以 A、X 或 K 结尾（APP、小程序、快应用）。
+
+## 为何重要
+网站应显示网站备案号（第 33 号令第十三条）；-nA/-nX/-nK 属于其他服务。
+
+## 改用
+显示网站备案号（`沪ICP备2025152989号-2`），APP 页面另外显示 APP 备案号。
+
+## 所需条件
+无。
+"""
+
 RULE = Rule(
     code='icp_app_number_instead_of_site',
     severity='warning',
@@ -51,4 +64,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='the only number on a website ends in A/X/K',
+    summary_zh='网站只显示了 APP/小程序/快应用备案号',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Show the website number as well: {icp_html}',
+    fix_zh='同时显示网站备案号：{icp_html}',
 )

@@ -38,6 +38,20 @@ def check(ctx):
     return [violation(m) for m in marks if not m.valid]
 
 
+EXPLAIN_ZH = """## 检查内容
+页面上作为 ICP 标识的文字不符合 `<省份>ICP备<6-10 位数字>号[-n[A|X|K]]`（或许可证格式）：
+写成 `ICP备案号`、缺少“号”、序号在“号”之前、11 位数字、ICP 前没有省份简称等。
+
+## 为何重要
+备案号必须按备案时的样子显示，公众才能查询（第 33 号令第十三条）；缺少“号”时接入商会发整改通知。
+
+## 改用
+`皖ICP备05002829号-1`
+
+## 所需条件
+无。
+"""
+
 RULE = Rule(
     code='icp_format_invalid',
     severity='error',
@@ -48,4 +62,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='text meant as an ICP mark fails the grammar',
+    summary_zh='ICP 标识不符合备案号格式',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Replace {number} with the number exactly as filed: {icp_html}',
+    fix_zh='将 {number} 改为与备案记录完全一致的号码：{icp_html}',
 )

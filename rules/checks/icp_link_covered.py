@@ -41,6 +41,20 @@ def check(ctx):
     return [violation(m) for m in marks if m.hit is False]
 
 
+EXPLAIN_ZH = """## 检查内容
+在渲染后的页面上，点击 ICP 链接的中心到达不了链接（`data-fa-hit="0"`）：Cookie 横幅、
+固定栏或浮动组件压在上面。
+
+## 为何重要
+链接必须可用，公众才能核对号码（第 33 号令第十三条）。
+
+## 改用
+在固定栏下方留出空间，或让它们可以关闭。
+
+## 所需条件
+带布局探针 `data-fa-hit` 的渲染页面。静态页面不适用。
+"""
+
 RULE = Rule(
     code='icp_link_covered',
     severity='warning',
@@ -51,4 +65,12 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary="rendered: something covers the link's centre",
+    summary_zh='渲染后：链接中心被其他元素遮挡',
+    explain_zh=EXPLAIN_ZH,
+    fix_en=(
+        'Keep fixed bars, banners and floating widgets off the link of {number} (leave '
+        'room below them or make them dismissible) so that a click reaches it'),
+    fix_zh=(
+        '不要让固定栏、横幅或浮动组件遮挡 {number} '
+        '的链接（在其下方留出空间，或允许关闭），保证点击能到达链接'),
 )

@@ -38,6 +38,19 @@ def check(ctx):
     return [violation(m) for m in marks if scheme_of(m.link) == "http"]
 
 
+EXPLAIN_ZH = """## 检查内容
+ICP 链接指向正确的主机，但使用 `http://`。
+
+## 为何重要
+工信部备案系统使用 https；http 依赖跳转。
+
+## 改用
+`<a href="https://beian.miit.gov.cn/">…</a>`
+
+## 所需条件
+无。
+"""
+
 RULE = Rule(
     code='icp_link_http',
     severity='info',
@@ -48,4 +61,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='the link uses plain http',
+    summary_zh='链接使用 http',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Use https in the link: {number_html}',
+    fix_zh='链接改用 https：{number_html}',
 )

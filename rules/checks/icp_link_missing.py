@@ -47,6 +47,20 @@ def check(ctx):
     return out
 
 
+EXPLAIN_ZH = """## 检查内容
+本网站备案号的任何一处都不在 `<a href>` 中（只靠脚本的链接由 `icp_link_script_only` 报告）。
+备案号旁另放一个“工信部备案查询”链接，或把工信部网址写成文字，都不算。
+
+## 为何重要
+第 33 号令第十三条：备案编号应“按要求链接信息产业部备案管理系统网址”；罚则见第二十五条。
+
+## 改用
+`<a href="https://beian.miit.gov.cn/">京ICP备12345678号-1</a>`
+
+## 所需条件
+无。
+"""
+
 RULE = Rule(
     code='icp_link_missing',
     severity='error',
@@ -57,4 +71,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='the number is not inside a link',
+    summary_zh='备案号没有放在链接中',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Put the number inside a link to the MIIT system: {number_html}',
+    fix_zh='把备案号放在指向工信部备案系统的链接中：{number_html}',
 )

@@ -36,6 +36,19 @@ def check(ctx):
     return [violation(m) for m in marks if m.link_script_only]
 
 
+EXPLAIN_ZH = """## 检查内容
+备案号只能通过脚本事件或 `javascript:` 链接点击。
+
+## 为何重要
+多数用户可以使用，但爬虫、读屏软件和禁用 JavaScript 的用户不能。
+
+## 改用
+`<a href="https://beian.miit.gov.cn/">京ICP备12345678号-1</a>`
+
+## 所需条件
+无。
+"""
+
 RULE = Rule(
     code='icp_link_script_only',
     severity='info',
@@ -46,4 +59,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='navigation by script, no href',
+    summary_zh='通过脚本跳转，没有 href',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Use a plain link with an href instead of a script: {number_html}',
+    fix_zh='用带 href 的普通链接代替脚本跳转：{number_html}',
 )

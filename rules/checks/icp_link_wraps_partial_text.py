@@ -36,6 +36,19 @@ def check(ctx):
     return [violation(m) for m in marks if not m.link_wraps_all]
 
 
+EXPLAIN_ZH = """## 检查内容
+`<a>` 只包住了备案号的一部分字符。
+
+## 为何重要
+备案号本身应是链接（第 33 号令第十三条；接入商示例代码）。
+
+## 改用
+`<a href="https://beian.miit.gov.cn/">京ICP备12345678号-1</a>`
+
+## 所需条件
+无。
+"""
+
 RULE = Rule(
     code='icp_link_wraps_partial_text',
     severity='info',
@@ -46,4 +59,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='the link wraps only part of the number',
+    summary_zh='链接只包含备案号的一部分',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Make the whole number the link text: {number_html}',
+    fix_zh='让链接包含完整的备案号：{number_html}',
 )

@@ -48,6 +48,20 @@ def check(ctx):
     return out
 
 
+EXPLAIN_ZH = """## 检查内容
+备案号的链接指向其他主机：已停用的 www.miibeian.gov.cn（2019 年）、www.miitbeian.gov.cn
+（2019 年底）、www.beian.miit.gov.cn（约 2020 年 8 月），公安平台、查询网站、`#` 或网站自身。
+
+## 为何重要
+链接必须能到达工信部备案系统，公众才能核对号码（第 33 号令第十三条）；已停用的地址不再响应。
+
+## 改用
+`<a href="https://beian.miit.gov.cn/">京ICP备12345678号-1</a>`
+
+## 所需条件
+无。
+"""
+
 RULE = Rule(
     code='icp_link_wrong_target',
     severity='error',
@@ -58,4 +72,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary="the link's host is not beian.miit.gov.cn",
+    summary_zh='链接的主机不是 beian.miit.gov.cn',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Link the number to https://beian.miit.gov.cn/ instead of {host}: {number_html}',
+    fix_zh='将链接从 {host} 改为 https://beian.miit.gov.cn/：{number_html}',
 )

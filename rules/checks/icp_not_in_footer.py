@@ -40,6 +40,19 @@ def check(ctx):
     return violation(marks[0])
 
 
+EXPLAIN_ZH = """## 检查内容
+本网站的备案号显示了，但页脚区域（`<footer>`、名称含 footer 的区块，或其后的页面底部）中没有。
+
+## 为何重要
+第 33 号令第十三条：显示在主页底部的中央位置。
+
+## 改用
+把备案号放在页脚中。
+
+## 所需条件
+无。
+"""
+
 RULE = Rule(
     code='icp_not_in_footer',
     severity='warning',
@@ -50,4 +63,10 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='shown, but not in the footer region',
+    summary_zh='备案号显示了，但不在页脚区域',
+    explain_zh=EXPLAIN_ZH,
+    fix_en=(
+        'Put {number} (or a copy) in the footer, centred at the bottom of the page: '
+        '{number_html}'),
+    fix_zh='将 {number} 放到（或复制到）页面底部居中的页脚中：{number_html}',
 )

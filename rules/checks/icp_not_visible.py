@@ -44,6 +44,21 @@ def check(ctx):
     return out
 
 
+EXPLAIN_ZH = """## 检查内容
+本网站的备案号只以隐藏方式存在：行内 `display:none`、`visibility:hidden`、`hidden` 属性，
+或在渲染后的页面中桌面宽度下不可见（`data-fa-visible="0"`）。注释、脚本和模板中的文字根本
+不算备案号（`icp_missing`）。
+
+## 为何重要
+备案号必须显示出来（第 33 号令第十三条：标明其备案编号）。
+
+## 改用
+在可见的页脚中显示。
+
+## 所需条件
+无；渲染后的页面使用布局探针得到的可见性。
+"""
+
 RULE = Rule(
     code='icp_not_visible',
     severity='error',
@@ -54,4 +69,12 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='the number is in the page but not shown at desktop width',
+    summary_zh='备案号在页面中但不可见',
+    explain_zh=EXPLAIN_ZH,
+    fix_en=(
+        'Show {number} in the visible footer (no display:none or visibility:hidden, '
+        'visible at desktop width): {number_html}'),
+    fix_zh=(
+        '在可见的页脚中显示 {number}（不要 display:none 或 '
+        'visibility:hidden，桌面宽度下可见）：{number_html}'),
 )

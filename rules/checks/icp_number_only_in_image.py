@@ -41,6 +41,20 @@ def check(ctx):
     return passed()
 
 
+EXPLAIN_ZH = """## 检查内容
+本网站唯一的备案号是图片的 `alt` 或 `title`。只含一张无 alt 文字图片的备案链接无法读取：
+需人工复核（`number_only_in_image`）。
+
+## 为何重要
+备案号必须是显示的文字，才能被阅读、复制和核对（第 33 号令第十三条）。
+
+## 改用
+在链接中使用纯文字。
+
+## 所需条件
+无。
+"""
+
 RULE = Rule(
     code='icp_number_only_in_image',
     severity='info',
@@ -51,4 +65,10 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='the number exists only in an image or its alt text',
+    summary_zh='备案号只出现在图片或其 alt 文字中',
+    explain_zh=EXPLAIN_ZH,
+    fix_en=(
+        "Write {number} as text inside the link, not only in an image's alt/title: "
+        '{number_html}'),
+    fix_zh='将 {number} 作为文字写在链接中，不要只写在图片的 alt/title 里：{number_html}',
 )

@@ -56,6 +56,20 @@ def check(ctx):
     return out
 
 
+EXPLAIN_ZH = """## 检查内容
+10 位序号中的年份早于 1999 年或晚于今年；8 位序号的年份为 21 或以后（可能漏了“20”）；
+7 位或 9 位序号。
+
+## 为何重要
+这类号码多半是笔误或占位符，而不是真实记录。
+
+## 改用
+与备案记录完全一致的号码。
+
+## 所需条件
+无（使用今天的日期，或预期 `today`）。
+"""
+
 RULE = Rule(
     code='icp_number_suspicious',
     severity='info',
@@ -66,4 +80,10 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='an implausible year or digit count',
+    summary_zh='年份或位数不合理的备案号',
+    explain_zh=EXPLAIN_ZH,
+    fix_en=(
+        'Check {number} against the MIIT record at https://beian.miit.gov.cn/ and show '
+        'it exactly as filed'),
+    fix_zh='到 https://beian.miit.gov.cn/ 核对 {number}，按备案记录原样显示',
 )

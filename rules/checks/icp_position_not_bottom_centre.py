@@ -62,6 +62,20 @@ def check(ctx):
     return out[:1]
 
 
+EXPLAIN_ZH = """## 检查内容
+在渲染后的页面上，备案号的位置不在文档的最后一屏（也不在最后四分之一），或其中心偏离水平
+中央超过视口宽度的四分之一。
+
+## 为何重要
+第 33 号令第十三条：主页底部的中央位置。未见仅因对齐而处罚的案例。
+
+## 改用
+在页脚中居中显示备案信息。
+
+## 所需条件
+带 `data-fa-box` 和 `data-fa-doc` 的渲染页面。静态页面不适用。
+"""
+
 RULE = Rule(
     code='icp_position_not_bottom_centre',
     severity='info',
@@ -72,4 +86,12 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='rendered mark not at the bottom or far from the centre',
+    summary_zh='渲染后：备案号不在页面底部或远离中央',
+    explain_zh=EXPLAIN_ZH,
+    fix_en=(
+        'Centre the filing line at the bottom of the page: <footer '
+        'style="text-align:center">{number_html}</footer>'),
+    fix_zh=(
+        '将备案信息放在页面底部居中：<footer style="text-align:center">{number_html}</foo'
+        'ter>'),
 )

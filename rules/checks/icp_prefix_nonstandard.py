@@ -42,6 +42,19 @@ def check(ctx):
     return out
 
 
+EXPLAIN_ZH = """## 检查内容
+ICP 前的简称是常用简称川、贵、云或甘，而工信部备案号使用蜀、黔、滇、陇。
+
+## 为何重要
+显示的号码必须与备案号一致（第 33 号令第十三条）；这是显示错误。
+
+## 改用
+`蜀ICP备10200063号-1`
+
+## 所需条件
+无。
+"""
+
 RULE = Rule(
     code='icp_prefix_nonstandard',
     severity='warning',
@@ -52,4 +65,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='川/贵/云/甘 instead of 蜀/黔/滇/陇',
+    summary_zh='使用川/贵/云/甘而不是蜀/黔/滇/陇',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Write {standard} instead of {prefix}, as the MIIT record does: {icp}',
+    fix_zh='按工信部备案记录将“{prefix}”改为“{standard}”：{icp}',
 )

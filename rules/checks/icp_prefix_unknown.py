@@ -37,6 +37,19 @@ def check(ctx):
     return [violation(m, prefix=m.number[:1]) for m in marks if m.prefix_status == "unknown"]
 
 
+EXPLAIN_ZH = """## 检查内容
+`ICP` 前的字不是 31 个省级简称之一，也不是已知的变体。
+
+## 为何重要
+萌ICP备、茶ICP备之类的“备案”不是法定备案，仍须显示真实备案号（第 33 号令第十三条）。
+
+## 改用
+本网站真实的备案号，如 `京ICP备12345678号-1`。
+
+## 所需条件
+无。
+"""
+
 RULE = Rule(
     code='icp_prefix_unknown',
     severity='error',
@@ -47,4 +60,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='the character before ICP is no region (vanity filings)',
+    summary_zh='ICP 前的字不是省份简称（“萌备”之类）',
+    explain_zh=EXPLAIN_ZH,
+    fix_en="Remove {number} (not a filing) and show the site's real number: {icp_html}",
+    fix_zh='删除 {number}（不是工信部备案），改为显示本网站真实的备案号：{icp_html}',
 )

@@ -46,6 +46,19 @@ def check(ctx):
     return out
 
 
+EXPLAIN_ZH = """## 检查内容
+ICP 前的省份简称与组合清单中备案主体所在省份不同。
+
+## 为何重要
+ICP 备案在主体住所地的通信管理局办理（第 33 号令）。
+
+## 改用
+主体在本省通信管理局取得的备案号。
+
+## 所需条件
+预期 `province`。
+"""
+
 RULE = Rule(
     code='icp_province_mismatch',
     severity='warning',
@@ -56,4 +69,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary="the prefix is not the filing subject's province",
+    summary_zh='备案号的省份简称不是备案主体所在省份',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Show the number the subject filed with the {province} bureau: {icp_html}',
+    fix_zh='显示备案主体在{province}通信管理局备案的号码：{icp_html}',
 )

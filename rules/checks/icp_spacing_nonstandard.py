@@ -36,6 +36,19 @@ def check(ctx):
     return [violation(m, raw=m.raw.strip()) for m in marks if m.spaced]
 
 
+EXPLAIN_ZH = """## 检查内容
+显示的 ICP 备案号中间有空白（`陕 ICP 备 19000424 号 -2`）。
+
+## 为何重要
+把号码复制到工信部查询时会失败。
+
+## 改用
+`京ICP备2020034692号-2`
+
+## 所需条件
+无。
+"""
+
 RULE = Rule(
     code='icp_spacing_nonstandard',
     severity='info',
@@ -46,4 +59,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='the number is written with spaces inside',
+    summary_zh='备案号中间含有空格',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Write the number without spaces: {number}',
+    fix_zh='备案号中不要有空格：{number}',
 )

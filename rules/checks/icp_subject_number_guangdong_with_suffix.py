@@ -39,6 +39,20 @@ def check(ctx):
     return [violation(m) for m in marks if m.kind == "site"]
 
 
+EXPLAIN_ZH = """## 检查内容
+广东的网站（按预期或“粤”简称）显示了带 `-n` 的备案号。
+
+## 为何重要
+广东省通信管理局要求首页标明“粤ICP备********号”，不带 -1、-2（接入商指引）；实际做法不一，
+未见处罚，因此为警告。
+
+## 改用
+`粤ICP备10085786号`
+
+## 所需条件
+省份取自预期，否则取自备案号的简称。
+"""
+
 RULE = Rule(
     code='icp_subject_number_guangdong_with_suffix',
     severity='warning',
@@ -49,4 +63,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='a Guangdong site shows -n',
+    summary_zh='广东网站显示了带 -n 的网站备案号',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Show the subject number without -n: {number_html_subject}',
+    fix_zh='改为显示不带 -n 的主体备案号：{number_html_subject}',
 )

@@ -47,6 +47,21 @@ def check(ctx):
     return out
 
 
+EXPLAIN_ZH = """## 检查内容
+在广东以外，网站只显示了主体备案号（没有 `-n`）。许可证格式的号码（`京ICP证030173号`、
+`粤B2-…`）只作提示（info）。
+
+## 为何重要
+接入商转达通信管理局的要求：广东以外“不可以标明主体备案号”；显示的号码必须与网站的备案记录一致
+（第 33 号令第十三条）。
+
+## 改用
+`京ICP备12345678号-1`
+
+## 所需条件
+省份取自预期，否则取自备案号的简称。
+"""
+
 RULE = Rule(
     code='icp_suffix_missing',
     severity='error',
@@ -57,4 +72,12 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='outside Guangdong, a bare subject number',
+    summary_zh='广东以外只显示了主体备案号',
+    explain_zh=EXPLAIN_ZH,
+    fix_en=(
+        "Show this website's own number, {number}-n as filed (e.g. {number}-1), linked "
+        'to https://beian.miit.gov.cn/'),
+    fix_zh=(
+        '显示本网站的网站备案号，即备案记录中的 {number}-n（如 {number}-1），并链接到 '
+        'https://beian.miit.gov.cn/'),
 )

@@ -48,6 +48,20 @@ def check(ctx):
     return passed() if shown else missing(ctx, expected="", expected_zh="")
 
 
+EXPLAIN_ZH = """## 检查内容
+组合清单说明网站为经营性，而页面没有显示 ICP 经营许可证号（`京ICP证…号`）或 B2 编号
+（`粤B2-20090059`）；设置了 `licence_number` 时，没有显示该编号。
+
+## 为何重要
+第 292 号令第十二条：经营性信息服务提供者应在首页显示许可证编号；罚则见第二十二条。
+
+## 改用
+`京ICP备12345678号-1 | 增值电信业务经营许可证：京B2-20201234`
+
+## 所需条件
+预期 `commercial`（可选 `licence_number`）。
+"""
+
 RULE = Rule(
     code='license_missing',
     severity='error',
@@ -58,4 +72,10 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='a commercial site shows no 经营许可证 number',
+    summary_zh='经营性网站未显示经营许可证编号',
+    explain_zh=EXPLAIN_ZH,
+    fix_en=(
+        'Show the licence number next to the ICP number: {icp} | '
+        '增值电信业务经营许可证：{licence}'),
+    fix_zh='在 ICP 备案号旁显示经营许可证编号：{icp} | 增值电信业务经营许可证：{licence}',
 )

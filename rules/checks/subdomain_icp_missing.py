@@ -46,6 +46,19 @@ def check(ctx):
     return res
 
 
+EXPLAIN_ZH = """## 检查内容
+子域名的首页（预期 `subdomain`）没有显示 ICP 备案号。子域名有独立备案（`own_filing`）时为错误。
+
+## 为何重要
+接入商指引：单独备案的子域名（政府、公益）必须显示其备案号；其他子域名由主域名的备案覆盖。
+
+## 改用
+主域名的备案号（同一主体），或子域名自己的备案号。
+
+## 所需条件
+预期 `subdomain`（及 `own_filing`）。
+"""
+
 RULE = Rule(
     code='subdomain_icp_missing',
     severity='info',
@@ -56,4 +69,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='a subdomain homepage shows no number (error with its own filing)',
+    summary_zh='子域名首页未显示备案号（有独立备案时为错误）',
+    explain_zh=EXPLAIN_ZH,
+    fix_en="Show the ICP number in this subdomain's footer: {icp_html}",
+    fix_zh='在该子域名的页脚显示 ICP 备案号：{icp_html}',
 )
