@@ -2,7 +2,8 @@
 reaudit, replay.
 
 The store is Redis when `--redis URL` or `$REDIS_URL` is given, else the embedded SQLite file
-(`$FOOTER_AUDIT_DB`, default `$XDG_DATA_HOME/footer-audit/reports.sqlite3`).
+(`$FOOTER_AUDIT_DB`, default `$XDG_DATA_HOME/footer-audit/reports.sqlite3`). Every command first
+marks runs whose crawl died (killed, no heartbeat) `incomplete` (`crawler.store.liveness`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from rich.table import Table
 
 from crawler.changes import (
     CHANGE_KINDS,
+    NotCompared,
     Waiver,
     diff_runs,
     iter_changes,
@@ -29,6 +31,7 @@ from crawler.changes import (
 from crawler.errors import StoreError, UsageError
 from crawler.store import ReportStore, open_store, summarise_run
 from crawler.store.base import runs_to_prune, utc_now
+from crawler.store.liveness import mark_dead_runs
 
 __all__ = ["app"]
 
@@ -47,6 +50,8 @@ def _store(ctx: typer.Context) -> ReportStore:
         store = open_store(obj.get("url"), prefix=obj.get("prefix"))
         try:
             store.ping()
+            for run in mark_dead_runs(store):
+                typer.echo(f"run {run.id} marked incomplete: {run.note}", err=True)
         except StoreError:
             store.close()
             raise
@@ -130,6 +135,8 @@ def show(ctx: typer.Context, run_ref: RunRef = None, as_json: AsJson = False) ->
                   f" · started {_day(run.started)} · finished {_day(run.finished) or '—'}"
                   f" · rules {run.rules_version or '?'} · footer-audit {run.tool_version}",
                   highlight=False)
+    if run.note:
+        console.print(f"[bold]{run.status}[/]: {run.note}", highlight=False, soft_wrap=True)
     sev = summary["severity"]
     console.print(f"{summary['pages']} page(s) {summary['page_status']}; "
                   f"{summary['violations']} violation(s): {sev.get('error', 0)} error, "
@@ -138,6 +145,7 @@ def show(ctx: typer.Context, run_ref: RunRef = None, as_json: AsJson = False) ->
     against = changes.against or "no earlier finished run"
     console.print(f"Since {against}: " + ", ".join(
         f"{k.replace('_', ' ')} {v}" for k, v in changes.counts.items()), highlight=False)
+    _say_not_compared(console, changes.not_compared)
     orgs = Table("organisation", "violations", "error", "warning", "info", box=None)
     for org, c in sorted(summary["by_org"].items(), key=lambda kv: -kv[1]["violations"]):
         orgs.add_row(org or "(none)", str(c["violations"]), str(c.get("error", 0)),
@@ -165,7 +173,8 @@ def diff(
     against = store.resolve_run(against_ref) if against_ref else previous_finished_run(store, run)
     counts = dict.fromkeys(CHANGE_KINDS, 0)
     listed: dict[str, list[dict[str, Any]]] = {k: [] for k in CHANGE_KINDS}
-    for kind, row in iter_changes(store, run, against):
+    skipped = NotCompared()
+    for kind, row in iter_changes(store, run, against, not_compared=skipped):
         counts[kind] += 1
         if len(listed[kind]) < limit:
             listed[kind].append({"site": row.site, "url": row.url, "rule": row.code,
@@ -174,10 +183,16 @@ def diff(
     console = _console()
     if as_json:
         _out(console, {"run": run.id, "against": against.id if against else None,
-                       "counts": counts, "violations": listed})
+                       "counts": counts, "not_compared": skipped.to_json(),
+                       "violations": listed})
         return
     console.print(f"{run.id} against {against.id if against else 'no earlier finished run'}",
                   highlight=False)
+    for r in (run, against):
+        if r is not None and r.status != "finished":
+            console.print(f"{r.id} is {r.status}" + (f": {r.note}" if r.note else ""),
+                          highlight=False, soft_wrap=True)
+    _say_not_compared(console, skipped)
     for kind in CHANGE_KINDS:
         console.print(f"[bold]{kind.replace('_', ' ')}[/]: {counts[kind]}", highlight=False)
         if kind == "still_open":
@@ -187,6 +202,13 @@ def diff(
                           f"{item['evidence'][:80]}", highlight=False, soft_wrap=True)
         if counts[kind] > len(listed[kind]) and listed[kind]:
             console.print(f"  … {counts[kind] - len(listed[kind])} more", highlight=False)
+
+
+def _say_not_compared(console: Console, skipped: NotCompared) -> None:
+    if skipped.sites or skipped.violations:
+        console.print(f"not compared: {skipped.sites} site(s) audited in only one of the two "
+                      f"runs ({skipped.violations} violation(s) of this run on sites the other "
+                      "did not audit)", highlight=False)
 
 
 @app.command()
