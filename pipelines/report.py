@@ -71,6 +71,8 @@ def fallback_spool_dir() -> Path:
 
 
 def _stop_note(reason: str) -> str:
+    if reason == "finished":
+        return ""
     if reason == "shutdown":
         return "interrupted (SIGTERM, SIGINT or Ctrl-C)"
     if reason == STORE_FAILED:

@@ -379,18 +379,27 @@ def replay(
     ctx: typer.Context,
     spools: Annotated[list[Path], typer.Argument(help="Spool files (.jsonl) left by a run.")],
 ) -> None:
-    """Write results kept in spool files while the store was unreachable."""
-    from crawler.store.spool import replay_file
+    """Write results kept in spool files while the store was unreachable (each only into the
+    store it names)."""
+    from crawler.store.spool import SpoolElsewhere, read_header, replay_file
 
     store = _store(ctx)
+    refused = 0
     for path in spools:
         if not path.is_file():
             raise UsageError(f"no spool file {path}")
         try:
-            pages = replay_file(path, store)
+            # A file of an older version names no store: the one given here is the user's choice.
+            pages = replay_file(path, store, any_store=read_header(path) is None)
+        except SpoolElsewhere as exc:
+            typer.echo(f"error: {exc}", err=True)
+            refused += 1
+            continue
         except (KeyError, TypeError, ValueError) as exc:
             raise StoreError(f"spool {path} is damaged: {exc}") from exc
         if pages is None:
             typer.echo(f"{path}: a running crawl is still writing it; skipped")
         else:
             typer.echo(f"{path}: {pages} page(s) written")
+    if refused:
+        raise typer.Exit(StoreError.exit_code)

@@ -83,10 +83,11 @@ class Spool:
         self._next_dirs = [d for d in fallback_dirs if d != path.parent]
         self.files: list[Path] = [path] if path.exists() else []
         self._fh: Any = None
-        self.count = self._existing_lines()
-
-    def _existing_lines(self) -> int:
-        return sum(1 for f in self.files for _ in _entries(f))
+        self.count = 0  # operations to replay
+        self.pages = 0  # of which pages
+        for entry in self.entries():
+            self.count += 1
+            self.pages += entry.get("op") == "page"
 
     def __bool__(self) -> bool:
         return self.count > 0
@@ -120,6 +121,7 @@ class Spool:
                 logger.warning("spool %s cannot be written (%s); keeping results in %s",
                                failed, exc.strerror or exc, self.path)
         self.count += 1
+        self.pages += op == "page"
 
     def _abandon_handle(self) -> None:
         if self._fh is not None:
@@ -149,7 +151,7 @@ class Spool:
         for path in self.files:
             path.unlink(missing_ok=True)
         self.files = []
-        self.count = 0
+        self.count = self.pages = 0
         return pages
 
     def close(self) -> None:

@@ -241,9 +241,9 @@ class RunWriter:
         except OSError:
             kept = False
         if kept:
-            logger.warning("report store still unavailable at the end of run %s: %d result(s) "
+            logger.warning("report store still unavailable at the end of run %s: %d page(s) "
                            "kept in %s; write them with `footer-audit report replay %s`",
-                           self.run.id, self.spool.count, " and ".join(map(str, self.spool.files)),
+                           self.run.id, self.spool.pages, " and ".join(map(str, self.spool.files)),
                            " ".join(map(str, self.spool.files)))
         return None
 
