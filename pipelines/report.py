@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import tempfile
 from dataclasses import asdict, dataclass, is_dataclass
 from datetime import date
 from pathlib import Path
@@ -48,11 +47,17 @@ from crawler.errors import StoreError
 from crawler.store import ReportStore, Run, data_dir, new_run_id, open_store, store_ident
 from crawler.store.base import TRIGGERS, StoreUnavailable
 from crawler.store.liveness import mark_dead_runs
-from crawler.store.spool import SpoolElsewhere, replay_file
+from crawler.store.spool import (
+    Journal,
+    SpoolElsewhere,
+    default_spool_dirs,
+    recover_journals,
+    replay_file,
+)
 from crawler.store.writer import BackgroundWriter, RunWriter
 
 __all__ = ["RUN_STATUS_STAT", "STORE_OUTCOME_STAT", "ReportPipeline", "StoreConfig",
-           "fallback_spool_dir", "item_record"]
+           "item_record"]
 
 logger = logging.getLogger(__name__)
 
@@ -62,12 +67,6 @@ RUN_STATUS_STAT = "footer_audit/run_status"
 STORE_OUTCOME_STAT = "footer_audit/store/outcome"
 SPOOL_FILES_STAT = "footer_audit/store/spool_files"
 STORE_FAILED = "store_failed"  # close reason of a crawl stopped because results had nowhere to go
-
-
-def fallback_spool_dir() -> Path:
-    """Where spool files go when the spool directory cannot be written (disk full, read-only):
-    the system's temporary directory, usually another file system."""
-    return Path(tempfile.gettempdir()) / "footer-audit-spool"
 
 
 def _stop_note(reason: str) -> str:
@@ -185,6 +184,7 @@ class ReportPipeline:
             logger.error("Report store disabled: %s", exc)
             raise NotConfigured(str(exc)) from exc
         self.writer: BackgroundWriter | None = None
+        self.journal: Journal | None = None
         self._stopping = False
 
     def _open(self) -> ReportStore:
@@ -198,14 +198,15 @@ class ReportPipeline:
         return pipeline
 
     def _spool_dirs(self) -> list[Path]:
-        dirs = [self.config.spool_dir, fallback_spool_dir()]
-        return [d for i, d in enumerate(dirs) if d not in dirs[:i]]
+        return default_spool_dirs(self.config.spool_dir)
 
     def _tidy_store(self, current: str) -> None:
-        """Runs a dead crawl left `running`, and spool files of earlier runs of this store."""
+        """Runs a dead crawl left `running` (their journals first), and spool files of earlier
+        runs of this store."""
         if self.store is None:
             return
         try:
+            recover_journals(self.store, self._spool_dirs())
             mark_dead_runs(self.store)
         except StoreError:
             return  # unreachable: the run writer reports it
@@ -234,10 +235,12 @@ class ReportPipeline:
         spool_name = f"{run.id}.jsonl"
         self._tidy_store(spool_name)
         dirs = self._spool_dirs()
+        ident = (self.store.ident if self.store
+                 else store_ident(self.config.url, prefix=self.config.prefix))
+        self.journal = Journal(dirs[0] / f"{run.id}{Journal.SUFFIX}", store=ident, run_id=run.id)
         writer = RunWriter(self.store, run, dirs[0] / spool_name, self.config.retry_interval,
-                           opener=self._open,
-                           store_ident=store_ident(self.config.url, prefix=self.config.prefix),
-                           fallback_dirs=dirs[1:])
+                           opener=self._open, store_ident=ident, fallback_dirs=dirs[1:],
+                           journal=self.journal)
         self.writer = BackgroundWriter(writer)
         self.writer.start()
         self.crawler.stats.set_value("footer_audit/run_id", run.id)
@@ -261,6 +264,8 @@ class ReportPipeline:
             return item
         if not self.writer.run.rules_version and record.get("rules_version"):
             self.writer.run.rules_version = str(record["rules_version"])
+        if self.journal is not None:
+            self.journal.append(record)  # before the hand-over: a SIGKILL loses nothing
         self.writer.write(record)
         self.crawler.stats.inc_value("footer_audit/store/pages")
         return item

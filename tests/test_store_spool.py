@@ -207,3 +207,31 @@ def test_background_writer_never_waits_for_a_frozen_redis(tmp_path):
         stored = store.get_run(run.id)
         assert stored.status == "finished" and stored.counts["pages"] == 50
         store.close()
+
+
+def test_pages_a_restarted_redis_lost_are_written_again_from_the_journal(tmp_path, caplog):
+    from crawler.store.spool import Journal
+
+    caplog.set_level(logging.WARNING)
+    with RedisServer() as server:
+        store = open_store(server.url, prefix="fa:")
+        run = Run(id=new_run_id(), portfolio="acme")
+        journal = Journal(tmp_path / f"{run.id}.journal", store=store.ident, run_id=run.id)
+        writer = RunWriter(store, run, tmp_path / f"{run.id}.jsonl", retry_interval=0,
+                           journal=journal)
+        writer.open()
+        for record in _pages(0, 6):
+            journal.append(record)  # as the pipeline does, before the hand-over
+            writer.write(record)
+        server.stop()
+        server.start()  # empty
+        for record in _pages(6, 8):
+            journal.append(record)
+            writer.write(record)
+        closed = writer.close("finished")
+        assert closed is not None and closed.status == "finished"
+        assert closed.counts["pages"] == 8 and "pages_lost" not in closed.counts
+        assert "written again from the run's journal" in closed.note
+        assert "lost 6 page(s) of run" in caplog.text
+        assert not journal.path.exists()  # removed once the run is closed
+        store.close()

@@ -3,7 +3,8 @@ reaudit, replay.
 
 The store is Redis when `--redis URL` or `$REDIS_URL` is given, else the embedded SQLite file
 (`$FOOTER_AUDIT_DB`, default `$XDG_DATA_HOME/footer-audit/reports.sqlite3`). Every command first
-marks runs whose crawl died (killed, no heartbeat) `incomplete` (`crawler.store.liveness`).
+writes what the journals of crawls that died (SIGKILL) hold and the store lacks, and marks runs
+whose crawl died (killed, no heartbeat) `incomplete` (`crawler.store.liveness`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from crawler.errors import StoreError, UsageError
 from crawler.store import ReportStore, open_store, summarise_run
 from crawler.store.base import runs_to_prune, utc_now
 from crawler.store.liveness import mark_dead_runs
+from crawler.store.spool import default_spool_dirs, recover_journals
 
 __all__ = ["app"]
 
@@ -50,6 +52,7 @@ def _store(ctx: typer.Context) -> ReportStore:
         store = open_store(obj.get("url"), prefix=obj.get("prefix"))
         try:
             store.ping()
+            recover_journals(store, default_spool_dirs())
             for run in mark_dead_runs(store):
                 typer.echo(f"run {run.id} marked incomplete: {run.note}", err=True)
         except StoreError:

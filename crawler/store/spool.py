@@ -26,6 +26,8 @@ import fcntl
 import json
 import logging
 import os
+import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -33,11 +35,26 @@ from typing import Any
 from crawler.errors import StoreError
 from crawler.store.base import ReportStore, Run, dumps
 
-__all__ = ["Spool", "SpoolElsewhere", "SpoolFailed", "read_header", "replay_file"]
+__all__ = ["Journal", "Spool", "SpoolElsewhere", "SpoolFailed", "default_spool_dirs",
+           "fallback_spool_dir", "read_header", "recover_journals", "replay_file"]
 
 logger = logging.getLogger(__name__)
 
 HEADER_OP = "spool"
+
+
+def fallback_spool_dir() -> Path:
+    """Where spool files go when the spool directory cannot be written (disk full, read-only):
+    the system's temporary directory, usually another file system."""
+    return Path(tempfile.gettempdir()) / "footer-audit-spool"
+
+
+def default_spool_dirs(spool_dir: Path | None = None) -> list[Path]:
+    """The spool directory (default `<data dir>/spool`), then the fallback, without repeats."""
+    from crawler.store import data_dir
+
+    dirs = [spool_dir or data_dir() / "spool", fallback_spool_dir()]
+    return [d for i, d in enumerate(dirs) if d not in dirs[:i]]
 
 
 class SpoolFailed(StoreError):
@@ -205,3 +222,106 @@ def replay_file(path: Path, store: ReportStore, *, any_store: bool = False) -> i
         pages = _apply(_entries(path), store, close_run, run_id or None, path)
         path.unlink(missing_ok=True)
         return pages
+
+
+class Journal:
+    """The run's write-ahead journal: every page handed to the writer, appended (and flushed) by
+    the crawl before the writer thread stores it, at `<spool dir>/<run id>.journal`.
+
+    The pages a store lost during the run (a Redis restarted empty) are written again from it
+    when the run closes, and a crawl killed outright (SIGKILL) leaves it behind for the next
+    command (`recover_journals`) to store what the writer had not. It is removed when the run
+    closes. It takes about the disk space of the run's pages; one that cannot be written is
+    switched off with one warning (the spool still keeps whatever the store cannot take)."""
+
+    SUFFIX = ".journal"
+
+    def __init__(self, path: Path, *, store: str, run_id: str) -> None:
+        self.path = path
+        self.store = store
+        self.run_id = run_id
+        self._fh: Any = None
+        self.off = False
+        self._lock = threading.Lock()  # the crawl appends, the writer thread reads at close
+
+    def append(self, record: dict[str, Any]) -> None:
+        if self.off:
+            return
+        with self._lock:
+            try:
+                if self._fh is None:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                    self._fh = self.path.open("a", encoding="utf-8")
+                    fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX)
+                    self._fh.write(dumps({"op": HEADER_OP, "store": self.store,
+                                          "run_id": self.run_id}) + "\n")
+                self._fh.write(dumps({"op": "page", "run_id": self.run_id, "record": record})
+                               + "\n")
+                self._fh.flush()
+            except OSError as exc:
+                self.off = True
+                logger.warning("run journal %s cannot be written (%s): switched off", self.path,
+                               exc.strerror or exc)
+                self._close()
+                self.path.unlink(missing_ok=True)
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        """Every page journalled so far (the latest delivery of a URL comes last)."""
+        if self.off:
+            return
+        with self._lock:
+            if self._fh is not None:
+                self._fh.flush()
+        for entry in _entries(self.path):
+            if entry.get("op") == "page":
+                yield entry["record"]
+
+    def _close(self) -> None:
+        if self._fh is not None:
+            with contextlib.suppress(OSError):
+                self._fh.close()
+            self._fh = None
+
+    def remove(self) -> None:
+        with self._lock:
+            self._close()
+            self.path.unlink(missing_ok=True)
+
+
+def recover_journals(store: ReportStore, dirs: Sequence[Path]) -> dict[str, int]:
+    """Journals left by crawls that died (SIGKILL) whose store is `store`: write the pages its
+    run lacks, fold them into its counts, remove the journal. A journal another crawl still
+    holds is left alone. Returns pages written per run id."""
+    from crawler.store.base import normalise_url
+    from crawler.store.writer import close_run
+
+    done: dict[str, int] = {}
+    for directory in dirs:
+        for path in sorted(directory.glob(f"*{Journal.SUFFIX}")) if directory.is_dir() else []:
+            header = read_header(path)
+            if header is None or header.get("store") != store.ident:
+                continue
+            with path.open("rb") as guard:
+                try:
+                    fcntl.flock(guard.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # its crawl is alive
+                run = store.get_run(str(header.get("run_id")))
+                if run is None:
+                    continue  # its store lost the run itself: nothing to attach the pages to
+                have = {m.url_key for m in store.iter_page_meta(run.id)}
+                written = 0
+                for entry in _entries(path):
+                    record = entry.get("record") or {}
+                    if entry.get("op") == "page" and record.get("url") and \
+                            normalise_url(record["url"]) not in have:
+                        store.put_page(run.id, record)
+                        written += 1
+                if written and run.status != "running":
+                    close_run(store, run.id, run.status, run.finished, note=run.note)
+                path.unlink(missing_ok=True)
+            if written:
+                logger.warning("run %s: %d page(s) its crawl had not stored written from its "
+                               "journal %s", run.id, written, path)
+            done[run.id] = written
+    return done

@@ -38,7 +38,7 @@ from crawler.store.base import (
     utc_now,
 )
 from crawler.store.liveness import HEARTBEAT_INTERVAL, this_worker
-from crawler.store.spool import Spool, SpoolFailed
+from crawler.store.spool import Journal, Spool, SpoolFailed
 
 __all__ = ["BackgroundWriter", "RunWriter", "close_run", "lost_pages_note"]
 
@@ -91,9 +91,13 @@ class RunWriter:
                  retry_interval: float = 5.0, *,
                  opener: Callable[[], ReportStore] | None = None, store_ident: str = "",
                  fallback_dirs: Sequence[Path] = (),
-                 heartbeat_interval: float = HEARTBEAT_INTERVAL) -> None:
+                 heartbeat_interval: float = HEARTBEAT_INTERVAL,
+                 journal: Journal | None = None) -> None:
         """`store` may be None when it could not be opened: `opener` is then tried again at
-        each retry. `store_ident` names the store in the spool when there is no store object."""
+        each retry. `store_ident` names the store in the spool when there is no store object.
+        `journal`: the run's write-ahead journal (the crawl appends to it), from which pages
+        the store lost are written again at close; removed when the run closes."""
+        self.journal = journal
         self.store = store
         self.opener = opener
         self.run = run
@@ -212,6 +216,25 @@ class RunWriter:
         stored = {m.url_key for m in store.iter_page_meta(self.run.id)}
         return sorted(self.delivered - stored)
 
+    def _restore(self, store: ReportStore, missing: list[str]) -> int:
+        """Write the pages the store lost again from the journal (their latest delivery)."""
+        if self.journal is None or not missing:
+            return 0
+        wanted = set(missing)
+        latest: dict[str, dict[str, Any]] = {}
+        for record in self.journal.records():
+            key = normalise_url(record.get("url") or "")
+            if key in wanted:
+                latest[key] = record
+        for record in latest.values():
+            store.put_page(self.run.id, record)
+        if latest:
+            logger.warning("the report store lost %d page(s) of run %s during the run "
+                           "(restarted without persistence?): written again from the run's "
+                           "journal; earlier runs, lifecycles and waivers in that store may be "
+                           "gone", len(latest), self.run.id)
+        return len(latest)
+
     def close(self, status: str, note: str = "") -> Run | None:
         """Close the run as `status`; returns the stored run, or None if it stays spooled (or
         could be kept nowhere: `fatal`)."""
@@ -224,9 +247,19 @@ class RunWriter:
                 assert self.store is not None
                 # Carries what the run learnt (rules version); recreates a run the store lost.
                 self.store.update_run(self.run)
+                missing = self._missing(self.store)
+                restored = self._restore(self.store, missing)
+                if restored:
+                    missing = self._missing(self.store)
+                    again = (f"the store lost {restored} page(s) during the run (a Redis "
+                             "restarted without persistence?); written again from the run's "
+                             "journal")
+                    note = f"{note}; {again}" if note else again
                 self.run = close_run(self.store, self.run.id, status, finished, note=note,
-                                     expected=expected, missing=self._missing(self.store))
+                                     expected=expected, missing=missing)
                 self.spool.close()
+                if self.journal is not None:
+                    self.journal.remove()
                 if self.run.counts.get("pages_lost"):
                     logger.error("run %s is incomplete: %s", self.run.id, self.run.note)
                 return self.run
@@ -240,6 +273,8 @@ class RunWriter:
             self.spool.close()
         except OSError:
             kept = False
+        if self.journal is not None:
+            self.journal.remove()
         if kept:
             logger.warning("report store still unavailable at the end of run %s: %d page(s) "
                            "kept in %s; write them with `footer-audit report replay %s`",
