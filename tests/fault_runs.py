@@ -312,11 +312,15 @@ def redis_frozen_a_while(workdir: Path, sites: int = 30) -> FaultResult:
     return _redis_crawl(workdir, sites, fault, "Redis frozen (SIGSTOP) for 4 s")
 
 
-def _signalled(workdir: Path, sites: int, sig: signal.Signals, name: str) -> FaultResult:
+def _signalled(workdir: Path, sites: int, sig: signal.Signals, name: str,
+               times: int = 1) -> FaultResult:
     with serve_farm(farm_spec(sites, delay=0.15), workdir / "farm") as farm:
         crawl = start_crawl(workdir, farm, sites, "--concurrency", "4")
         wait_for_pages(crawl, sites // 2)
-        crawl.proc.send_signal(sig)
+        for n in range(times):
+            if n:
+                time.sleep(0.05)
+            crawl.proc.send_signal(sig)
         code, err, secs = crawl.wait()
         # What the store says before any other command looked at it.
         before = _newest_status(workdir / "data" / "footer-audit" / "reports.sqlite3")
@@ -342,6 +346,11 @@ def sigterm(workdir: Path, sites: int = 30) -> FaultResult:
     return _signalled(workdir, sites, signal.SIGTERM, "SIGTERM mid-run")
 
 
+def sigterm_twice(workdir: Path, sites: int = 30) -> FaultResult:
+    """The second SIGTERM forces Scrapy to stop at once, without closing the spider."""
+    return _signalled(workdir, sites, signal.SIGTERM, "SIGTERM twice (forced stop)", times=2)
+
+
 def sigkill(workdir: Path, sites: int = 30) -> FaultResult:
     return _signalled(workdir, sites, signal.SIGKILL, "SIGKILL mid-run")
 
@@ -355,6 +364,7 @@ SCENARIOS: dict[str, Callable[..., FaultResult]] = {
     "redis-frozen": redis_frozen,
     "redis-frozen-a-while": redis_frozen_a_while,
     "sigterm": sigterm,
+    "sigterm-twice": sigterm_twice,
     "sigkill": sigkill,
 }
 

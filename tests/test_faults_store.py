@@ -98,6 +98,15 @@ def test_sigterm_ends_incomplete_with_its_own_exit_status(tmp_path):
     assert "stored, incomplete" in r.stderr
 
 
+def test_a_forced_stop_exits_incomplete_and_the_next_command_closes_the_run(tmp_path):
+    r = _run("sigterm-twice", tmp_path)
+    _quiet(r)
+    assert r.exit_code == EXIT_INCOMPLETE
+    assert "was not closed" in r.stderr and "stored," not in r.stderr
+    assert r.extra["status_before"] in ("running", "incomplete")
+    assert r.status == "incomplete" and 0 < r.audited < r.expected and r.lost == 0
+
+
 def test_sigkill_leaves_a_run_the_next_command_marks_incomplete(tmp_path):
     r = _run("sigkill", tmp_path)
     assert r.exit_code == -9

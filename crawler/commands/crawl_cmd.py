@@ -106,6 +106,9 @@ def _outcome_status(stats: dict, *, stored: bool, run_id: str | None,
         files = " ".join(stats.get(SPOOL_FILES_STAT) or [])
         typer.echo(f"run {run_id} not stored: its results wait in {files}; write them with "
                    f"footer-audit report replay {files}", err=True)
+    elif stored and where is None:
+        typer.echo(f"run {run_id or '?'} was not closed (the crawl was stopped hard); the next "
+                   "footer-audit command marks it incomplete", err=True)
     elif stored:
         typer.echo(f"run {run_id or '?'} not stored: its results could not be kept (see the "
                    "error above)", err=True)
