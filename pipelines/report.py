@@ -65,6 +65,7 @@ logger = logging.getLogger(__name__)
 # (`stored`, `spooled`: kept in a spool file for `report replay`, `failed`: kept nowhere).
 RUN_STATUS_STAT = "footer_audit/run_status"
 STORE_OUTCOME_STAT = "footer_audit/store/outcome"
+RUN_NOTE_STAT = "footer_audit/run_note"  # why the run is incomplete (or what was repaired)
 SPOOL_FILES_STAT = "footer_audit/store/spool_files"
 STORE_FAILED = "store_failed"  # close reason of a crawl stopped because results had nowhere to go
 
@@ -281,6 +282,7 @@ class ReportPipeline:
             logger.info("Report run %s %s: %d page(s), %d violation(s)", run.id, run.status,
                         run.counts.get("pages", 0), run.counts.get("violations", 0))
             stats.set_value(RUN_STATUS_STAT, run.status)
+            stats.set_value(RUN_NOTE_STAT, run.note)
             stats.set_value(STORE_OUTCOME_STAT, "stored")
         else:
             kept = bool(inner.spool.files) and not (inner.fatal and inner.spool.count == 0)

@@ -92,7 +92,12 @@ def _check_store(url: str | None) -> None:
 def _outcome_status(stats: dict, *, stored: bool, run_id: str | None,
                     quiet: bool) -> int | None:
     """What the run's end says on stderr, and its exit status when it is not 0/1 (None)."""
-    from pipelines.report import RUN_STATUS_STAT, SPOOL_FILES_STAT, STORE_OUTCOME_STAT
+    from pipelines.report import (
+        RUN_NOTE_STAT,
+        RUN_STATUS_STAT,
+        SPOOL_FILES_STAT,
+        STORE_OUTCOME_STAT,
+    )
 
     reason = stats.get("finish_reason")
     status = stats.get(RUN_STATUS_STAT)
@@ -102,6 +107,8 @@ def _outcome_status(stats: dict, *, stored: bool, run_id: str | None,
         if not quiet or status != "finished":
             typer.echo(f"run {run_id} stored, {status}{note}: footer-audit report show "
                        f"{run_id}", err=True)
+        if stats.get(RUN_NOTE_STAT):
+            typer.echo(f"run {run_id}: {stats[RUN_NOTE_STAT]}", err=True)
     elif stored and where == "spooled":
         files = " ".join(stats.get(SPOOL_FILES_STAT) or [])
         typer.echo(f"run {run_id} not stored: its results wait in {files}; write them with "
@@ -112,8 +119,6 @@ def _outcome_status(stats: dict, *, stored: bool, run_id: str | None,
     elif stored:
         typer.echo(f"run {run_id or '?'} not stored: its results could not be kept (see the "
                    "error above)", err=True)
-    if stats.get("footer_audit/output_failed") and not quiet:
-        typer.echo(f"output incomplete: {stats['footer_audit/output_failed']}", err=True)
     complete = reason == "finished" and (not stored or status == "finished")
     if not complete:
         return EXIT_INCOMPLETE
