@@ -111,11 +111,11 @@ class Crawl:
 
 
 def start_crawl(workdir: Path, farm: Farm, sites: int, *args: str,
-                env: dict[str, str] | None = None) -> Crawl:
+                env: dict[str, str] | None = None, output: Path | None = None) -> Crawl:
     workdir.mkdir(parents=True, exist_ok=True)
     pf = workdir / "portfolio.yaml"
     pf.write_text(portfolio_yaml(sites), encoding="utf-8")
-    out = workdir / "out.jsonl"
+    out = output or workdir / "out.jsonl"
     cmd = [sys.executable, "-c", "from crawler.cli import main; main()", "run", str(pf),
            "--format", "jsonl", "--output", str(out), "--render", "never", "--timeout", "10",
            "--quiet", "--resolve", farm.resolve, *args]
@@ -245,6 +245,22 @@ def disk_full_nowhere(workdir: Path, sites: int = 40) -> FaultResult:
         return _result("disk full, no other place to spool", crawl, code, err, secs, run)
 
 
+def output_full(workdir: Path, sites: int = 40) -> FaultResult:
+    """The JSON Lines output on a tmpfs that fills up: the crawl stops early with one error line;
+    the store keeps every page audited (here `audited` counts the store's pages: the output is
+    the part that failed)."""
+    with serve_farm(farm_spec(sites, pad=6000), workdir / "farm") as farm, \
+            tmpfs(workdir / "out", "24k") as disk:
+        crawl = start_crawl(workdir, farm, sites, output=disk / "out.jsonl")
+        code, err, secs = crawl.wait()
+        written = len(crawl.records())
+        run = stored_run((), workdir)
+        stored = len(run["urls"]) if run else 0
+        return FaultResult("output disk full", crawl.expected, stored, stored,
+                           run["status"] if run else "-", code, secs, (run or {}).get("note", ""),
+                           err, err.count("Traceback"), {"output_lines": written})
+
+
 def store_read_only(workdir: Path, sites: int = 20) -> FaultResult:
     """The store's directory is read-only from the start: results go to the spool in the
     temporary directory; once the directory is writable again, the spool is replayed."""
@@ -360,6 +376,7 @@ SCENARIOS: dict[str, Callable[..., FaultResult]] = {
     "disk-full": disk_full,
     "disk-full-nowhere": disk_full_nowhere,
     "read-only": store_read_only,
+    "output-full": output_full,
     "redis-restarted-empty": redis_restarted_empty,
     "redis-frozen": redis_frozen,
     "redis-frozen-a-while": redis_frozen_a_while,

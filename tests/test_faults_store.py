@@ -49,6 +49,16 @@ def test_disk_full_with_nowhere_to_spool_stops_early_with_one_error(tmp_path):
     assert r.status == "incomplete" and r.stored < r.audited
 
 
+def test_full_output_disk_stops_the_crawl_with_one_error(tmp_path):
+    r = _run("output-full", tmp_path)
+    _quiet(r)
+    assert r.stderr.count("cannot write the results") == 1, r.stderr
+    assert r.exit_code == EXIT_INCOMPLETE
+    assert r.audited < r.expected  # stopped early
+    assert r.status == "incomplete" and "output_failed" in r.note
+    assert r.stored >= r.extra["output_lines"] > 0  # the store has what the output lost
+
+
 def test_store_that_cannot_be_opened_spools_instead_of_switching_off(tmp_path):
     r = _run("read-only", tmp_path)
     _quiet(r)
