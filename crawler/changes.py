@@ -9,7 +9,9 @@ Lifecycle (one record per fingerprint, updated when a run closes): first seen, l
 after being fixed). A diff compares a run with the previous finished run of the same portfolio:
 `new` (never seen before), `regressed` (seen before, fixed, back now), `still_open`, `fixed` (gone,
 and the site was audited), `unverified` (gone, but the site could not be audited this time) and
-`waived` (an active waiver covers site + rule: listed apart and not counted).
+`waived` (an active waiver covers site + rule: listed apart and not counted). Only sites both runs
+audited are compared: a violation on a site the baseline did not audit (a half run, a site added
+since) is neither new nor regressed; the diff counts those sites and violations as not compared.
 
 Re-audit runs today's rules over a stored run's footer snapshots and reports what the rule change
 alone changes (`added`, `removed`), without crawling again.
@@ -37,6 +39,7 @@ __all__ = [
     "AUDITED_STATUSES",
     "CHANGE_KINDS",
     "Lifecycle",
+    "NotCompared",
     "ReauditChange",
     "RunDiff",
     "Waiver",
@@ -210,22 +213,44 @@ def update_lifecycle(store: ReportStore, run: Run) -> Counter[str]:
 
 
 @dataclass
+class NotCompared:
+    """What a diff left out: sites audited in only one of the two runs, and the violations of
+    `run` on sites the baseline did not audit."""
+
+    sites: int = 0
+    violations: int = 0
+
+    def to_json(self) -> dict[str, int]:
+        return {"sites": self.sites, "violations": self.violations}
+
+
+@dataclass
 class RunDiff:
     """Counts of what changed in `run` against `against` (None: no earlier finished run)."""
 
     run: str
     against: str | None
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CHANGE_KINDS, 0))
+    not_compared: NotCompared = field(default_factory=NotCompared)
 
     def to_json(self) -> dict[str, Any]:
-        return {"run": self.run, "against": self.against, "counts": dict(self.counts)}
+        return {"run": self.run, "against": self.against, "counts": dict(self.counts),
+                "not_compared": self.not_compared.to_json()}
 
 
 def iter_changes(store: ReportStore, run: Run, against: Run | None,
-                 today: date | None = None) -> Iterator[tuple[str, ViolationRow]]:
+                 today: date | None = None,
+                 not_compared: NotCompared | None = None) -> Iterator[tuple[str, ViolationRow]]:
     """Yield (kind, violation) for every violation of `run` and every one of `against` that is
-    gone. Streams both runs in batches; only the set of sites audited in `run` is held."""
+    gone, on the sites both runs audited (plus `unverified` ones). `not_compared`, if given,
+    receives what was left out. Streams both runs in batches; only the sets of audited sites are
+    held."""
     waivers = active_waivers(store, today)
+    skipped = not_compared if not_compared is not None else NotCompared()
+    sites = audited_sites(store, run.id)
+    baseline_sites = audited_sites(store, against.id) if against else None
+    if baseline_sites is not None:
+        skipped.sites = len(sites ^ baseline_sites)
     for batch in _batches(store.iter_violations(run.id)):
         prev = (store.fingerprints_present(against.id, [r.fingerprint for r in batch])
                 if against else set())
@@ -234,6 +259,9 @@ def iter_changes(store: ReportStore, run: Run, against: Run | None,
         for row in batch:
             if is_waived(row, waivers):
                 yield "waived", row
+            elif (baseline_sites is not None and row.site not in baseline_sites
+                  and row.fingerprint not in prev):
+                skipped.violations += 1  # the baseline never looked at this site
             elif row.fingerprint in prev:
                 yield "still_open", row
             else:
@@ -242,7 +270,6 @@ def iter_changes(store: ReportStore, run: Run, against: Run | None,
                 yield ("regressed" if before else "new"), row
     if against is None:
         return
-    sites = audited_sites(store, run.id)
     for batch in _batches(store.iter_violations(against.id)):
         now = store.fingerprints_present(run.id, [r.fingerprint for r in batch])
         for row in batch:
@@ -257,7 +284,7 @@ def diff_runs(store: ReportStore, run: Run, against: Run | None = None,
     if against is None:
         against = previous_finished_run(store, run)
     diff = RunDiff(run.id, against.id if against else None)
-    for kind, _row in iter_changes(store, run, against, today):
+    for kind, _row in iter_changes(store, run, against, today, diff.not_compared):
         diff.counts[kind] += 1
     return diff
 

@@ -147,6 +147,8 @@ FOOTER_AUDIT_STORE_RETRY_INTERVAL = 5.0
 FOOTER_AUDIT_STORE_RUN_ID = ""
 # Where results wait while the store is unreachable; empty: <data dir>/spool.
 FOOTER_AUDIT_STORE_SPOOL_DIR = ""
+# Seconds one Redis call of a crawl may take before its page goes to the spool instead.
+FOOTER_AUDIT_STORE_TIMEOUT = 2.0
 # What started the run: "nightly", "on-demand" or "api".
 FOOTER_AUDIT_STORE_TRIGGER = "on-demand"
 # redis://… or a SQLite file; empty: $REDIS_URL, else the embedded SQLite file.

@@ -7,11 +7,15 @@ the report store keeps). Portfolio-wide findings (`subject_inconsistent`) come l
 line per organisation, with `"kind": "portfolio"`.
 
 Settings: `FOOTER_AUDIT_JSONL_OUTPUT` (a path, or `-` for standard output; empty: off).
+
+An output that cannot be written (disk full, a closed pipe) stops the crawl early, close reason
+`output_failed`, with one error line: results that cannot be kept are not crawled for nothing.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
@@ -23,7 +27,11 @@ from scrapy.exceptions import NotConfigured
 from crawler.portfolio_findings import PORTFOLIO_FINDINGS
 from crawler.version import tool_version
 
-__all__ = ["JsonlWriterPipeline", "page_record"]
+__all__ = ["OUTPUT_FAILED", "JsonlWriterPipeline", "page_record"]
+
+logger = logging.getLogger(__name__)
+
+OUTPUT_FAILED = "output_failed"  # close reason of a crawl whose output could not be written
 
 _TRANSPORT_KEYS = ("url", "final_url", "status", "http_status", "rendered", "encoding",
                    "redirect_chain", "error", "fetched_at")
@@ -61,6 +69,7 @@ class JsonlWriterPipeline:
         self.crawler = crawler
         self.out: IO[str] | None = None
         self.owned = False
+        self.failed = False
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> JsonlWriterPipeline:
@@ -82,11 +91,30 @@ class JsonlWriterPipeline:
             self.owned = True
 
     def write(self, record: dict[str, Any]) -> None:
-        if self.out is None:
-            self.open_spider()
-        assert self.out is not None
-        self.out.write(json.dumps(record, ensure_ascii=False, default=_default) + "\n")
-        self.out.flush()  # an interrupted run keeps every line already written
+        if self.failed:
+            return
+        try:
+            if self.out is None:
+                self.open_spider()
+            assert self.out is not None
+            self.out.write(json.dumps(record, ensure_ascii=False, default=_default) + "\n")
+            self.out.flush()  # an interrupted run keeps every line already written
+        except OSError as exc:
+            self._fail(exc)
+
+    def _fail(self, exc: OSError) -> None:
+        """One error line, then the crawl stops (its pages could not be kept here)."""
+        self.failed = True
+        stats = getattr(self.crawler, "stats", None)
+        if stats is not None:
+            stats.set_value("footer_audit/output_failed", str(exc.strerror or exc))
+        logger.error("cannot write the results to %s: %s; stopping the crawl", self.target,
+                     exc.strerror or exc)
+        engine = getattr(self.crawler, "engine", None)
+        if engine is not None and getattr(engine, "spider", None) is not None:
+            from scrapy.utils.defer import deferred_from_coro
+
+            deferred_from_coro(engine.close_spider_async(reason=OUTPUT_FAILED))
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         self.write(page_record(item))
@@ -98,7 +126,11 @@ class JsonlWriterPipeline:
 
     def close(self, **_: Any) -> None:
         if self.out is not None and self.owned:
-            self.out.close()
+            try:
+                self.out.close()
+            except OSError as exc:
+                if not self.failed:
+                    self._fail(exc)
         self.out = None
 
     def close_spider(self, spider: Any = None) -> None:

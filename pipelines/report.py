@@ -1,9 +1,15 @@
 """The report pipeline: writes each audited page to the report store as it arrives.
 
 One run per crawl: opened when the spider opens, closed when it closes, as `finished` only when
-the spider finished normally (close reason `finished`), otherwise `incomplete`. Pages are written
-one by one (a page delivered twice is stored once), so an interrupted crawl keeps every result it
-had. While the store is unreachable, results go to a spool file and are written when it is back.
+the spider finished normally (close reason `finished`) and the store holds every page, otherwise
+`incomplete` with a note saying why. Pages are written one by one (a page delivered twice is
+stored once) on a thread of their own, so a slow or frozen store never holds up the crawl, and an
+interrupted crawl keeps every result it had. While the store is unreachable (or cannot be opened
+at all), results go to a spool file and are written when it is back; when no spool directory
+takes them either, the crawl stops early (close reason `store_failed`) with one error line.
+
+At the start, runs left `running` by a crawl that died are marked `incomplete`
+(`crawler.store.liveness`) and spool files this store's earlier runs left are written.
 
 Settings (all optional; see docs/reports.md):
     FOOTER_AUDIT_STORE_ENABLED         bool, True: store results
@@ -12,7 +18,10 @@ Settings (all optional; see docs/reports.md):
                                        "footer-audit:")
     FOOTER_AUDIT_STORE_RETRY_INTERVAL  float, 5.0: seconds between attempts to reach a lost store
     FOOTER_AUDIT_STORE_RUN_ID          str, preset run id (so a CLI can print it up front)
-    FOOTER_AUDIT_STORE_SPOOL_DIR       str, where spool files go (<data dir>/spool)
+    FOOTER_AUDIT_STORE_SPOOL_DIR       str, where spool files go (<data dir>/spool; then the
+                                       system's temporary directory when that one fails)
+    FOOTER_AUDIT_STORE_TIMEOUT         float, 2.0: seconds a Redis call may take before the
+                                       page goes to the spool
     FOOTER_AUDIT_STORE_TRIGGER         str, "on-demand": "nightly", "on-demand" or "api"
     FOOTER_AUDIT_STORE_URL             str, redis://… or a SQLite path ($REDIS_URL, else the
                                        embedded SQLite file)
@@ -35,14 +44,34 @@ from scrapy.settings import BaseSettings
 from scrapy.spiders import Spider
 
 from crawler.errors import StoreError
-from crawler.store import Run, data_dir, new_run_id, open_store
-from crawler.store.base import TRIGGERS
-from crawler.store.spool import replay_file
-from crawler.store.writer import RunWriter
+from crawler.stats import RUN_NOTE_STAT, RUN_STATUS_STAT, SPOOL_FILES_STAT, STORE_OUTCOME_STAT
+from crawler.store import ReportStore, Run, data_dir, new_run_id, open_store, store_ident
+from crawler.store.base import TRIGGERS, StoreUnavailable
+from crawler.store.liveness import mark_dead_runs
+from crawler.store.spool import (
+    Journal,
+    SpoolElsewhere,
+    default_spool_dirs,
+    recover_journals,
+    replay_file,
+)
+from crawler.store.writer import BackgroundWriter, RunWriter
 
 __all__ = ["ReportPipeline", "StoreConfig", "item_record"]
 
 logger = logging.getLogger(__name__)
+
+STORE_FAILED = "store_failed"  # close reason of a crawl stopped because results had nowhere to go
+
+
+def _stop_note(reason: str) -> str:
+    if reason == "finished":
+        return ""
+    if reason == "shutdown":
+        return "interrupted (SIGTERM, SIGINT or Ctrl-C)"
+    if reason == STORE_FAILED:
+        return ""  # the writer's own line says why
+    return f"the crawl stopped early ({reason})"
 
 
 @dataclass(frozen=True)
@@ -55,6 +84,7 @@ class StoreConfig:
     run_id: str | None
     spool_dir: Path
     trigger: str
+    timeout: float = 2.0
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> StoreConfig:
@@ -72,6 +102,7 @@ class StoreConfig:
             run_id=settings.get("FOOTER_AUDIT_STORE_RUN_ID") or None,
             spool_dir=Path(spool) if spool else data_dir() / "spool",
             trigger=trigger,
+            timeout=settings.getfloat("FOOTER_AUDIT_STORE_TIMEOUT", 2.0),
         )
 
 
@@ -137,12 +168,23 @@ class ReportPipeline:
             raise NotConfigured  # FOOTER_AUDIT_STORE_ENABLED off (bare: Scrapy logs no warning)
         self.crawler = crawler
         self.config = config
+        self.store: ReportStore | None = None
         try:
-            self.store = open_store(config.url, prefix=config.prefix)
-        except StoreError as exc:
+            self.store = self._open()
+        except StoreUnavailable as exc:
+            # Results are kept in the spool, and the store is tried again as the crawl goes on.
+            logger.warning("Report store cannot be opened (%s): results go to the spool until "
+                           "it can", exc)
+        except StoreError as exc:  # a store URL that can never work
             logger.error("Report store disabled: %s", exc)
             raise NotConfigured(str(exc)) from exc
-        self.writer: RunWriter | None = None
+        self.writer: BackgroundWriter | None = None
+        self.journal: Journal | None = None
+        self._stopping = False
+
+    def _open(self) -> ReportStore:
+        return open_store(self.config.url, prefix=self.config.prefix,
+                          timeout=self.config.timeout)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -150,18 +192,34 @@ class ReportPipeline:
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
-    def _replay_leftovers(self, current: Path) -> None:
-        """Spool files of earlier runs whose store was down at their end."""
-        for path in sorted(self.config.spool_dir.glob("*.jsonl")):
-            if path == current:
-                continue
-            try:
-                pages = replay_file(path, self.store)
-            except StoreError:
-                return  # still unreachable: the run writer reports it
-            if pages is None:
-                continue  # another crawl is writing it
-            logger.warning("Wrote %d page(s) left in the spool %s by an earlier run", pages, path)
+    def _spool_dirs(self) -> list[Path]:
+        return default_spool_dirs(self.config.spool_dir)
+
+    def _tidy_store(self, current: str) -> None:
+        """Runs a dead crawl left `running` (their journals first), and spool files of earlier
+        runs of this store."""
+        if self.store is None:
+            return
+        try:
+            recover_journals(self.store, self._spool_dirs())
+            mark_dead_runs(self.store)
+        except StoreError:
+            return  # unreachable: the run writer reports it
+        for spool_dir in self._spool_dirs():
+            for path in sorted(spool_dir.glob("*.jsonl")):
+                if path.name == current:
+                    continue
+                try:
+                    pages = replay_file(path, self.store)
+                except SpoolElsewhere as exc:
+                    logger.warning("%s", exc)
+                    continue
+                except StoreError:
+                    return  # still unreachable: the run writer reports it
+                if pages is None:
+                    continue  # another crawl is writing it
+                logger.warning("Wrote %d page(s) left in the spool %s by an earlier run", pages,
+                               path)
 
     def open_spider(self) -> None:
         spider: Spider = self.crawler.spider
@@ -169,15 +227,28 @@ class ReportPipeline:
                      or spider.name)
         run = Run(id=self.config.run_id or new_run_id(), portfolio=portfolio,
                   trigger=self.config.trigger)
-        spool_path = self.config.spool_dir / f"{run.id}.jsonl"
-        self._replay_leftovers(spool_path)
-        self.writer = RunWriter(self.store, run, spool_path, self.config.retry_interval)
-        self.writer.open()
+        spool_name = f"{run.id}.jsonl"
+        self._tidy_store(spool_name)
+        dirs = self._spool_dirs()
+        ident = (self.store.ident if self.store
+                 else store_ident(self.config.url, prefix=self.config.prefix))
+        self.journal = Journal(dirs[0] / f"{run.id}{Journal.SUFFIX}", store=ident, run_id=run.id)
+        writer = RunWriter(self.store, run, dirs[0] / spool_name, self.config.retry_interval,
+                           opener=self._open, store_ident=ident, fallback_dirs=dirs[1:],
+                           journal=self.journal)
+        self.writer = BackgroundWriter(writer)
+        self.writer.start()
         self.crawler.stats.set_value("footer_audit/run_id", run.id)
-        logger.info("Report run %s (%s) stored in %s", run.id, portfolio, self.store.url)
+        where = self.store.url if self.store else "the spool"
+        logger.info("Report run %s (%s) stored in %s", run.id, portfolio, where)
 
     def process_item(self, item: Any) -> Any:
         assert self.writer is not None
+        if self.writer.fatal and not self._stopping:
+            self._stopping = True  # the writer logged why, once
+            from scrapy.utils.defer import deferred_from_coro
+
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=STORE_FAILED))
         try:
             record = item_record(item)
             if not record.get("url"):
@@ -188,6 +259,8 @@ class ReportPipeline:
             return item
         if not self.writer.run.rules_version and record.get("rules_version"):
             self.writer.run.rules_version = str(record["rules_version"])
+        if self.journal is not None:
+            self.journal.append(record)  # before the hand-over: a SIGKILL loses nothing
         self.writer.write(record)
         self.crawler.stats.inc_value("footer_audit/store/pages")
         return item
@@ -196,19 +269,21 @@ class ReportPipeline:
         if self.writer is None:
             return
         status = "finished" if reason == "finished" else "incomplete"
-        if self.writer.run.rules_version:
-            # The first page told us the rules version after the run was created.
-            run = self.writer.run
-            try:
-                stored = self.store.get_run(run.id)
-                if stored and not stored.rules_version:
-                    stored.rules_version = run.rules_version
-                    self.store.update_run(stored)
-            except StoreError:
-                pass  # the spool's copy of the run carries it
-        run = self.writer.close(status)
+        run = self.writer.close(status, _stop_note(reason))
+        stats = self.crawler.stats
+        inner = self.writer.writer
         if run is not None:
             logger.info("Report run %s %s: %d page(s), %d violation(s)", run.id, run.status,
                         run.counts.get("pages", 0), run.counts.get("violations", 0))
-        self.crawler.stats.set_value("footer_audit/store/spooled", self.writer.spooled)
-        self.store.close()
+            stats.set_value(RUN_STATUS_STAT, run.status)
+            stats.set_value(RUN_NOTE_STAT, run.note)
+            stats.set_value(STORE_OUTCOME_STAT, "stored")
+        else:
+            kept = bool(inner.spool.files) and not (inner.fatal and inner.spool.count == 0)
+            stats.set_value(RUN_STATUS_STAT, "incomplete" if inner.fatal else status)
+            stats.set_value(STORE_OUTCOME_STAT, "spooled" if kept and not inner.fatal
+                            else "failed")
+            stats.set_value(SPOOL_FILES_STAT, [str(p) for p in inner.spool.files])
+        stats.set_value("footer_audit/store/spooled", inner.spooled)
+        if inner.store is not None:
+            inner.store.close()

@@ -3,6 +3,7 @@
     with RedisServer() as server:      # started; always stopped on exit, even on failure
         server.url                     # redis://127.0.0.1:PORT/0
         server.stop(); server.start()  # same port, empty data (no persistence)
+        server.freeze(); server.thaw()  # SIGSTOP / SIGCONT: connections hang, nothing is refused
 
 Only the process this helper started is ever signalled (by the pid it wrote).
 """
@@ -87,10 +88,20 @@ class RedisServer:
         finally:
             client.close()
 
+    def freeze(self) -> None:
+        """Stop the server's process (SIGSTOP): it accepts nothing and answers nothing."""
+        assert self.proc is not None and self.proc.poll() is None
+        os.kill(self.proc.pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGCONT)
+
     def stop(self) -> None:
         if self.proc is None:
             return
         if self.proc.poll() is None:
+            self.thaw()  # a frozen server would not act on SIGTERM
             os.kill(self.proc.pid, signal.SIGTERM)
             try:
                 self.proc.wait(timeout=10)

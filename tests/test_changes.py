@@ -122,3 +122,26 @@ def test_close_run_is_idempotent_and_keeps_first_status(store):
     again = close_run(store, r1.id, "finished")
     assert again.status == "incomplete" and again.finished == r1.finished
     assert again.counts["pages"] == 1 and again.counts["error"] == 1
+
+
+def test_diff_against_a_half_run_compares_only_sites_both_audited(store):
+    """A run killed halfway reached two of five sites: a later full run diffed against it must
+    not call the other three sites' old problems new or regressed."""
+    hosts = [f"s{i}.example.cn" for i in range(5)]
+    full = _stored_run(store, 1, {h: [A] for h in hosts})
+    half = _stored_run(store, 2, {h: [A] for h in hosts[:2]}, status="incomplete")
+    again = _stored_run(store, 3, {**{h: [A] for h in hosts[:4]}, hosts[4]: "timeout"})
+
+    d = diff_runs(store, again, half)
+    assert d.counts["still_open"] == 2  # s0, s1: both runs audited them
+    assert d.counts["new"] == d.counts["regressed"] == d.counts["fixed"] == 0
+    # s2, s3: only this run audited them; s4: neither did.
+    assert d.not_compared.to_json() == {"sites": 2, "violations": 2}
+    assert d.to_json()["not_compared"] == {"sites": 2, "violations": 2}
+    # The half run against the full one: the sites it never reached are unverified, not fixed.
+    back = diff_runs(store, half, full)
+    assert (back.counts["still_open"], back.counts["unverified"], back.counts["fixed"]) == (
+        2, 3, 0)
+    assert back.not_compared.sites == 3
+    # Without --against, an incomplete run is never the baseline.
+    assert diff_runs(store, again).against == full.id

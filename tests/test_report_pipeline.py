@@ -181,3 +181,14 @@ def test_item_record_from_an_audited_page_item(tmp_path):
         from crawler.store import Run
         store.create_run(Run(id="r", portfolio="p"))
         assert store.put_page("r", record) is True
+
+
+def test_run_with_a_store_url_that_can_never_work_stops_before_crawling(tmp_path, run_cli):
+    pf = tmp_path / "p.yaml"
+    pf.write_text("organisations:\n  - name: 某某公司\n    domains:\n"
+                  "      - domain: a.example.cn\n", encoding="utf-8")
+    done = run_cli("run", str(pf), "--store", "ftp://nowhere/x", "--render", "never",
+                   env={"XDG_DATA_HOME": str(tmp_path / "data")}, timeout=60)
+    assert done.returncode == 4, done.stderr
+    assert done.stderr.count("\n") == 1 and "unknown store URL" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -254,3 +254,48 @@ def test_unreachable_redis_is_a_store_error():
         s.ping()
     with pytest.raises(StoreUnavailable):
         s.list_runs()
+
+
+def test_run_liveness_fields_and_note_round_trip(store):
+    run = _run(worker="host:123:456", heartbeat="2026-01-01T00:00:30.000000Z",
+               note="interrupted (SIGTERM, SIGINT or Ctrl-C)")
+    store.create_run(run)
+    assert store.get_run(run.id) == run
+    run.heartbeat, run.status, run.note = "2026-01-01T00:01:00.000000Z", "incomplete", "x"
+    store.update_run(run)
+    assert store.get_run(run.id) == run and store.list_runs()[0] == run
+
+
+def test_store_ident_names_the_store_without_its_password(tmp_path):
+    from crawler.store import store_ident
+    from tests.redis_server import SHARED_REDIS
+
+    db = tmp_path / "a" / ".." / "r.sqlite3"
+    with open_store(str(db)) as s:
+        assert s.ident == f"sqlite:///{(tmp_path / 'r.sqlite3').resolve()}"
+        assert store_ident(str(db)) == s.ident
+    with open_store(SHARED_REDIS, prefix="p1:") as r1, open_store(SHARED_REDIS, prefix="p2:") as r2:
+        assert r1.ident != r2.ident and r1.ident == store_ident(SHARED_REDIS, prefix="p1:")
+    assert store_ident("redis://:s3cret@127.0.0.1:6379/2", prefix="x:") == \
+        "redis://127.0.0.1:6379/2 prefix=x:"
+
+
+def test_sqlite_file_of_an_older_version_gains_the_new_run_columns(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE runs (id TEXT PRIMARY KEY, portfolio TEXT NOT NULL, trigger TEXT NOT "
+               "NULL, started TEXT NOT NULL, finished TEXT, status TEXT NOT NULL, counts TEXT NOT "
+               "NULL DEFAULT '{}', rules_version TEXT NOT NULL DEFAULT '', tool_version TEXT NOT "
+               "NULL DEFAULT '')")
+    db.execute("INSERT INTO runs VALUES ('r1','acme','nightly','2026-01-01T00:00:00.000000Z',"
+               "NULL,'running','{}','1','0.1')")
+    db.commit()
+    db.close()
+    with SQLiteStore(path) as store:
+        old = store.get_run("r1")
+        assert (old.status, old.worker, old.heartbeat, old.note) == ("running", "", None, "")
+        old.note = "n"
+        store.update_run(old)
+        assert store.get_run("r1").note == "n"

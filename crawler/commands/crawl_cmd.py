@@ -1,11 +1,19 @@
 """`footer-audit crawl SITE...` (on demand) and `footer-audit run PORTFOLIO` (a whole portfolio).
 
-Both run the same portfolio spider (`crawler.run.crawl_portfolio`). Exit status: 0 no violation
-of severity error, 1 some, 2 bad usage or a bad portfolio file (nothing is crawled).
+Both run the same portfolio spider (`crawler.run.crawl_portfolio`). Exit status (docs/portfolio.md):
+
+    0  the run is complete and stored; no violation of severity error
+    1  the run is complete and stored; some violations of severity error
+    2  bad usage or a bad portfolio file (nothing is crawled)
+    4  the report store named can never work (a bad URL; nothing is crawled)
+    5  the run is incomplete: interrupted (SIGTERM, Ctrl-C), stopped early because its results
+       could be kept nowhere, or the store lost pages it had written
+    6  the run is complete but not stored: its results wait in a spool file (`report replay`)
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -17,7 +25,10 @@ from crawler.limits import DEFAULT_TIMEOUT
 if TYPE_CHECKING:  # the portfolio model and the crawl load only when a command runs
     from crawler.portfolio import Portfolio
 
-__all__ = ["crawl", "run"]
+__all__ = ["EXIT_INCOMPLETE", "EXIT_SPOOLED", "crawl", "run"]
+
+EXIT_INCOMPLETE = 5
+EXIT_SPOOLED = 6
 
 Resolve = Annotated[list[str] | None, typer.Option(
     "--resolve", metavar="HOST:ADDRESS[:PORT]",
@@ -70,18 +81,67 @@ def _finish(portfolio: Portfolio, *, fmt: str, output: str | None, resolve: list
     if trigger not in TRIGGERS:
         raise UsageError(f"--trigger {trigger!r}: use {', '.join(TRIGGERS)}")
     _warn_without_cjk_font(portfolio, render)
+    if not no_store:
+        _check_store(store)
     outcome = crawl_portfolio(
         portfolio, output=output, resolve=resolve or (), render=render, timeout=timeout,
         quiet=quiet, user_agent=user_agent, log_level="INFO" if verbose else "WARNING",
         concurrency=concurrency, store=False if no_store else (store or True),
         extra={"FOOTER_AUDIT_STORE_TRIGGER": trigger})
-    if outcome.run_id and not quiet:
-        typer.echo(f"run {outcome.run_id} stored: footer-audit report show {outcome.run_id}",
-                   err=True)
+    code = _outcome_status(outcome.stats, stored=not no_store, run_id=outcome.run_id,
+                           quiet=quiet)
     if outcome.sites_done < outcome.sites_total and not quiet:
         typer.echo(f"warning: {outcome.sites_total - outcome.sites_done} of "
                    f"{outcome.sites_total} sites have no homepage result (see the log)", err=True)
-    raise typer.Exit(1 if outcome.errors else 0)
+    raise typer.Exit(code if code is not None else (1 if outcome.errors else 0))
+
+
+def _check_store(url: str | None) -> None:
+    """A store URL that can never work stops the command before crawling (exit 4); a store that
+    cannot be reached now is the crawl's business (it spools)."""
+    from crawler.store import open_store
+    from crawler.store.base import StoreUnavailable
+
+    with contextlib.suppress(StoreUnavailable):
+        open_store(url, timeout=2.0).close()
+
+
+def _outcome_status(stats: dict, *, stored: bool, run_id: str | None,
+                    quiet: bool) -> int | None:
+    """What the run's end says on stderr, and its exit status when it is not 0/1 (None)."""
+    from crawler.stats import (
+        RUN_NOTE_STAT,
+        RUN_STATUS_STAT,
+        SPOOL_FILES_STAT,
+        STORE_OUTCOME_STAT,
+    )
+
+    reason = stats.get("finish_reason")
+    status = stats.get(RUN_STATUS_STAT)
+    where = stats.get(STORE_OUTCOME_STAT)
+    note = "" if reason == "finished" else f" (stopped: {reason or 'killed'})"
+    if stored and where == "stored":
+        if not quiet or status != "finished":
+            typer.echo(f"run {run_id} stored, {status}{note}: footer-audit report show "
+                       f"{run_id}", err=True)
+        if stats.get(RUN_NOTE_STAT):
+            typer.echo(f"run {run_id}: {stats[RUN_NOTE_STAT]}", err=True)
+    elif stored and where == "spooled":
+        files = " ".join(stats.get(SPOOL_FILES_STAT) or [])
+        typer.echo(f"run {run_id} not stored: its results wait in {files}; write them with "
+                   f"footer-audit report replay {files}", err=True)
+    elif stored and where is None:
+        typer.echo(f"run {run_id or '?'} was not closed (the crawl was stopped hard); the next "
+                   "footer-audit command marks it incomplete", err=True)
+    elif stored:
+        typer.echo(f"run {run_id or '?'} not stored: its results could not be kept (see the "
+                   "error above)", err=True)
+    complete = reason == "finished" and (not stored or status == "finished")
+    if not complete:
+        return EXIT_INCOMPLETE
+    if stored and where != "stored":
+        return EXIT_SPOOLED
+    return None
 
 
 def crawl(

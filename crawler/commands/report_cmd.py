@@ -2,7 +2,9 @@
 reaudit, replay.
 
 The store is Redis when `--redis URL` or `$REDIS_URL` is given, else the embedded SQLite file
-(`$FOOTER_AUDIT_DB`, default `$XDG_DATA_HOME/footer-audit/reports.sqlite3`).
+(`$FOOTER_AUDIT_DB`, default `$XDG_DATA_HOME/footer-audit/reports.sqlite3`). Every command first
+writes what the journals of crawls that died (SIGKILL) hold and the store lacks, and marks runs
+whose crawl died (killed, no heartbeat) `incomplete` (`crawler.store.liveness`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from rich.table import Table
 
 from crawler.changes import (
     CHANGE_KINDS,
+    NotCompared,
     Waiver,
     diff_runs,
     iter_changes,
@@ -29,6 +32,8 @@ from crawler.changes import (
 from crawler.errors import StoreError, UsageError
 from crawler.store import ReportStore, open_store, summarise_run
 from crawler.store.base import runs_to_prune, utc_now
+from crawler.store.liveness import mark_dead_runs
+from crawler.store.spool import default_spool_dirs, recover_journals
 
 __all__ = ["app"]
 
@@ -50,6 +55,12 @@ def _store(ctx: typer.Context) -> ReportStore:
         except StoreError:
             store.close()
             raise
+        try:
+            recover_journals(store, default_spool_dirs())
+            for run in mark_dead_runs(store):
+                typer.echo(f"run {run.id} marked incomplete: {run.note}", err=True)
+        except StoreError as exc:  # a store this command may only read: its runs stay as they are
+            typer.echo(f"warning: dead runs not checked: {exc}", err=True)
         obj["store"] = store
         ctx.find_root().call_on_close(store.close)
     return obj["store"]
@@ -130,6 +141,8 @@ def show(ctx: typer.Context, run_ref: RunRef = None, as_json: AsJson = False) ->
                   f" · started {_day(run.started)} · finished {_day(run.finished) or '—'}"
                   f" · rules {run.rules_version or '?'} · footer-audit {run.tool_version}",
                   highlight=False)
+    if run.note:
+        console.print(f"[bold]{run.status}[/]: {run.note}", highlight=False, soft_wrap=True)
     sev = summary["severity"]
     console.print(f"{summary['pages']} page(s) {summary['page_status']}; "
                   f"{summary['violations']} violation(s): {sev.get('error', 0)} error, "
@@ -138,6 +151,7 @@ def show(ctx: typer.Context, run_ref: RunRef = None, as_json: AsJson = False) ->
     against = changes.against or "no earlier finished run"
     console.print(f"Since {against}: " + ", ".join(
         f"{k.replace('_', ' ')} {v}" for k, v in changes.counts.items()), highlight=False)
+    _say_not_compared(console, changes.not_compared)
     orgs = Table("organisation", "violations", "error", "warning", "info", box=None)
     for org, c in sorted(summary["by_org"].items(), key=lambda kv: -kv[1]["violations"]):
         orgs.add_row(org or "(none)", str(c["violations"]), str(c.get("error", 0)),
@@ -165,7 +179,8 @@ def diff(
     against = store.resolve_run(against_ref) if against_ref else previous_finished_run(store, run)
     counts = dict.fromkeys(CHANGE_KINDS, 0)
     listed: dict[str, list[dict[str, Any]]] = {k: [] for k in CHANGE_KINDS}
-    for kind, row in iter_changes(store, run, against):
+    skipped = NotCompared()
+    for kind, row in iter_changes(store, run, against, not_compared=skipped):
         counts[kind] += 1
         if len(listed[kind]) < limit:
             listed[kind].append({"site": row.site, "url": row.url, "rule": row.code,
@@ -174,10 +189,16 @@ def diff(
     console = _console()
     if as_json:
         _out(console, {"run": run.id, "against": against.id if against else None,
-                       "counts": counts, "violations": listed})
+                       "counts": counts, "not_compared": skipped.to_json(),
+                       "violations": listed})
         return
     console.print(f"{run.id} against {against.id if against else 'no earlier finished run'}",
                   highlight=False)
+    for r in (run, against):
+        if r is not None and r.status != "finished":
+            console.print(f"{r.id} is {r.status}" + (f": {r.note}" if r.note else ""),
+                          highlight=False, soft_wrap=True)
+    _say_not_compared(console, skipped)
     for kind in CHANGE_KINDS:
         console.print(f"[bold]{kind.replace('_', ' ')}[/]: {counts[kind]}", highlight=False)
         if kind == "still_open":
@@ -187,6 +208,13 @@ def diff(
                           f"{item['evidence'][:80]}", highlight=False, soft_wrap=True)
         if counts[kind] > len(listed[kind]) and listed[kind]:
             console.print(f"  … {counts[kind] - len(listed[kind])} more", highlight=False)
+
+
+def _say_not_compared(console: Console, skipped: NotCompared) -> None:
+    if skipped.sites or skipped.violations:
+        console.print(f"not compared: {skipped.sites} site(s) audited in only one of the two "
+                      f"runs ({skipped.violations} violation(s) of this run on sites the other "
+                      "did not audit)", highlight=False)
 
 
 @app.command()
@@ -361,18 +389,27 @@ def replay(
     ctx: typer.Context,
     spools: Annotated[list[Path], typer.Argument(help="Spool files (.jsonl) left by a run.")],
 ) -> None:
-    """Write results kept in spool files while the store was unreachable."""
-    from crawler.store.spool import replay_file
+    """Write results kept in spool files while the store was unreachable (each only into the
+    store it names)."""
+    from crawler.store.spool import SpoolElsewhere, read_header, replay_file
 
     store = _store(ctx)
+    refused = 0
     for path in spools:
         if not path.is_file():
             raise UsageError(f"no spool file {path}")
         try:
-            pages = replay_file(path, store)
+            # A file of an older version names no store: the one given here is the user's choice.
+            pages = replay_file(path, store, any_store=read_header(path) is None)
+        except SpoolElsewhere as exc:
+            typer.echo(f"error: {exc}", err=True)
+            refused += 1
+            continue
         except (KeyError, TypeError, ValueError) as exc:
             raise StoreError(f"spool {path} is damaged: {exc}") from exc
         if pages is None:
             typer.echo(f"{path}: a running crawl is still writing it; skipped")
         else:
             typer.echo(f"{path}: {pages} page(s) written")
+    if refused:
+        raise typer.Exit(StoreError.exit_code)

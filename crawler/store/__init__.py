@@ -30,6 +30,7 @@ __all__ = [
     "data_dir",
     "new_run_id",
     "open_store",
+    "store_ident",
     "summarise_run",
 ]
 
@@ -42,19 +43,38 @@ def data_dir() -> Path:
     return Path(base) / "footer-audit"
 
 
-def open_store(url: str | None = None, *, prefix: str | None = None) -> ReportStore:
+def store_ident(url: str | None = None, *, prefix: str | None = None) -> str:
+    """`ReportStore.ident` of the store `open_store` would open, without opening it (a spool
+    names its store even when the store could not be opened at all)."""
+    from crawler.store.base import redis_ident, sqlite_ident
+    from crawler.store.sqlite import default_db_path
+
+    url = url or os.environ.get("REDIS_URL") or None
+    if url and url.startswith(_REDIS_SCHEMES):
+        return redis_ident(url, prefix or os.environ.get("FOOTER_AUDIT_REDIS_PREFIX")
+                           or DEFAULT_PREFIX)
+    if url is None:
+        return sqlite_ident(default_db_path())
+    return sqlite_ident(Path(url.removeprefix("sqlite:///")))
+
+
+def open_store(url: str | None = None, *, prefix: str | None = None,
+               timeout: float | None = None) -> ReportStore:
     """Open the report store named by `url`, else `$REDIS_URL`, else the embedded SQLite file.
 
     `url` may be `redis://…`, `rediss://…`, `unix://…`, `sqlite:///path/file.sqlite3` or a plain
     file path. `prefix` (default `$FOOTER_AUDIT_REDIS_PREFIX`, else `footer-audit:`) namespaces
-    Redis keys. Raises StoreError when the URL cannot be used.
+    Redis keys. `timeout` (seconds) bounds each Redis call, with no retry: what a crawl uses so
+    that a frozen server never stalls it. Raises StoreError when the URL cannot be used.
     """
     url = url or os.environ.get("REDIS_URL") or None
     if url and url.startswith(_REDIS_SCHEMES):
         from crawler.store.redis_store import RedisStore
 
         prefix = prefix or os.environ.get("FOOTER_AUDIT_REDIS_PREFIX") or DEFAULT_PREFIX
-        return RedisStore(url, prefix)
+        if timeout is None:
+            return RedisStore(url, prefix)
+        return RedisStore(url, prefix, connect_timeout=timeout, timeout=timeout, retries=0)
     from crawler.store.sqlite import SQLiteStore
 
     if url is None:

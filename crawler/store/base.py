@@ -22,6 +22,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -50,10 +51,28 @@ __all__ = [
 
 TRIGGERS = ("nightly", "on-demand", "api")
 RUN_STATUSES = ("running", "finished", "incomplete")
+# The note of a run a later command found dead (crawler.store.liveness); its writer, if it comes
+# back after all (a spool replayed later), may still close it with the status it reached.
+ABANDONED_NOTE = "the crawl stopped without closing the run"
 
 
 class StoreUnavailable(StoreError):
     """The store cannot be reached right now (a writer spools and retries)."""
+
+
+def sqlite_ident(path: Path) -> str:
+    """`ReportStore.ident` of a SQLite file."""
+    return f"sqlite:///{path.expanduser().resolve()}"
+
+
+def redis_ident(url: str, prefix: str) -> str:
+    """`ReportStore.ident` of a Redis store: server, database and key prefix, no password."""
+    parts = urlsplit(url)
+    if parts.password is not None:
+        user = f"{parts.username}@" if parts.username else ""
+        url = urlunsplit((parts.scheme, user + parts.netloc.rsplit("@", 1)[-1], parts.path,
+                          parts.query, ""))
+    return f"{url} prefix={prefix}"
 
 
 def utc_now() -> str:
@@ -94,6 +113,12 @@ class Run:
     counts: dict[str, int] = field(default_factory=dict)
     rules_version: str = ""
     tool_version: str = field(default_factory=tool_version)
+    # Liveness of a running run: the writing process ("host:pid") and its last sign of life.
+    # A later command marks a run whose writer is gone `incomplete` (crawler.store.liveness).
+    worker: str = ""
+    heartbeat: str | None = None
+    # Why a run is incomplete, in one line: interrupted, pages the store lost, a dead writer.
+    note: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -207,6 +232,9 @@ class ReportStore(ABC):
     batches so a 100,000-violation run is never held in memory at once."""
 
     url: str = ""
+    # Which store this is, as spool files record it: the file's absolute path, or the Redis
+    # server, database and key prefix (never a password). A spool replays only into its store.
+    ident: str = ""
 
     # -- runs --------------------------------------------------------------------------------
     @abstractmethod

@@ -9,7 +9,8 @@ the portfolio, `{url_key}` a page's normalised URL, `{sort_key}` a violation's
     runs                        ZSET  run id -> start time (epoch seconds): every run
     portfolio:{name}:runs       ZSET  run id -> start time: the runs of one portfolio
     run:{run}                   HASH  the run: id, portfolio, trigger, started, finished, status,
-                                      counts (JSON), rules_version, tool_version
+                                      counts (JSON), rules_version, tool_version, worker,
+                                      heartbeat, note
     run:{run}:pages             HASH  url_key -> the full page record (check JSON, org, owner,
                                       domain, host, discovered_from, snapshot)
     run:{run}:page-meta         HASH  url_key -> {meta: PageMeta, rows: [[sort_key, site, org,

@@ -30,6 +30,7 @@ from crawler.store.base import (
     normalise_url,
     page_rows,
     parse_time,
+    redis_ident,
     split_screenshot,
 )
 from crawler.store.keys import DEFAULT_PREFIX, SEP, Keys
@@ -38,7 +39,7 @@ __all__ = ["RedisStore"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 _RUN_FIELDS = ("id", "portfolio", "trigger", "started", "finished", "status", "counts",
-               "rules_version", "tool_version")
+               "rules_version", "tool_version", "worker", "heartbeat", "note")
 
 
 def _unavailable(method: F) -> F:
@@ -60,13 +61,17 @@ def _epoch(started: str) -> float:
 
 class RedisStore(ReportStore):
     def __init__(self, url: str, prefix: str = DEFAULT_PREFIX, *,
-                 connect_timeout: float = 2.0, timeout: float = 10.0) -> None:
+                 connect_timeout: float = 2.0, timeout: float = 10.0, retries: int = 2) -> None:
+        """`timeout` bounds each call (seconds) and `retries` the attempts after a failed one:
+        a crawl's writer uses short ones so a frozen server costs seconds, not minutes."""
         self.url = url
         self.keys = Keys(prefix)
+        self.ident = redis_ident(url, prefix)
         try:
             self._r = redis.Redis.from_url(
-                url, decode_responses=True, socket_connect_timeout=connect_timeout,
-                socket_timeout=timeout, retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 2),
+                url, decode_responses=True, socket_connect_timeout=min(connect_timeout, timeout),
+                socket_timeout=timeout,
+                retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries),
                 health_check_interval=30)
         except ValueError as exc:  # a malformed URL
             raise StoreUnavailable(f"bad Redis URL {url!r}: {exc}") from exc
@@ -107,7 +112,8 @@ class RedisStore(ReportStore):
                    started=data["started"], finished=data.get("finished") or None,
                    status=data["status"], counts=json.loads(data.get("counts") or "{}"),
                    rules_version=data.get("rules_version", ""),
-                   tool_version=data.get("tool_version", ""))
+                   tool_version=data.get("tool_version", ""), worker=data.get("worker", ""),
+                   heartbeat=data.get("heartbeat") or None, note=data.get("note", ""))
 
     @_unavailable
     def get_run(self, run_id: str) -> Run | None:

@@ -25,6 +25,7 @@ from crawler.store.base import (
     normalise_url,
     page_rows,
     split_screenshot,
+    sqlite_ident,
 )
 
 __all__ = ["SQLiteStore", "default_db_path"]
@@ -33,7 +34,8 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY, portfolio TEXT NOT NULL, trigger TEXT NOT NULL, started TEXT NOT NULL,
     finished TEXT, status TEXT NOT NULL, counts TEXT NOT NULL DEFAULT '{}',
-    rules_version TEXT NOT NULL DEFAULT '', tool_version TEXT NOT NULL DEFAULT '');
+    rules_version TEXT NOT NULL DEFAULT '', tool_version TEXT NOT NULL DEFAULT '',
+    worker TEXT NOT NULL DEFAULT '', heartbeat TEXT, note TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS runs_portfolio ON runs (portfolio, started);
 CREATE TABLE IF NOT EXISTS pages (
     run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, url_key TEXT NOT NULL,
@@ -59,6 +61,11 @@ CREATE INDEX IF NOT EXISTS lifecycle_open ON lifecycle (site, fixed);
 CREATE TABLE IF NOT EXISTS waivers (
     site TEXT NOT NULL, rule TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (site, rule));
 """
+# Columns added after the first release: a database created before them gets them on open.
+_RUN_COLUMNS_ADDED = {"worker": "TEXT NOT NULL DEFAULT ''", "heartbeat": "TEXT",
+                      "note": "TEXT NOT NULL DEFAULT ''"}
+_RUN_COLUMNS = ("id, portfolio, trigger, started, finished, status, counts, rules_version, "
+                "tool_version, worker, heartbeat, note")
 _CHUNK = 500  # below SQLite's bound-parameter limit
 
 
@@ -79,15 +86,22 @@ class SQLiteStore(ReportStore):
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path else default_db_path()
         self.url = f"sqlite:///{self.path}"
+        self.ident = sqlite_ident(self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            # The run writer's thread uses it during a crawl (one thread at a time).
+            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None,
+                                       check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             # 32 MiB of page cache: the violation indexes of a large run stay in memory.
             self._db.execute("PRAGMA cache_size=-32768")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.executescript(_SCHEMA)
+            have = {row[1] for row in self._db.execute("PRAGMA table_info(runs)")}
+            for name, decl in _RUN_COLUMNS_ADDED.items():
+                if name not in have:
+                    self._db.execute(f"ALTER TABLE runs ADD COLUMN {name} {decl}")
         except (OSError, sqlite3.Error) as exc:
             raise StoreUnavailable(f"cannot open the report database {self.path}: {exc}") from exc
 
@@ -121,31 +135,35 @@ class SQLiteStore(ReportStore):
     # -- runs --------------------------------------------------------------------------------
     def _run_args(self, run: Run) -> tuple[Any, ...]:
         return (run.id, run.portfolio, run.trigger, run.started, run.finished, run.status,
-                json.dumps(run.counts), run.rules_version, run.tool_version)
+                json.dumps(run.counts), run.rules_version, run.tool_version, run.worker,
+                run.heartbeat, run.note)
 
     def create_run(self, run: Run) -> None:
-        self._tx([("INSERT OR IGNORE INTO runs VALUES (?,?,?,?,?,?,?,?,?)", self._run_args(run))])
+        self._tx([(f"INSERT OR IGNORE INTO runs ({_RUN_COLUMNS}) VALUES "
+                   "(?,?,?,?,?,?,?,?,?,?,?,?)", self._run_args(run))])
 
     def update_run(self, run: Run) -> None:
         # An upsert, not INSERT OR REPLACE: a replace deletes the row and cascades to its pages.
-        self._tx([("INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET "
+        self._tx([(f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
+                   "ON CONFLICT (id) DO UPDATE SET "
                    "portfolio=excluded.portfolio, trigger=excluded.trigger, "
                    "started=excluded.started, finished=excluded.finished, status=excluded.status, "
                    "counts=excluded.counts, rules_version=excluded.rules_version, "
-                   "tool_version=excluded.tool_version", self._run_args(run))])
+                   "tool_version=excluded.tool_version, worker=excluded.worker, "
+                   "heartbeat=excluded.heartbeat, note=excluded.note", self._run_args(run))])
 
     @staticmethod
     def _run(row: tuple) -> Run:
         return Run(id=row[0], portfolio=row[1], trigger=row[2], started=row[3], finished=row[4],
                    status=row[5], counts=json.loads(row[6]), rules_version=row[7],
-                   tool_version=row[8])
+                   tool_version=row[8], worker=row[9], heartbeat=row[10], note=row[11])
 
     def get_run(self, run_id: str) -> Run | None:
-        row = self._db.execute("SELECT * FROM runs WHERE id=?", (run_id,)).fetchone()
+        row = self._db.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id=?", (run_id,)).fetchone()
         return self._run(row) if row else None
 
     def list_runs(self, portfolio: str | None = None, limit: int | None = None) -> list[Run]:
-        sql, args = "SELECT * FROM runs", []
+        sql, args = f"SELECT {_RUN_COLUMNS} FROM runs", []
         if portfolio is not None:
             sql += " WHERE portfolio=?"
             args.append(portfolio)
