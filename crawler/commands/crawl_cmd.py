@@ -122,6 +122,8 @@ def run(
     """Crawl a whole portfolio (see examples/portfolio.yaml)."""
     _check_format(fmt)
     loaded = load_portfolio(portfolio)  # a bad file stops here: nothing starts
+    for warning in loaded.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     _finish(loaded, fmt=fmt, output=output, resolve=resolve, render=render, timeout=timeout,
             quiet=quiet, user_agent=user_agent or loaded.crawl.user_agent, verbose=verbose,
             concurrency=concurrency, store=store, no_store=no_store, trigger=trigger)
