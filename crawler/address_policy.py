@@ -29,6 +29,7 @@ __all__ = [
     "AddressRefused",
     "IPAddress",
     "IPNetwork",
+    "allow_settings",
     "classify",
     "parse_networks",
 ]
@@ -90,6 +91,12 @@ def parse_networks(values: Iterable[str], *, origin: str = "--allow-network") ->
             raise UsageError(f"{origin} {raw!r}: expected an address range such as 10.0.0.0/8 "
                              "or fd00::/8") from None
     return tuple(networks)
+
+
+def allow_settings(values: Iterable[str]) -> dict[str, list[str]]:
+    """The Scrapy setting for `--allow-network` values (checked here: UsageError at start)."""
+    networks = parse_networks(values)
+    return {ALLOW_SETTING: [str(n) for n in networks]} if networks else {}
 
 
 class AddressRefused(Exception):

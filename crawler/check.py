@@ -18,6 +18,7 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.address_policy import allow_settings
 from crawler.browser import ENV_CHROMIUM, find_chromium, launch_options
 from crawler.errors import FooterAuditError, UsageError
 from crawler.fetch_status import PageStatus
@@ -93,7 +94,7 @@ def choose_render(requested: str | None) -> tuple[str, str | None]:
 
 def crawl_settings(*, render: str, timeout: float = DEFAULT_TIMEOUT,
                    resolve: Sequence[str] | None = None, user_agent: str | None = None,
-                   log_level: str = "WARNING") -> Settings:
+                   log_level: str = "WARNING", allow_networks: Sequence[str] = ()) -> Settings:
     """`crawler/settings.py` tuned for a quick, quiet on-demand crawl."""
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
@@ -125,6 +126,7 @@ def crawl_settings(*, render: str, timeout: float = DEFAULT_TIMEOUT,
     if user_agent:
         overrides["USER_AGENT"] = user_agent
     overrides.update(resolve_settings(resolve or (), launch_options()))
+    overrides.update(allow_settings(allow_networks))
     settings.setdict(overrides, priority="cmdline")
     return settings
 
@@ -150,7 +152,8 @@ def _missing(target: dict[str, str]) -> dict[str, Any]:
 
 def check_pages(targets: list[str], expect: Expectations | None = None, render: str = "always",
                 timeout: float = DEFAULT_TIMEOUT, resolve: Sequence[str] | None = None, *,
-                user_agent: str | None = None, log_level: str = "WARNING") -> list[dict[str, Any]]:
+                user_agent: str | None = None, log_level: str = "WARNING",
+                allow_networks: Sequence[str] = ()) -> list[dict[str, Any]]:
     """Fetch and audit each target; one check-JSON dict per target, in order.
 
     `resolve` holds ``HOST:ADDRESS[:PORT]`` overrides (see `crawler.resolve`). Runs a Scrapy
@@ -162,7 +165,8 @@ def check_pages(targets: list[str], expect: Expectations | None = None, render: 
         raise UsageError(f"--timeout must be positive, not {timeout}")
     parsed = [parse_target(t) for t in targets]
     settings = crawl_settings(render=render, timeout=timeout, resolve=resolve,
-                              user_agent=user_agent, log_level=log_level)
+                              user_agent=user_agent, log_level=log_level,
+                              allow_networks=allow_networks)
     process = CrawlerProcess(settings)
     if log_level.upper() != "DEBUG":
         _quiet_third_party_logs()

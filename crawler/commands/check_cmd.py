@@ -56,6 +56,10 @@ def check(
         "--resolve", metavar="HOST:ADDRESS[:PORT]",
         help="Connect to ADDRESS (and PORT) for HOST, keeping the URL (repeatable; `*.zone`, "
              "`*`).")] = None,
+    allow_network: Annotated[list[str] | None, typer.Option(
+        "--allow-network", metavar="CIDR",
+        help="Let redirects and page resources reach this private or reserved address range "
+             "(repeatable; the page's own host is always allowed).")] = None,
 ) -> None:
     """Audit one page's footer for ICP, 公安 and copyright marks."""
     if expect_gongan is not None and not _GONGAN_CODE.match(expect_gongan.strip()):
@@ -69,7 +73,7 @@ def check(
         gongan_required=bool(expect_gongan),
     )
     (result,) = check_pages([target], expect, render=mode, timeout=timeout, resolve=resolve,
-                            user_agent=user_agent)
+                            user_agent=user_agent, allow_networks=allow_network or ())
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
         sys.stdout.flush()

@@ -18,6 +18,10 @@ __all__ = ["crawl", "run"]
 Resolve = Annotated[list[str] | None, typer.Option(
     "--resolve", metavar="HOST:ADDRESS[:PORT]",
     help="Send connections for HOST (or *.zone, or *) to ADDRESS[:PORT]; repeatable.")]
+AllowNetwork = Annotated[list[str] | None, typer.Option(
+    "--allow-network", metavar="CIDR",
+    help="Crawl hosts that resolve into this private or reserved address range (e.g. "
+         "10.0.0.0/8); repeatable. Public addresses are always allowed.")]
 Format = Annotated[str, typer.Option("--format", help="Output format: jsonl.")]
 Output = Annotated[str | None, typer.Option(
     "--output", "-o", help="Write results to FILE, or - for standard output.")]
@@ -46,7 +50,8 @@ def _check_format(fmt: str) -> None:
 def _finish(portfolio: Portfolio, *, fmt: str, output: str | None, resolve: list[str] | None,
             render: str | None, timeout: float, quiet: bool, user_agent: str | None,
             verbose: bool, concurrency: int | None = None, store: str | None = None,
-            no_store: bool = False, trigger: str = "on-demand") -> None:
+            no_store: bool = False, trigger: str = "on-demand",
+            allow_network: list[str] | None = None) -> None:
     from crawler.run import crawl_portfolio
     from crawler.store.base import TRIGGERS
 
@@ -57,7 +62,7 @@ def _finish(portfolio: Portfolio, *, fmt: str, output: str | None, resolve: list
         portfolio, output=output, resolve=resolve or (), render=render, timeout=timeout,
         quiet=quiet, user_agent=user_agent, log_level="INFO" if verbose else "WARNING",
         concurrency=concurrency, store=False if no_store else (store or True),
-        extra={"FOOTER_AUDIT_STORE_TRIGGER": trigger})
+        allow_networks=allow_network or (), extra={"FOOTER_AUDIT_STORE_TRIGGER": trigger})
     if outcome.run_id and not quiet:
         typer.echo(f"run {outcome.run_id} stored: footer-audit report show {outcome.run_id}",
                    err=True)
@@ -77,6 +82,7 @@ def crawl(
         "--max-subdomains", help="Discovered subdomains per domain.")] = 200,
     depth: Annotated[int, typer.Option("--depth", help="Link hops while discovering.")] = 2,
     resolve: Resolve = None,
+    allow_network: AllowNetwork = None,
     fmt: Format = "jsonl",
     output: Output = None,
     render: Render = None,
@@ -101,12 +107,13 @@ def crawl(
         portfolio = portfolio.model_copy(update={"organisations": (org_spec,)})
     _finish(portfolio, fmt=fmt, output=output, resolve=resolve, render=render, timeout=timeout,
             quiet=quiet, user_agent=user_agent, verbose=verbose, concurrency=concurrency,
-            store=store, no_store=no_store, trigger=trigger)
+            store=store, no_store=no_store, trigger=trigger, allow_network=allow_network)
 
 
 def run(
     portfolio: Annotated[str, typer.Argument(help="Portfolio file (YAML).")],
     resolve: Resolve = None,
+    allow_network: AllowNetwork = None,
     fmt: Format = "jsonl",
     output: Output = None,
     render: Render = None,
@@ -126,4 +133,5 @@ def run(
         typer.echo(f"warning: {warning}", err=True)
     _finish(loaded, fmt=fmt, output=output, resolve=resolve, render=render, timeout=timeout,
             quiet=quiet, user_agent=user_agent or loaded.crawl.user_agent, verbose=verbose,
-            concurrency=concurrency, store=store, no_store=no_store, trigger=trigger)
+            concurrency=concurrency, store=store, no_store=no_store, trigger=trigger,
+            allow_network=allow_network)
