@@ -85,7 +85,8 @@ def test_static_fetches_go_to_the_mapped_address_and_port(tmp_path):
         urls = ["https://www.example.cn/", "http://www.example.cn/", "http://plain.example.cn/",
                 "https://plain.example.cn/"]
         out = subprocess.run([sys.executable, str(script), f"*.example.cn:127.0.0.1:{farm.port}",
-                              *urls], capture_output=True, text=True, timeout=60, cwd=ROOT)
+                              *urls], capture_output=True, text=True, timeout=60, cwd=ROOT,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
         served = farm.requests()
     rows = {r["url"]: r for r in map(json.loads, out.stdout.splitlines())}
     assert rows["https://www.example.cn/"]["text"] == "<p>www home</p>"
