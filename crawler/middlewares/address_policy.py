@@ -12,8 +12,11 @@ Three places, one decision (`AddressGuard`):
   rebinding) still never reaches a refused address.
 - `guard_playwright_abort`: Chromium resolves names itself; every request a rendered page makes
   (its scripts, frames, XHR) goes through scrapy-playwright's route hook, which aborts those to
-  refused addresses. (Redirects Chromium follows inside one navigation are not seen by the hook;
-  the navigation itself was checked here first.)
+  refused addresses. Not covered: redirects Chromium follows itself (an HTTP redirect of the page
+  or of a resource it loads): Playwright routes the first request of a redirect chain only. The
+  page's own URL was checked here first, and in render mode auto the static fetch has already
+  followed (and checked) the page's redirects; closing the rest needs the route hook to fetch
+  with `route.fetch(max_redirects=0)` and follow redirects itself.
 
 Never refused: hosts a `--resolve` rule maps (the operator chose their address), hosts the spider
 names as explicit (`footer-audit check URL`: the operator typed them), and everything when
