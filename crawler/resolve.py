@@ -171,7 +171,6 @@ class ResolvingHostnameResolver:
         resolutionReceiver.resolutionComplete()
         return resolution
 
-
     def lookup(self, host: str) -> Deferred[list[str]]:
         """Every address `host` resolves to, unfiltered (what the address policy judges); the
         fallback resolver caches the answer for the connection that follows. A failed lookup
