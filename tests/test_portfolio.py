@@ -298,3 +298,37 @@ def test_allow_networks_are_validated():
         parse_portfolio("crawl:\n  allow_networks:\n    - 10.0.0.0/8\n    - intranet\n"
                         "organisations:\n  - name: X\n", "p.yaml")
     assert str(info.value).startswith("p.yaml:4: crawl.allow_networks.1: range 'intranet'")
+
+
+def test_run_prints_every_problem_and_warning(tmp_path):
+    """`footer-audit run`: one `error:` line per problem and exit status 2, nothing crawled; a file
+    with warnings only is crawled after them (here a dead loopback port: no traffic leaves)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.farm import closed_port
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root), "XDG_DATA_HOME": str(tmp_path / "data")}
+
+    def run(text: str, *args: str) -> subprocess.CompletedProcess[str]:
+        path = tmp_path / "p.yaml"
+        path.write_text(text, encoding="utf-8")
+        return subprocess.run([sys.executable, "-c", "from crawler.cli import main; main()",
+                               "run", str(path), "--quiet", "--no-store", *args],
+                              capture_output=True, text=True, timeout=120, cwd=root, env=env)
+
+    bad = run("organisations:\n  - name: X\n    domains:\n      - domain: com.cn\n"
+              "      - domain: 10.0.4.14\n      - domain: a.cn\n      - domain: A.CN\n")
+    assert bad.returncode == 2
+    errors = [line for line in bad.stderr.splitlines() if line.startswith("error: ")]
+    assert [e.split(": ")[1] for e in errors] == [f"{tmp_path / 'p.yaml'}:{n}"
+                                                  for n in (4, 5, 7)], bad.stderr
+    assert "duplicate: a.cn (written 'A.CN') is already listed at line 6" in errors[2]
+
+    warned = run("organisations:\n  - name: X\n    domains:\n      - domain: a.cn\n"
+                 "      - domain: shop.a.cn\n", "--resolve", f"*:127.0.0.1:{closed_port()}")
+    assert warned.returncode == 0, warned.stderr[-2000:]
+    assert warned.stderr.startswith(f"warning: {tmp_path / 'p.yaml'}:5: "
+                                    "organisations.0.domains.1.domain: shop.a.cn is under a.cn")
