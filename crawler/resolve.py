@@ -33,6 +33,7 @@ from twisted.internet.interfaces import IHostnameResolver, IResolutionReceiver
 from zope.interface import implementer, provider
 
 from crawler.errors import UsageError
+from crawler.host_names import host_ascii
 
 __all__ = [
     "ResolveRule",
@@ -92,7 +93,13 @@ def parse_resolve(values: Iterable[str]) -> tuple[ResolveRule, ...]:
         port = int(m["port"]) if m["port"] else None
         if port is not None and not 0 < port < 65536:
             raise UsageError(f"--resolve {raw!r}: port {port} out of range")
-        rules.append(ResolveRule(m["host"].lower().rstrip("."), addr, port))
+        # An internationalised name in A-label form: the form of the hosts it is matched with.
+        pattern = m["host"].lower().rstrip(".")
+        if pattern.startswith("*."):
+            pattern = "*." + host_ascii(pattern[2:])
+        elif pattern != "*":
+            pattern = host_ascii(pattern)
+        rules.append(ResolveRule(pattern, addr, port))
     return tuple(rules)
 
 

@@ -24,6 +24,9 @@ def _sites(port: int) -> dict:
             f'<script src="{local}/probe.js"></script>'
             f'<iframe src="http://127.0.0.1:{port}/frame"></iframe>', foot=footer())}}},
         "shown.cn": {"pages": {"/": {"status": 301, "location": "https://www.shown.cn/"}}},
+        # 例子.中国: requests carry its A-label form.
+        "xn--fsqu00a.xn--fiqs8s": {"pages": {"/": {"body": page("例子", foot=footer())}}},
+        "www.xn--fsqu00a.xn--fiqs8s": {"pages": {"/": {"body": page("例子", foot=footer())}}},
         "localhost": {"pages": {
             "/landing": {"body": page("内网", foot=footer())},
             "/inner": {"body": page("内网", foot=footer())},
@@ -52,6 +55,8 @@ crawl:
           - http://127.0.0.1:{port}/literal
       - domain: shown.cn
         render: always
+      - domain: 例子.中国
+        render: never
 """
 
 
@@ -60,7 +65,8 @@ def _crawl(tmp_path: Path, name: str, *args: str, allow: str = ""):
     with serve_farm(_sites(port), tmp_path / f"farm-{name}", port=port) as farm:
         run = run_crawl(_portfolio(port, allow=allow), tmp_path / name, "--timeout", "10",
                         "--no-store", *args,
-                        resolve=(f"*.safe.cn:127.0.0.1:{port}", f"*.shown.cn:127.0.0.1:{port}"))
+                        resolve=(f"*.safe.cn:127.0.0.1:{port}", f"*.shown.cn:127.0.0.1:{port}",
+                                 f"*.例子.中国:127.0.0.1:{port}"))
         served = farm.requests()
     return port, run, served
 
@@ -91,6 +97,10 @@ def test_loopback_is_refused_without_an_allowance(tmp_path):
     refused_hosts = {host for _, host, _ in served} & {"localhost", "127.0.0.1"}
     assert not refused_hosts, served
     assert ("https", "www.shown.cn", "/") in served
+    # An internationalised domain is one site in one form, mapped by a rule written in Unicode.
+    idn = pages["https://xn--fsqu00a.xn--fiqs8s/"]
+    assert idn["status"] == "ok" and idn["domain"] == "xn--fsqu00a.xn--fiqs8s", idn
+    assert "redirected_offsite" not in idn
 
 
 @pytest.mark.skipif(find_chromium() is None, reason="no Chromium")

@@ -31,6 +31,8 @@ def test_parse_rules():
     assert find_rule(rules, "example.cn").port == 8080  # a zone covers its apex
     assert find_rule(rules, "other.com").address == "127.0.0.2"
     assert find_rule(rules[:2], "other.com") is None
+    (idn,) = parse_resolve(["*.例子.中国:127.0.0.1"])
+    assert idn.pattern == "*.xn--fsqu00a.xn--fiqs8s"  # as the crawl's hosts are written
 
 
 @pytest.mark.parametrize("bad", ["example.cn", "example.cn:notanip", "example.cn:1.2.3.4:99999",
