@@ -108,12 +108,20 @@ def _domains(data: Any, node: Any) -> Iterator[_Entry]:
             written = spec.get("domain") if isinstance(spec, dict) else None
             if not isinstance(written, str):
                 continue
-            try:
-                host = normalise_host(written)
-            except ValueError:
+            host = _host(written)
+            if host is None or host.startswith("*."):
                 continue  # the model reports it
             loc = ("organisations", oi, "domains", di, "domain")
             yield _Entry(oi, name, ".".join(map(str, loc)), line_of(node, loc), host, written)
+
+
+def _host(written: str) -> str | None:
+    """The canonical form, None when the model refuses the name (and reports it). The model's
+    own call (wildcards allowed) is cached: this one costs nothing more."""
+    try:
+        return normalise_host(written, wildcard=True)
+    except ValueError:
+        return None
 
 
 def _site(host: str) -> str:
@@ -171,17 +179,14 @@ def _hosts_outside(data: Any, node: Any) -> Iterator[Problem]:
         for di, spec in enumerate(_list(org, "domains")):
             if not isinstance(spec, dict) or not isinstance(spec.get("domain"), str):
                 continue
-            try:
-                scope = SiteScope(normalise_host(spec["domain"]))
-            except ValueError:
+            domain = _host(spec["domain"])
+            if domain is None or domain.startswith("*."):
                 continue
+            scope = SiteScope(domain)
             for key in ("add_subdomains", "own_filing"):
                 for hi, written in enumerate(_list(spec, key)):
-                    try:
-                        host = normalise_host(str(written))
-                    except ValueError:
-                        continue
-                    if not scope.contains(host):
+                    host = _host(str(written))
+                    if host is not None and not scope.contains(host):
                         loc = ("organisations", oi, "domains", di, key, hi)
                         yield Problem(line_of(node, loc), ".".join(map(str, loc)), (
                             f"{host} is not under {scope.domain}: this entry has no effect"))
