@@ -99,17 +99,24 @@ def allow_settings(values: Iterable[str]) -> dict[str, list[str]]:
     return {ALLOW_SETTING: [str(n) for n in networks]} if networks else {}
 
 
-class AddressRefused(Exception):
-    """A request not sent: its host resolves only to addresses the policy refuses."""
+_ALLOW_HINT = "(allow it with --allow-network or the portfolio's crawl.allow_networks)"
 
-    def __init__(self, host: str, address: str, kind: str):
+
+class AddressRefused(Exception):
+    """A request not sent: its host resolves only to addresses the policy refuses. With
+    `redirected`: a rendered page that Chromium redirected there, not audited."""
+
+    def __init__(self, host: str, address: str, kind: str, *, redirected: bool = False):
         self.host, self.address, self.kind = host, address, kind
-        super().__init__(
-            f"not crawled: {host} resolves to {address}, a {kind} address "
-            "(allow it with --allow-network or the portfolio's crawl.allow_networks)"
-            if host != address else
-            f"not crawled: {address} is a {kind} address "
-            "(allow it with --allow-network or the portfolio's crawl.allow_networks)")
+        where = (f"{address} is a {kind} address" if host == address
+                 else f"{host} resolves to {address}, a {kind} address")
+        if redirected:
+            where = f"the page redirected to {host}" + (
+                f", a {kind} address" if host == address
+                else f", which resolves to {address}, a {kind} address")
+            super().__init__(f"not audited: {where} {_ALLOW_HINT}")
+        else:
+            super().__init__(f"not crawled: {where} {_ALLOW_HINT}")
 
 
 def _plain(address: str | IPAddress) -> IPAddress:

@@ -30,9 +30,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.render.RenderOnDemandMiddleware": 575,
     # Next to the downloader: a slot's concurrency holds for bursts too (Scrapy 2.19 lets a burst
     # of requests for one slot through at once).
+    # Before the slot is taken: the host's addresses checked against the address policy (and
+    # a rendered page's final URL, after the slot is freed).
+    "crawler.middlewares.address_policy.AddressPolicyMiddleware": 940,
     "crawler.middlewares.politeness.SlotConcurrencyMiddleware": 950,
-    # Once a request may go: its host's addresses checked against the address policy.
-    "crawler.middlewares.address_policy.AddressPolicyMiddleware": 960,
 }
 ITEM_PIPELINES = {
     "pipelines.audit.AuditPipeline": 300,

@@ -96,3 +96,13 @@ def test_policy_from_settings():
     assert policy.enabled and policy.allows("192.168.3.4") and not policy.allows("10.0.0.1")
     off = AddressPolicy.from_settings(Settings({"FOOTER_AUDIT_ADDRESS_POLICY_ENABLED": False}))
     assert off.allows("10.0.0.1")
+
+
+def test_refusal_messages():
+    assert str(AddressRefused("127.0.0.1", "127.0.0.1", "loopback")).startswith(
+        "not crawled: 127.0.0.1 is a loopback address (allow it with --allow-network")
+    assert str(AddressRefused("intra.cn", "10.0.0.1", "private", redirected=True)).startswith(
+        "not audited: the page redirected to intra.cn, which resolves to 10.0.0.1, a private "
+        "address (allow it")
+    assert str(AddressRefused("10.0.0.1", "10.0.0.1", "private", redirected=True)).startswith(
+        "not audited: the page redirected to 10.0.0.1, a private address (allow it")

@@ -24,11 +24,15 @@ def _sites(port: int) -> dict:
             f'<script src="{local}/probe.js"></script>'
             f'<iframe src="http://127.0.0.1:{port}/frame"></iframe>', foot=footer())}}},
         "shown.cn": {"pages": {"/": {"status": 301, "location": "https://www.shown.cn/"}}},
+        # Rendered at once: Chromium follows the redirect itself.
+        "hop.cn": {"pages": {"/": {"status": 302, "location": f"{local}/hop"}}},
+        "www.hop.cn": {"pages": {"/": {"status": 302, "location": f"{local}/hop"}}},
         # 例子.中国: requests carry its A-label form.
         "xn--fsqu00a.xn--fiqs8s": {"pages": {"/": {"body": page("例子", foot=footer())}}},
         "www.xn--fsqu00a.xn--fiqs8s": {"pages": {"/": {"body": page("例子", foot=footer())}}},
         "localhost": {"pages": {
             "/landing": {"body": page("内网", foot=footer())},
+            "/hop": {"body": page("内网", foot=footer())},
             "/inner": {"body": page("内网", foot=footer())},
             "/probe.js": {"body": "document.title = 'probed';",
                           "type": "application/javascript"},
@@ -57,6 +61,8 @@ crawl:
         render: always
       - domain: 例子.中国
         render: never
+      - domain: hop.cn
+        render: always
 """
 
 
@@ -66,7 +72,7 @@ def _crawl(tmp_path: Path, name: str, *args: str, allow: str = ""):
         run = run_crawl(_portfolio(port, allow=allow), tmp_path / name, "--timeout", "10",
                         "--no-store", *args,
                         resolve=(f"*.safe.cn:127.0.0.1:{port}", f"*.shown.cn:127.0.0.1:{port}",
-                                 f"*.例子.中国:127.0.0.1:{port}"))
+                                 f"*.例子.中国:127.0.0.1:{port}", f"*.hop.cn:127.0.0.1:{port}"))
         served = farm.requests()
     return port, run, served
 
@@ -92,10 +98,17 @@ def test_loopback_is_refused_without_an_allowance(tmp_path):
     assert pages["https://safe.cn/"]["status"] == "ok"
     shown = pages["https://shown.cn/"]
     assert shown["status"] == "ok" and shown["rendered"], shown
-    # Nothing reached the farm under the refused names: not the pages, not the rendered page's
-    # script and frame.
-    refused_hosts = {host for _, host, _ in served} & {"localhost", "127.0.0.1"}
-    assert not refused_hosts, served
+    # A rendered homepage that Chromium redirected to localhost: that request went out (the
+    # browser follows redirects by itself), but the page is not audited.
+    hop = pages["https://hop.cn/"]
+    assert hop["status"] == "unreachable", hop
+    assert hop["error"].startswith("not audited: the page redirected to localhost, which "
+                                   "resolves to "), hop["error"]
+    assert not hop["violations"] and not hop["findings"]["icp"]
+    # Nothing else reached the farm under the refused names: not the pages, not the rendered
+    # page's script and frame.
+    refused = [r for r in served if r[1] in ("localhost", "127.0.0.1")]
+    assert set(refused) <= {("http", "localhost", "/hop")}, served
     assert ("https", "www.shown.cn", "/") in served
     # An internationalised domain is one site in one form, mapped by a rule written in Unicode.
     idn = pages["https://xn--fsqu00a.xn--fiqs8s/"]
@@ -117,5 +130,7 @@ def test_an_allowed_network_is_crawled(tmp_path, how):
     assert pages[f"http://127.0.0.1:{port}/literal"]["status"] == "ok"
     go = pages["https://safe.cn/go"]
     assert go["status"] == "ok" and go["final_url"] == f"http://localhost:{port}/landing"
+    hop = pages["https://hop.cn/"]
+    assert hop["status"] == "ok" and hop["rendered"], hop
     assert ("http", "localhost", "/probe.js") in served  # the rendered page's script
     assert ("http", "127.0.0.1", "/frame") in served

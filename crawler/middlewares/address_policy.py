@@ -12,11 +12,13 @@ Three places, one decision (`AddressGuard`):
   rebinding) still never reaches a refused address.
 - `guard_playwright_abort`: Chromium resolves names itself; every request a rendered page makes
   (its scripts, frames, XHR) goes through scrapy-playwright's route hook, which aborts those to
-  refused addresses. Not covered: redirects Chromium follows itself (an HTTP redirect of the page
-  or of a resource it loads): Playwright routes the first request of a redirect chain only. The
-  page's own URL was checked here first, and in render mode auto the static fetch has already
-  followed (and checked) the page's redirects; closing the rest needs the route hook to fetch
-  with `route.fetch(max_redirects=0)` and follow redirects itself.
+  refused addresses. Playwright routes only the first request of a redirect chain, so redirects
+  Chromium follows itself are not seen there: a rendered page whose final URL is on a refused
+  address is not audited (`process_response`: status `unreachable`, "not audited: the page
+  redirected to ..."), although its request went out. In render mode auto the static fetch has
+  already followed (and checked) the page's redirects; closing the rest needs the route hook to
+  fetch with `route.fetch(max_redirects=0)` and follow redirects itself. A resource's redirect
+  is not seen at all.
 
 Never refused: hosts a `--resolve` rule maps (the operator chose their address), hosts the spider
 names as explicit (`footer-audit check URL`: the operator typed them), and everything when
@@ -33,6 +35,7 @@ from typing import Any, Self
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler.address_policy import AddressPolicy, AddressRefused, parse_networks
@@ -131,6 +134,23 @@ class AddressPolicyMiddleware:
             self.stats.inc_value(STAT_REFUSED)
             logger.info("%s: %s", request.url, exc)
             raise
+
+    async def process_response(self, request: Request, response: Response) -> Response:
+        """A rendered page Chromium redirected to a refused address is not audited. (Runs after
+        SlotConcurrencyMiddleware's process_response, which frees the slot: this middleware's
+        order is lower.)"""
+        if "playwright" not in response.flags:
+            return response
+        final = host_of(response.url)
+        if final and final != host_of(request.url):
+            try:
+                await self.guard.check(final)
+            except AddressRefused as exc:
+                self.stats.inc_value(f"{STAT_REFUSED}/redirect")
+                refused = AddressRefused(exc.host, exc.address, exc.kind, redirected=True)
+                logger.info("%s: %s", request.url, refused)
+                raise refused from None
+        return response
 
 
 def guard_playwright_abort(inner: Callable[[Any], Any] | None,
