@@ -19,6 +19,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.settings import default_settings as _defaults
 
+from crawler.address_policy import allow_settings
 from crawler.browser import ENV_CHROMIUM, find_chromium, launch_options
 from crawler.errors import FooterAuditError, UsageError
 from crawler.fetch_status import PageStatus
@@ -115,7 +116,7 @@ _CHECK_UNUSED_MIDDLEWARES = frozenset({
 
 def crawl_settings(*, render: str, timeout: float = DEFAULT_TIMEOUT,
                    resolve: Sequence[str] | None = None, user_agent: str | None = None,
-                   log_level: str = "WARNING") -> Settings:
+                   log_level: str = "WARNING", allow_networks: Sequence[str] = ()) -> Settings:
     """`crawler/settings.py` tuned for a quick, quiet on-demand crawl."""
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
@@ -146,6 +147,7 @@ def crawl_settings(*, render: str, timeout: float = DEFAULT_TIMEOUT,
     if user_agent:
         overrides["USER_AGENT"] = user_agent
     overrides.update(resolve_settings(resolve or (), launch_options()))
+    overrides.update(allow_settings(allow_networks))
     settings.setdict(overrides, priority="cmdline")
     return settings
 
@@ -171,7 +173,8 @@ def _missing(target: dict[str, str]) -> dict[str, Any]:
 
 def check_pages(targets: list[str], expect: Expectations | None = None, render: str = "always",
                 timeout: float = DEFAULT_TIMEOUT, resolve: Sequence[str] | None = None, *,
-                user_agent: str | None = None, log_level: str = "ERROR") -> list[dict[str, Any]]:
+                user_agent: str | None = None, log_level: str = "ERROR",
+                allow_networks: Sequence[str] = ()) -> list[dict[str, Any]]:
     """Fetch and audit each target; one check-JSON dict per target, in order.
 
     `resolve` holds ``HOST:ADDRESS[:PORT]`` overrides (see `crawler.resolve`). What goes wrong
@@ -187,7 +190,8 @@ def check_pages(targets: list[str], expect: Expectations | None = None, render: 
     with serve_local_files(local) as served:
         crawled = [{"url": served[Path(t["local"])]} if "local" in t else t for t in parsed]
         results = _crawl(crawled, expect, render=render, timeout=timeout, resolve=resolve,
-                         user_agent=user_agent, log_level=log_level)
+                         user_agent=user_agent, log_level=log_level,
+                         allow_networks=allow_networks)
     for target, result in zip(parsed, results, strict=True):
         if "local" in target:  # reported as the file the user named, not the loopback URL
             served_url = served[Path(target["local"])]
@@ -199,9 +203,10 @@ def check_pages(targets: list[str], expect: Expectations | None = None, render: 
 
 def _crawl(parsed: list[dict[str, str]], expect: Expectations | None, *, render: str,
            timeout: float, resolve: Sequence[str] | None, user_agent: str | None,
-           log_level: str) -> list[dict[str, Any]]:
+           log_level: str, allow_networks: Sequence[str]) -> list[dict[str, Any]]:
     settings = crawl_settings(render=render, timeout=timeout, resolve=resolve,
-                              user_agent=user_agent, log_level=log_level)
+                              user_agent=user_agent, log_level=log_level,
+                              allow_networks=allow_networks)
     process = CrawlerProcess(settings)
     if log_level.upper() != "DEBUG":
         _quiet_third_party_logs()

@@ -43,5 +43,8 @@ def main() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(128 + signal.SIGPIPE)
     except FooterAuditError as exc:
-        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        console = Console(stderr=True)
+        # A portfolio file's problems, one line each (all of them, so one edit fixes the file).
+        for line in getattr(exc, "lines", None) or [str(exc)]:
+            console.print(f"[bold red]error:[/] {line}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)

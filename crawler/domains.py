@@ -20,6 +20,7 @@ __all__ = [
     "host_of",
     "is_ip",
     "matches_host_pattern",
+    "public_suffix_parts",
     "registrable_domain",
 ]
 
@@ -31,12 +32,18 @@ _EXTRACT = tldextract.TLDExtract(
 
 
 def host_of(url: str) -> str:
-    """The lower-case host of a URL, without port or trailing dot ("" when there is none)."""
+    """The lower-case host of a URL, without port or trailing dot ("" when there is none); an
+    internationalised host in its A-label form, as the portfolio holds it (crawler/host_names)."""
     try:
         host = urlsplit(url).hostname or ""
     except ValueError:
         return ""
-    return host.rstrip(".").lower()
+    host = host.rstrip(".").lower()
+    if not host.isascii():
+        from crawler.host_names import host_ascii
+
+        host = host_ascii(host)
+    return host
 
 
 def is_ip(host: str) -> bool:
@@ -58,6 +65,13 @@ def registrable_domain(host: str) -> str:
     if ext.domain and ext.suffix:
         return f"{ext.domain}.{ext.suffix}"
     return host
+
+
+def public_suffix_parts(host: str) -> tuple[str, str]:
+    """`(domain label, public suffix)` of a host: `("example", "com.cn")` for a.example.com.cn;
+    `("", "com.cn")` for a bare suffix; `(..., "")` when no suffix of the list matches."""
+    ext = _EXTRACT(host)
+    return ext.domain, ext.suffix
 
 
 def matches_host_pattern(host: str, pattern: str) -> bool:

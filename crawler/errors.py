@@ -21,7 +21,13 @@ class UsageError(FooterAuditError):
 
 
 class PortfolioError(FooterAuditError):
+    """`str()` is one line; `lines` holds every problem of the file, one line each."""
+
     exit_code = 2
+
+    def __init__(self, message: str, *, lines: list[str] | None = None):
+        super().__init__(message)
+        self.lines = list(lines) if lines else [message]
 
 
 class FetchError(FooterAuditError):

@@ -12,6 +12,8 @@ Failures, whether Scrapy's downloader or Chromium raised them::
     ├── larger than DOWNLOAD_MAXSIZE                   http_error
     ├── request refused by a Scrapy component          blocked
     │   (robots.txt, offsite)
+    ├── the host resolves to a refused address         unreachable ("not crawled: ...",
+    │   (crawler/address_policy.py)                      not sent)
     └── anything else                                  unreachable (with the error's text)
 
 Answers::
@@ -35,6 +37,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from http import HTTPStatus
+
+from crawler.address_policy import AddressRefused
 
 __all__ = [
     "BLOCKING_HTTP_STATUSES",
@@ -100,6 +104,8 @@ _NET_ERROR_STATUS = {
 def host_failure(exc: BaseException) -> bool:
     """True when the host itself failed (DNS, refused, TLS): another way of fetching the same
     URL would fail too. Browser-side refusals (ERR_UNSAFE_PORT, ...) and timeouts are not."""
+    if isinstance(exc, AddressRefused):
+        return True
     match = _NET_ERROR.search(str(exc))
     if match:
         name = match.group(1)
@@ -177,6 +183,8 @@ def failure_status(exc: BaseException) -> tuple[PageStatus, str]:
     # Scrapy wraps Twisted's ResponseFailed (whose reasons tell TLS from a dropped connection).
     if isinstance(exc, DownloadFailedError) and exc.__cause__ is not None:
         exc = exc.__cause__
+    if isinstance(exc, AddressRefused):
+        return PageStatus.UNREACHABLE, str(exc)
     if isinstance(exc, (tw.DNSLookupError, CannotResolveHostError)):
         return PageStatus.UNREACHABLE, "DNS lookup failed: no such host"
     if isinstance(exc, (tw.TimeoutError, tw.TCPTimedOutError, DownloadTimeoutError)):

@@ -43,6 +43,7 @@ from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from crawler.errors import UsageError
 from crawler.fetch_status import RENDERER_CRASH
+from crawler.middlewares.address_policy import guard_playwright_abort
 from crawler.render_contexts import ContextRotation
 from crawler.tls import share_tls_context
 
@@ -77,6 +78,8 @@ class SharedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self._page_slots = asyncio.Semaphore(max_pages)
         self._crashed_pages: weakref.WeakSet[Page] = weakref.WeakSet()
         self._closing: set[asyncio.Task[None]] = set()
+        # Requests of rendered pages to refused addresses are aborted (the address policy).
+        self.abort_request = guard_playwright_abort(self.abort_request, crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Any:

@@ -12,13 +12,24 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+)
 
-from crawler.errors import PortfolioError
+from crawler.address_policy import parse_networks
+from crawler.errors import PortfolioError, UsageError
+from crawler.host_names import normalise_host
 from crawler.portfolio_lines import line_of
+from crawler.portfolio_overlaps import Problem, find_overlaps
 from rules.model import Expectations
 
 __all__ = [
@@ -35,19 +46,26 @@ __all__ = [
 RenderMode = Literal["auto", "always", "never"]
 SeverityName = Literal["error", "warning", "info"]
 
-# A host name label: letters, digits, hyphens (IDNs are given in Unicode or punycode).
-_HOST_RE = re.compile(r"^(\*\.)?([\w-]{1,63}\.)+[\w-]{2,63}$", re.UNICODE)
 _GONGAN_RE = re.compile(r"^\d{14}$")
+# Problems listed in a PortfolioError's one-line message; `PortfolioError.lines` has them all.
+_MESSAGE_PROBLEMS = 5
+
+
+def _network(value: str) -> str:
+    """An address range in CIDR form (`10.0.0.0/8`; a single address becomes `/32` or `/128`)."""
+    try:
+        return str(parse_networks([value], origin="range")[0])
+    except UsageError as exc:
+        raise ValueError(str(exc)) from None
+
+
+Network = Annotated[str, AfterValidator(_network)]
 
 
 def _clean_host(value: str) -> str:
-    """Lower-case a host name and refuse URLs, paths and ports where a host is expected."""
-    host = value.strip().lower().rstrip(".")
-    if "://" in host or "/" in host:
-        raise ValueError(f"expected a host name such as example.cn, not a URL: {value!r}")
-    if not _HOST_RE.match(host):
-        raise ValueError(f"not a host name: {value!r}")
-    return host
+    """The canonical form of a host name (`crawler/host_names.py`: IDNA, labels, lengths, public
+    suffix); `*.zone` is accepted, the domain field refuses it itself."""
+    return normalise_host(value, wildcard=True)
 
 
 class _Model(BaseModel):
@@ -182,6 +200,8 @@ class CrawlSpec(_Model):
     # Politeness per registrable domain (all its hosts together: one organisation's servers).
     per_domain: int = Field(default=4, ge=1)  # requests at once
     delay: float = Field(default=0.0, ge=0, le=60)  # seconds between two requests
+    # Address ranges the crawl may connect to beside public ones (crawler/address_policy.py).
+    allow_networks: tuple[Network, ...] = ()
 
 
 class Portfolio(_Model):
@@ -190,20 +210,32 @@ class Portfolio(_Model):
     crawl: CrawlSpec = CrawlSpec()
     organisations: tuple[OrgSpec, ...]
     source: str = Field(default="<memory>", exclude=True)
+    # Problems that do not stop the crawl (crawler/portfolio_overlaps.py), one line each.
+    _warnings: tuple[str, ...] = PrivateAttr(default=())
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return self._warnings
 
     @classmethod
     def on_demand(cls, sites: list[str], *, org: str | None = None,
                   province: str | None = None, render: RenderMode = "auto",
                   layout_checks: bool = False, crawl: CrawlSpec | None = None) -> Portfolio:
-        """A one-organisation portfolio for `footer-audit crawl SITE...`."""
+        """A one-organisation portfolio for `footer-audit crawl SITE...`; a site named twice
+        (`example.cn www.example.cn`, or in Unicode and punycode) is crawled once."""
         domains = []
+        seen = set()
         for site in sites:
             host = re.sub(r"^https?://", "", site.strip()).split("/")[0].split(":")[0]
             try:
-                domains.append(DomainSpec(domain=host, render=render))
+                spec = DomainSpec(domain=host, render=render)
             except ValidationError as exc:
                 msg = exc.errors()[0]["msg"].removeprefix("Value error, ")
                 raise PortfolioError(f"{site}: {msg}") from None
+            key = spec.domain.removeprefix("www.")
+            if key not in seen:
+                seen.add(key)
+                domains.append(spec)
         return cls(crawl=crawl or CrawlSpec(), source="<command line>", organisations=(
             OrgSpec(name=org or "(unspecified)", province=province,
                     layout_checks=layout_checks, domains=tuple(domains)),
@@ -214,23 +246,43 @@ class Portfolio(_Model):
 
 
 def parse_portfolio(text: str, source: str = "<string>") -> Portfolio:
-    """Validate portfolio YAML text; errors name `source`, the line and the field."""
+    """Validate portfolio YAML text; errors name `source`, the line and the field.
+
+    Every problem of the file is reported at once (`PortfolioError.lines`): the model's, then
+    duplicates and conflicts between entries (`crawler/portfolio_overlaps.py`), in file order.
+    Warnings are kept in `Portfolio.warnings`.
+    """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        # One parse (libyaml's when present): the node tree gives the lines, the data is built
+        # from it (the pure-Python parser took most of the time of a 5,000-domain file).
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = yaml.SafeLoader("").construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{source}:{mark.line + 1}" if mark else source
         raise PortfolioError(f"{where}: not valid YAML: {exc.problem or exc}") from None
     if not isinstance(data, dict):
         raise PortfolioError(f"{source}:1: expected a mapping with an 'organisations' list")
+    problems: list[Problem] = []
+    portfolio = None
     try:
         portfolio = Portfolio.model_validate({**data, "source": source})
     except ValidationError as exc:
-        raise PortfolioError(_describe(exc, node, source)) from None
+        problems.extend(_problems(exc, node))
+    errors, warnings = find_overlaps(data, node)
+    problems.extend(errors)
+    if problems:
+        problems.sort(key=lambda p: p.line)  # stable: the model's first on one line
+        lines = [p.render(source) for p in problems]
+        message = "; ".join(lines[:_MESSAGE_PROBLEMS])
+        if len(lines) > _MESSAGE_PROBLEMS:
+            message += f"; ... and {len(lines) - _MESSAGE_PROBLEMS} more problems"
+        raise PortfolioError(message, lines=lines)
+    assert portfolio is not None
     if not portfolio.organisations:
         line = line_of(node, ("organisations",))
         raise PortfolioError(f"{source}:{line}: organisations: list at least one organisation")
+    portfolio._warnings = tuple(w.render(source) for w in warnings)
     return portfolio
 
 
@@ -246,17 +298,14 @@ def load_portfolio(path: str | Path) -> Portfolio:
     return parse_portfolio(text, str(p))
 
 
-def _describe(exc: ValidationError, node: Any, source: str) -> str:
-    """One line per problem: `file:LINE: field.path: message` (the first few problems)."""
-    lines = []
-    errors = exc.errors()
-    for err in errors[:5]:
+def _problems(exc: ValidationError, node: Any) -> list[Problem]:
+    """One problem per validation error, at its line and field."""
+    problems = []
+    for err in exc.errors():
         loc = tuple(err["loc"])
         field = ".".join(str(p) for p in loc) or "(top level)"
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = "unknown field (misspelt?)"
-        lines.append(f"{source}:{line_of(node, loc)}: {field}: {msg}")
-    if len(errors) > 5:
-        lines.append(f"... and {len(errors) - 5} more problems")
-    return "; ".join(lines)
+        problems.append(Problem(line_of(node, loc), field, msg))
+    return problems

@@ -12,6 +12,10 @@ ADDRESS is an IPv4 address or a bracketed IPv6 one (`[::1]`).
   that port, so one resolver redirects both address and port for http and https alike.
 - Rendered fetches: `chromium_args(rules)` gives Chromium's `--host-resolver-rules`.
 
+The resolver also applies the address policy to the names it hands to Scrapy's resolver: refused
+addresses are dropped from their answers (`guard`, set by
+`crawler/middlewares/address_policy.py`), and `lookup` gives the middleware the unfiltered answer.
+
 The rules travel in the `FOOTER_AUDIT_RESOLVE` setting (a list of `HOST:ADDRESS[:PORT]` strings).
 """
 
@@ -24,10 +28,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from twisted.internet.address import IPv4Address, IPv6Address
-from twisted.internet.interfaces import IHostnameResolver
-from zope.interface import implementer
+from twisted.internet.defer import Deferred
+from twisted.internet.interfaces import IHostnameResolver, IResolutionReceiver
+from zope.interface import implementer, provider
 
 from crawler.errors import UsageError
+from crawler.host_names import host_ascii
 
 __all__ = [
     "ResolveRule",
@@ -87,7 +93,13 @@ def parse_resolve(values: Iterable[str]) -> tuple[ResolveRule, ...]:
         port = int(m["port"]) if m["port"] else None
         if port is not None and not 0 < port < 65536:
             raise UsageError(f"--resolve {raw!r}: port {port} out of range")
-        rules.append(ResolveRule(m["host"].lower().rstrip("."), addr, port))
+        # An internationalised name in A-label form: the form of the hosts it is matched with.
+        pattern = m["host"].lower().rstrip(".")
+        if pattern.startswith("*."):
+            pattern = "*." + host_ascii(pattern[2:])
+        elif pattern != "*":
+            pattern = host_ascii(pattern)
+        rules.append(ResolveRule(pattern, addr, port))
     return tuple(rules)
 
 
@@ -137,6 +149,8 @@ class ResolvingHostnameResolver:
         self.reactor = reactor
         self.rules = tuple(rules)
         self.fallback = fallback
+        # `filter(host, addresses) -> addresses` of the address policy; None: no filtering.
+        self.guard: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, reactor: Any) -> ResolvingHostnameResolver:
@@ -152,6 +166,8 @@ class ResolvingHostnameResolver:
                         addressTypes: Any = None, transportSemantics: str = "TCP") -> Any:
         rule = find_rule(self.rules, hostName)
         if rule is None:
+            if self.guard is not None:
+                resolutionReceiver = _Filtering(resolutionReceiver, hostName, self.guard)
             return self.fallback.resolveHostName(
                 resolutionReceiver, hostName, portNumber, addressTypes, transportSemantics)
         resolution = _Resolution(hostName)
@@ -161,6 +177,52 @@ class ResolvingHostnameResolver:
         resolutionReceiver.addressResolved(address_type("TCP", rule.address, port))
         resolutionReceiver.resolutionComplete()
         return resolution
+
+    def lookup(self, host: str) -> Deferred[list[str]]:
+        """Every address `host` resolves to, unfiltered (what the address policy judges); the
+        fallback resolver caches the answer for the connection that follows. A failed lookup
+        gives an empty list."""
+        done: Deferred[list[str]] = Deferred()
+        found: list[str] = []
+
+        @provider(IResolutionReceiver)
+        class Collect:
+            @staticmethod
+            def resolutionBegan(resolution: Any) -> None:
+                """Nothing to keep."""
+
+            @staticmethod
+            def addressResolved(address: Any) -> None:
+                found.append(address.host)
+
+            @staticmethod
+            def resolutionComplete() -> None:
+                done.callback(found)
+
+        self.fallback.resolveHostName(Collect, host, 0)
+        return done
+
+
+@implementer(IResolutionReceiver)
+class _Filtering:
+    """Passes a DNS answer on without the addresses the address policy refuses."""
+
+    def __init__(self, receiver: Any, host: str, guard: Any):
+        self.receiver, self.host, self.guard = receiver, host, guard
+        self.addresses: list[Any] = []
+
+    def resolutionBegan(self, resolution: Any) -> None:
+        self.receiver.resolutionBegan(resolution)
+
+    def addressResolved(self, address: Any) -> None:
+        self.addresses.append(address)
+
+    def resolutionComplete(self) -> None:
+        allowed = set(self.guard.filter(self.host, [a.host for a in self.addresses]))
+        for address in self.addresses:
+            if address.host in allowed:
+                self.receiver.addressResolved(address)
+        self.receiver.resolutionComplete()
 
 
 def resolve_settings(values: Sequence[str], launch_options: dict[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.address_policy import allow_settings
 from crawler.browser import launch_options
 from crawler.errors import UsageError
 from crawler.limits import DEFAULT_TIMEOUT
@@ -42,7 +43,7 @@ def portfolio_settings(*, output: str | None = None, resolve: Sequence[str] = ()
                        render: str | None = None, timeout: float = DEFAULT_TIMEOUT,
                        quiet: bool = False, user_agent: str | None = None,
                        log_level: str = "WARNING", concurrency: int | None = None,
-                       store: str | bool = True,
+                       store: str | bool = True, allow_networks: Sequence[str] = (),
                        extra: dict[str, Any] | None = None) -> Settings:
     """`crawler/settings.py` plus the choices of the command line."""
     if render is not None and render not in RENDER_MODES:
@@ -83,6 +84,7 @@ def portfolio_settings(*, output: str | None = None, resolve: Sequence[str] = ()
     elif isinstance(store, str) and store:
         overrides["FOOTER_AUDIT_STORE_URL"] = store
     overrides.update(resolve_settings(resolve, launch_options()))
+    overrides.update(allow_settings(allow_networks))
     overrides.update(extra or {})
     settings.setdict(overrides, priority="cmdline")
     return settings

@@ -31,6 +31,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.render.RenderOnDemandMiddleware": 575,
     # Next to the downloader: a slot's concurrency holds for bursts too (Scrapy 2.19 lets a burst
     # of requests for one slot through at once).
+    # Before the slot is taken: the host's addresses checked against the address policy (and
+    # a rendered page's final URL, after the slot is freed).
+    "crawler.middlewares.address_policy.AddressPolicyMiddleware": 940,
     "crawler.middlewares.politeness.SlotConcurrencyMiddleware": 950,
 }
 ITEM_PIPELINES = {
@@ -74,6 +77,12 @@ PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER = True
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000
 # Skip image, font and media downloads; the <img> elements stay.
 PLAYWRIGHT_ABORT_REQUEST = "crawler.browser.abort_heavy_request"
+
+# --- footer-audit: address policy (crawler/address_policy.py) -------------------------------
+# Refuse hosts that resolve to loopback, private, link-local, multicast or reserved addresses.
+FOOTER_AUDIT_ADDRESS_POLICY_ENABLED = True
+# Address ranges (CIDR) allowed all the same, e.g. ["10.0.0.0/8"] (--allow-network).
+FOOTER_AUDIT_ALLOW_NETWORKS: list[str] = []
 
 # --- footer-audit: audit pipeline -----------------------------------------------------------
 # Audit every fetched page with rules.audit_page (pipelines/audit.py).

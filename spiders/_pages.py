@@ -11,6 +11,7 @@ import scrapy
 from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
+from crawler.address_policy import AddressRefused
 from crawler.browser import find_chromium
 from crawler.charset import declared_charset
 from crawler.fetch_status import PageStatus, failure_status, response_status
@@ -43,6 +44,11 @@ _FALLBACK_ON = frozenset({PageStatus.UNREACHABLE, PageStatus.TLS_ERROR})
 class PageSpider(scrapy.Spider):
     """Requests pages with `page_request` and yields one `FetchedPage` per page (no `name`:
     a base, not a spider to run)."""
+
+    # The address policy (crawler/middlewares/address_policy.py): hosts the operator named
+    # explicitly, never refused, and address ranges allowed beside FOOTER_AUDIT_ALLOW_NETWORKS.
+    explicit_hosts: frozenset[str] = frozenset()
+    allow_networks: tuple[str, ...] = ()
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Any:
@@ -122,7 +128,8 @@ class PageSpider(scrapy.Spider):
         close_soon(take_page(meta))  # scrapy-playwright leaves a kept page to the errback
         status, message = failure_status(failure.value)
         fallback = meta.get(META_FALLBACK_URL)
-        if fallback and status in _FALLBACK_ON:
+        # A refused address is refused over http:// too.
+        if fallback and status in _FALLBACK_ON and not isinstance(failure.value, AddressRefused):
             self.logger.info("%s: %s; trying %s", request.url, message, fallback)
             retry = self.page_request(fallback, render=meta.get(META_RENDER),
                                       context=meta.get(META_CONTEXT))

@@ -6,6 +6,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+from crawler.domains import host_of
 from rules.model import Expectations
 from spiders._pages import PageSpider
 
@@ -23,6 +24,10 @@ class CheckSpider(PageSpider):
         if isinstance(targets, str):  # `scrapy crawl check -a targets=URL,URL` or a JSON list
             targets = json.loads(targets) if targets.startswith("[") else targets.split(",")
         self.targets = [t if isinstance(t, dict) else {"url": t} for t in targets]
+        # The operator named these hosts: the address policy does not refuse them.
+        self.explicit_hosts = frozenset(
+            host_of(url) for t in self.targets
+            for url in (t.get("url"), t.get("fallback_url")) if url)
         self.expect = expect
         self.render = render
 

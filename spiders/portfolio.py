@@ -141,6 +141,7 @@ class PortfolioSpider(PageSpider):
             else:
                 raise ValueError("give a portfolio: -a file=portfolio.yaml or -a sites=a.cn,b.cn")
         self.portfolio = portfolio
+        self.allow_networks = portfolio.crawl.allow_networks  # the address policy's
         # The report store files runs under this name (the portfolio file's stem).
         self.portfolio_name = (Path(portfolio.source).stem if portfolio.source.endswith(
             (".yaml", ".yml")) else "on-demand")

@@ -32,8 +32,8 @@ def _spa(script: str = JS_FOOTER, head: str = "") -> str:
 
 
 SITES = {"hosts": {
-    "js.cn": {"pages": {"/": {"body": page()}}},
-    "www.js.cn": {"pages": {"/": {"body": _spa()}}},
+    "jsfoot.cn": {"pages": {"/": {"body": page()}}},
+    "www.jsfoot.cn": {"pages": {"/": {"body": _spa()}}},
 }}
 
 PORTFOLIO = f"""
@@ -42,13 +42,13 @@ crawl:
 organisations:
   - name: 某某公司
     domains:
-      - domain: js.cn
+      - domain: jsfoot.cn
         icp: {ICP}
 """
 
 
 def _homepage_fetches(requests: list[tuple[str, str, str]]) -> int:
-    return sum(1 for _, host, target in requests if host == "www.js.cn" and target == "/")
+    return sum(1 for _, host, target in requests if host == "www.jsfoot.cn" and target == "/")
 
 
 def test_js_footer_rendered_on_demand_then_remembered(tmp_path):
@@ -57,17 +57,17 @@ def test_js_footer_rendered_on_demand_then_remembered(tmp_path):
                           resolve=(farm.resolve,))
         first_fetches = _homepage_fetches(farm.requests())
         assert first.returncode in (0, 1), first.stderr[-3000:]
-        www = first.by_url()["https://www.js.cn/"]
+        www = first.by_url()["https://www.jsfoot.cn/"]
         assert www["rendered"] is True
         assert any(m["number"] == ICP for m in www["findings"]["icp"])
         assert first_fetches == 2  # static first, then Chromium
         memory = Path(tmp_path / "data" / "footer-audit" / "render-hosts.json")
-        assert "www.js.cn" in memory.read_text(encoding="utf-8")
+        assert "www.jsfoot.cn" in memory.read_text(encoding="utf-8")
 
         second = run_crawl(PORTFOLIO, tmp_path, "--timeout", "15", "--quiet",
                            resolve=(farm.resolve,))
         second_fetches = _homepage_fetches(farm.requests()) - first_fetches
-    assert second.by_url()["https://www.js.cn/"]["rendered"] is True
+    assert second.by_url()["https://www.jsfoot.cn/"]["rendered"] is True
     assert second_fetches == 1  # rendered at once: no static attempt
 
 

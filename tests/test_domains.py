@@ -25,6 +25,9 @@ def test_host_of():
     assert host_of("https://WWW.Example.cn:8443/a?b") == "www.example.cn"
     assert host_of("mailto:x@example.cn") == ""
     assert host_of("http://[::1]:80/") == "::1"
+    # An internationalised host in the form the portfolio keeps (and requests are sent with).
+    assert host_of("https://WWW.例子.中国/a") == "www.xn--fsqu00a.xn--fiqs8s"
+    assert host_of("https://www.xn--fsqu00a.xn--fiqs8s/") == "www.xn--fsqu00a.xn--fiqs8s"
 
 
 def test_scope_contains_same_registrable_domain_only():

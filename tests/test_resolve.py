@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -30,6 +31,8 @@ def test_parse_rules():
     assert find_rule(rules, "example.cn").port == 8080  # a zone covers its apex
     assert find_rule(rules, "other.com").address == "127.0.0.2"
     assert find_rule(rules[:2], "other.com") is None
+    (idn,) = parse_resolve(["*.例子.中国:127.0.0.1"])
+    assert idn.pattern == "*.xn--fsqu00a.xn--fiqs8s"  # as the crawl's hosts are written
 
 
 @pytest.mark.parametrize("bad", ["example.cn", "example.cn:notanip", "example.cn:1.2.3.4:99999",
@@ -84,7 +87,8 @@ def test_static_fetches_go_to_the_mapped_address_and_port(tmp_path):
         urls = ["https://www.example.cn/", "http://www.example.cn/", "http://plain.example.cn/",
                 "https://plain.example.cn/"]
         out = subprocess.run([sys.executable, str(script), f"*.example.cn:127.0.0.1:{farm.port}",
-                              *urls], capture_output=True, text=True, timeout=60, cwd=ROOT)
+                              *urls], capture_output=True, text=True, timeout=60, cwd=ROOT,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
         served = farm.requests()
     rows = {r["url"]: r for r in map(json.loads, out.stdout.splitlines())}
     assert rows["https://www.example.cn/"]["text"] == "<p>www home</p>"
@@ -121,3 +125,68 @@ def test_rendered_fetches_use_the_same_mapping(tmp_path):
         seen = asyncio.run(render(farm.port))
     assert seen == [("https://www.example.cn/", 200, "www home"),
                     ("http://plain.example.cn/", 200, "plain only")]
+
+
+FILTER_SCRIPT = textwrap.dedent("""
+    import json
+    from twisted.internet import asyncioreactor
+    asyncioreactor.install()
+    from twisted.internet import reactor
+    from twisted.internet.defer import Deferred, ensureDeferred
+    from twisted.internet.interfaces import IResolutionReceiver
+    from zope.interface import provider
+    from scrapy.resolver import CachingHostnameResolver
+    from crawler.address_policy import AddressPolicy, parse_networks
+    from crawler.middlewares.address_policy import AddressGuard
+    from crawler.resolve import ResolvingHostnameResolver, parse_resolve
+
+    def answer(resolver, host):
+        done, found = Deferred(), []
+
+        @provider(IResolutionReceiver)
+        class Collect:
+            def resolutionBegan(resolution): pass
+            def addressResolved(address): found.append(address.host)
+            def resolutionComplete(): done.callback(sorted(found))
+
+        resolver.resolveHostName(Collect, host, 80)
+        return done
+
+    async def main():
+        fallback = CachingHostnameResolver(reactor, 100)
+        resolver = ResolvingHostnameResolver(reactor, parse_resolve(["mapped.cn:127.0.0.9"]),
+                                             fallback)
+        out = {"unguarded": await answer(resolver, "localhost")}
+        resolver.guard = AddressGuard(AddressPolicy(), resolver.rules, resolver=resolver)
+        out["refused"] = await answer(resolver, "localhost")
+        out["mapped"] = await answer(resolver, "mapped.cn")
+        out["lookup"] = sorted(await resolver.lookup("localhost"))
+        resolver.guard = AddressGuard(AddressPolicy(allowed=parse_networks(["127.0.0.0/8"])),
+                                      resolver=resolver)
+        out["allowed"] = await answer(resolver, "localhost")
+        resolver.guard = AddressGuard(AddressPolicy(), explicit_hosts=["localhost"])
+        out["explicit"] = await answer(resolver, "localhost")
+        print(json.dumps(out))
+
+    d = ensureDeferred(main())
+    d.addBoth(lambda r: (reactor.stop(), r)[1])
+    reactor.run()
+""")
+
+
+def test_dns_answers_lose_refused_addresses(tmp_path):
+    """At connection time the resolver hands on only allowed addresses (no traffic: the names
+    are answered from /etc/hosts and --resolve rules)."""
+    script = tmp_path / "filter.py"
+    script.write_text(FILTER_SCRIPT, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this tree's crawler, not an installed one
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         timeout=60, cwd=ROOT, env=env)
+    result = json.loads(out.stdout.strip().splitlines()[-1]) if out.stdout.strip() else {}
+    assert result, out.stderr[-2000:]
+    assert "127.0.0.1" in result["unguarded"]
+    assert result["refused"] == []  # localhost is loopback: dropped
+    assert result["mapped"] == ["127.0.0.9"]  # a --resolve mapping is the operator's choice
+    assert result["lookup"] == result["unguarded"]  # what the policy judges: the whole answer
+    assert result["allowed"] == ["127.0.0.1"]  # ::1 stays refused
+    assert result["explicit"] == result["unguarded"]

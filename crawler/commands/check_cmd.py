@@ -60,6 +60,10 @@ def check(
         "--resolve", metavar="HOST:ADDRESS[:PORT]",
         help="Connect to ADDRESS (and PORT) for HOST, keeping the URL (repeatable; `*.zone`, "
              "`*`).")] = None,
+    allow_network: Annotated[list[str] | None, typer.Option(
+        "--allow-network", metavar="CIDR",
+        help="Let redirects and page resources reach this private or reserved address range "
+             "(repeatable; the page's own host is always allowed).")] = None,
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="Log the fetch and rendering on standard error (INFO).")
     ] = False,
@@ -79,7 +83,8 @@ def check(
         gongan_required=bool(expect_gongan),
     )
     (result,) = check_pages([target], expect, render=mode, timeout=timeout, resolve=resolve,
-                            user_agent=user_agent, log_level="INFO" if verbose else "ERROR")
+                            user_agent=user_agent, log_level="INFO" if verbose else "ERROR",
+                            allow_networks=allow_network or ())
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
         sys.stdout.flush()

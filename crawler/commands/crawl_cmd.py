@@ -33,6 +33,10 @@ EXIT_SPOOLED = 6
 Resolve = Annotated[list[str] | None, typer.Option(
     "--resolve", metavar="HOST:ADDRESS[:PORT]",
     help="Send connections for HOST (or *.zone, or *) to ADDRESS[:PORT]; repeatable.")]
+AllowNetwork = Annotated[list[str] | None, typer.Option(
+    "--allow-network", metavar="CIDR",
+    help="Crawl hosts that resolve into this private or reserved address range (e.g. "
+         "10.0.0.0/8); repeatable. Public addresses are always allowed.")]
 Format = Annotated[str, typer.Option("--format", help="Output format: jsonl.")]
 Output = Annotated[str | None, typer.Option(
     "--output", "-o", help="Write results to FILE, or - for standard output.")]
@@ -73,7 +77,8 @@ def _warn_without_cjk_font(portfolio: Portfolio, render: str | None) -> None:
 def _finish(portfolio: Portfolio, *, fmt: str, output: str | None, resolve: list[str] | None,
             render: str | None, timeout: float, quiet: bool, user_agent: str | None,
             verbose: bool, concurrency: int | None = None, store: str | None = None,
-            no_store: bool = False, trigger: str = "on-demand") -> None:
+            no_store: bool = False, trigger: str = "on-demand",
+            allow_network: list[str] | None = None) -> None:
     from crawler.run import crawl_portfolio
     from crawler.store.base import TRIGGERS
 
@@ -87,7 +92,7 @@ def _finish(portfolio: Portfolio, *, fmt: str, output: str | None, resolve: list
         portfolio, output=output, resolve=resolve or (), render=render, timeout=timeout,
         quiet=quiet, user_agent=user_agent, log_level="INFO" if verbose else "WARNING",
         concurrency=concurrency, store=False if no_store else (store or True),
-        extra={"FOOTER_AUDIT_STORE_TRIGGER": trigger})
+        allow_networks=allow_network or (), extra={"FOOTER_AUDIT_STORE_TRIGGER": trigger})
     code = _outcome_status(outcome.stats, stored=not no_store, run_id=outcome.run_id,
                            quiet=quiet)
     if outcome.sites_done < outcome.sites_total and not quiet:
@@ -154,6 +159,7 @@ def crawl(
         "--max-subdomains", help="Discovered subdomains per domain.")] = 200,
     depth: Annotated[int, typer.Option("--depth", help="Link hops while discovering.")] = 2,
     resolve: Resolve = None,
+    allow_network: AllowNetwork = None,
     fmt: Format = "jsonl",
     output: Output = None,
     render: Render = None,
@@ -181,12 +187,13 @@ def crawl(
         portfolio = portfolio.model_copy(update={"organisations": (org_spec,)})
     _finish(portfolio, fmt=fmt, output=output, resolve=resolve, render=render, timeout=timeout,
             quiet=quiet, user_agent=user_agent, verbose=verbose, concurrency=concurrency,
-            store=store, no_store=no_store, trigger=trigger)
+            store=store, no_store=no_store, trigger=trigger, allow_network=allow_network)
 
 
 def run(
     portfolio: Annotated[str, typer.Argument(help="Portfolio file (YAML).")],
     resolve: Resolve = None,
+    allow_network: AllowNetwork = None,
     fmt: Format = "jsonl",
     output: Output = None,
     render: Render = None,
@@ -204,6 +211,9 @@ def run(
 
     _check_format(fmt)
     loaded = load_portfolio(portfolio)  # a bad file stops here: nothing starts
+    for warning in loaded.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     _finish(loaded, fmt=fmt, output=output, resolve=resolve, render=render, timeout=timeout,
             quiet=quiet, user_agent=user_agent or loaded.crawl.user_agent, verbose=verbose,
-            concurrency=concurrency, store=store, no_store=no_store, trigger=trigger)
+            concurrency=concurrency, store=store, no_store=no_store, trigger=trigger,
+            allow_network=allow_network)

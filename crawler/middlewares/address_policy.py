@@ -1,0 +1,180 @@
+"""Enforce the address policy (`crawler/address_policy.py`) on every connection of a crawl.
+
+Three places, one decision (`AddressGuard`):
+
+- `AddressPolicyMiddleware.process_request`: before a page is fetched, statically or in Chromium,
+  its host is resolved (through the crawl's own resolver, whose cache the connection then uses)
+  and a host whose every address is refused fails with `AddressRefused`: the page gets the status
+  `unreachable` and an error that names the host, the address and its kind. Redirects pass here
+  again, so a public page that redirects to `http://169.254.169.254/` is refused too.
+- `crawler.resolve.ResolvingHostnameResolver`: at connect time, refused addresses are dropped from
+  every DNS answer, so a name whose address changes between the check and the connection (DNS
+  rebinding) still never reaches a refused address.
+- `guard_playwright_abort`: Chromium resolves names itself; every request a rendered page makes
+  (its scripts, frames, XHR) goes through scrapy-playwright's route hook, which aborts those to
+  refused addresses. Playwright routes only the first request of a redirect chain, so redirects
+  Chromium follows itself are not seen there: a rendered page whose final URL is on a refused
+  address is not audited (`process_response`: status `unreachable`, "not audited: the page
+  redirected to ..."), although its request went out. In render mode auto the static fetch has
+  already followed (and checked) the page's redirects; closing the rest needs the route hook to
+  fetch with `route.fetch(max_redirects=0)` and follow redirects itself. A resource's redirect
+  is not seen at all.
+
+Never refused: hosts a `--resolve` rule maps (the operator chose their address), hosts the spider
+names as explicit (`footer-audit check URL`: the operator typed them), and everything when
+FOOTER_AUDIT_ADDRESS_POLICY_ENABLED is off. Allowed ranges: FOOTER_AUDIT_ALLOW_NETWORKS
+(`--allow-network`) and the spider's `allow_networks` (a portfolio's `crawl.allow_networks`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any, Self
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
+
+from crawler.address_policy import AddressPolicy, AddressRefused, parse_networks
+from crawler.domains import host_of, is_ip
+from crawler.resolve import SETTING as RESOLVE_SETTING
+from crawler.resolve import ResolveRule, ResolvingHostnameResolver, find_rule, parse_resolve
+
+__all__ = ["AddressGuard", "AddressPolicyMiddleware", "guard_playwright_abort"]
+
+logger = logging.getLogger(__name__)
+
+# Crawler attribute: the crawl's AddressGuard (absent when the policy is off).
+GUARD_ATTR = "footer_audit_address_guard"
+STAT_REFUSED = "footer_audit/address_refused"
+
+
+class AddressGuard:
+    """The policy with the crawl's exemptions, and a way to resolve names."""
+
+    def __init__(self, policy: AddressPolicy, rules: Sequence[ResolveRule] = (),
+                 explicit_hosts: Iterable[str] = (),
+                 resolver: ResolvingHostnameResolver | None = None):
+        self.policy = policy
+        self.rules = tuple(rules)
+        self.explicit_hosts = frozenset(h.lower() for h in explicit_hosts)
+        self.resolver = resolver
+
+    def exempt(self, host: str) -> bool:
+        return (not self.policy.enabled or host in self.explicit_hosts
+                or find_rule(self.rules, host) is not None)
+
+    def filter(self, host: str, addresses: list[str]) -> list[str]:
+        """The addresses of a DNS answer for `host` that may be connected to."""
+        if self.exempt(host) or is_ip(host):
+            return addresses  # literals are judged in check(), before the connection
+        return [a for a in addresses if self.policy.allows(a)]
+
+    async def check(self, host: str) -> None:
+        """Raise AddressRefused when `host` is, or resolves only to, refused addresses."""
+        host = host.rstrip(".").lower()
+        if not host or self.exempt(host):
+            return
+        if is_ip(host):
+            kind = self.policy.refusal(host)
+            if kind is not None:
+                raise AddressRefused(host, host.strip("[]"), kind)
+            return
+        self.policy.check(host, await self._lookup(host))
+
+    async def _lookup(self, host: str) -> list[str]:
+        if self.resolver is not None:
+            return await maybe_deferred_to_future(self.resolver.lookup(host))
+        import asyncio
+        import socket
+
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(host, None,
+                                                                 type=socket.SOCK_STREAM)
+        except OSError:
+            return []  # the fetch fails with its own DNS error
+        return [str(info[4][0]) for info in infos]
+
+
+class AddressPolicyMiddleware:
+    """Refuse pages whose host resolves only to refused addresses (see the module docstring)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        spider = crawler.spider
+        policy = AddressPolicy.from_settings(settings)
+        if not policy.enabled:
+            raise NotConfigured
+        extra = parse_networks(getattr(spider, "allow_networks", ()), origin="allow_networks")
+        policy = AddressPolicy(allowed=policy.allowed + extra)
+        from twisted.internet import reactor
+
+        resolver = getattr(reactor, "nameResolver", None)
+        ours = resolver if isinstance(resolver, ResolvingHostnameResolver) else None
+        self.guard = AddressGuard(policy, parse_resolve(settings.getlist(RESOLVE_SETTING)),
+                                  getattr(spider, "explicit_hosts", ()), ours)
+        if ours is not None:
+            ours.guard = self.guard
+        setattr(crawler, GUARD_ATTR, self.guard)
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    async def process_request(self, request: Request) -> None:
+        if not request.url.startswith(("http://", "https://")):
+            return
+        try:
+            await self.guard.check(host_of(request.url))
+        except AddressRefused as exc:
+            self.stats.inc_value(STAT_REFUSED)
+            logger.info("%s: %s", request.url, exc)
+            raise
+
+    async def process_response(self, request: Request, response: Response) -> Response:
+        """A rendered page Chromium redirected to a refused address is not audited. (Runs after
+        SlotConcurrencyMiddleware's process_response, which frees the slot: this middleware's
+        order is lower.)"""
+        if "playwright" not in response.flags:
+            return response
+        final = host_of(response.url)
+        if final and final != host_of(request.url):
+            try:
+                await self.guard.check(final)
+            except AddressRefused as exc:
+                self.stats.inc_value(f"{STAT_REFUSED}/redirect")
+                refused = AddressRefused(exc.host, exc.address, exc.kind, redirected=True)
+                logger.info("%s: %s", request.url, refused)
+                raise refused from None
+        return response
+
+
+def guard_playwright_abort(inner: Callable[[Any], Any] | None,
+                           crawler: Crawler) -> Callable[[Any], Awaitable[bool]]:
+    """A PLAYWRIGHT_ABORT_REQUEST predicate: `inner`'s decision, and requests to refused
+    addresses aborted (the crawl's AddressGuard, when the policy is on)."""
+
+    async def abort(request: Any) -> bool:
+        if inner is not None:
+            decision = inner(request)
+            if hasattr(decision, "__await__"):
+                decision = await decision
+            if decision:
+                return True
+        guard: AddressGuard | None = getattr(crawler, GUARD_ATTR, None)
+        if guard is None or not request.url.startswith(("http://", "https://")):
+            return False
+        try:
+            await guard.check(host_of(request.url))
+        except AddressRefused as exc:
+            if crawler.stats is not None:
+                crawler.stats.inc_value(f"{STAT_REFUSED}/render")
+            logger.info("Rendering: %s: %s", request.url, exc)
+            return True
+        return False
+
+    return abort
