@@ -25,8 +25,8 @@ from rules.footer import is_footer_candidate, is_sidebar
 from rules.model import ATTR_VISIBLE
 
 __all__ = [
-    "BLOCK_TAGS", "URL_IN_JS", "FrameInfo", "Line", "PageTree", "Seg", "fragment", "parse_html",
-    "selector", "walk",
+    "BLOCK_TAGS", "MAX_DEPTH", "URL_IN_JS", "FrameInfo", "Line", "PageTree", "Seg",
+    "flatten_deep", "fragment", "parse_html", "selector", "walk",
 ]
 
 _SKIP = frozenset({"script", "style", "template", "noscript", "select", "textarea", "head",
@@ -38,6 +38,14 @@ BLOCK_TAGS = frozenset({
     "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 })
 _PARSER = etree.HTMLParser(huge_tree=True, remove_pis=True, remove_comments=True)
+# Deeper pages are flattened below this depth before parsing (Chromium's limit is 512).
+MAX_DEPTH = 512
+_STRAY_HTML_END = re.compile(r"</html\s*>\s*(?:<!--.*?-->\s*)*[^\s]", re.I | re.S)
+_HTML_END = re.compile(r"</html\s*>", re.I)
+_TAG = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)[^>]*>")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr", "keygen", "frame"})
+_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "plaintext", "noscript"})
 # Cheap first pass: text holding none of these cannot hold a mark. Single characters where a key
 # could be split across elements (版<b>权</b>), so the pass never misses what the walk would join.
 _SCAN = re.compile(
@@ -180,11 +188,86 @@ def parse_html(html: str):
 def _parse(html: str):
     if "\x00" in html:
         html = html.replace("\x00", "")
+    if _STRAY_HTML_END.search(html) is not None:
+        # libxml2 drops everything after `</html>`; a browser ignores the tag and goes on (a
+        # header include that closes the document early keeps the whole page in the browser).
+        html = _HTML_END.sub("", html)
+    root = _fromstring(html)
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _PARSER.error_log):
+        # Deeper than libxml2's limit (2048 even with huge_tree): the rest of the page was
+        # dropped. Parse again with the deep part flattened, as browsers do past their own limit.
+        root = _fromstring(flatten_deep(html))
+    return root
+
+
+def _fromstring(html: str):
     try:
         return etree.fromstring(html, _PARSER)
     except UnicodeEncodeError:
         # Lone surrogates (junk decoded as text) cannot go through the parser: replace them.
         return etree.fromstring(html.encode("utf-8", "replace").decode("utf-8"), _PARSER)
+
+
+def flatten_deep(html: str, limit: int = MAX_DEPTH) -> str:
+    """`html` with elements nested deeper than `limit` made siblings instead of descendants.
+
+    Chromium does the same past 512 levels (its elements then sit side by side at the limit), so
+    the text, links and images of a deep footer stay in the document. Raw-text elements (script,
+    style...) are skipped whole; end tags of flattened elements are dropped.
+    """
+    out: list[str] = []
+    stack: list[tuple[str, bool]] = []  # (tag, closed early by flattening)
+    open_count: dict[str, int] = {}  # open elements per tag: an unmatched end tag costs O(1)
+    pos = 0
+    depth = 0
+    deep_open: str | None = None  # the element open at the limit, closed before the next one
+    skip = 0  # end of the raw-text element (script, style...) last met
+    for m in _TAG.finditer(html):
+        if m.start() < skip:
+            continue
+        name = m.group(2).lower()
+        if m.group(1):  # end tag
+            if not open_count.get(name):
+                continue
+            out.append(html[pos:m.start()])
+            pos = m.end()
+            while stack:
+                tag, flattened = stack.pop()
+                open_count[tag] -= 1
+                depth -= 1
+                if tag == name:
+                    if not flattened or deep_open == name:
+                        out.append(m.group(0))
+                    if deep_open == name:
+                        deep_open = None
+                    break
+            continue
+        if name in _VOID or m.group(0).endswith("/>"):
+            continue
+        end = m.end()
+        if name in _RAW_TEXT:
+            close = re.compile(rf"</{name}\s*>", re.I).search(html, m.end())
+            end = skip = close.end() if close else len(html)
+            if depth < limit:
+                continue
+        if depth >= limit:
+            out.append(html[pos:m.start()])
+            if deep_open is not None:
+                out.append(f"</{deep_open}>")
+            out.append(html[m.start():end])
+            pos = end
+            deep_open = None if name in _RAW_TEXT else name
+            if name not in _RAW_TEXT:
+                stack.append((name, True))
+                open_count[name] = open_count.get(name, 0) + 1
+                depth += 1
+            continue
+        if name not in _RAW_TEXT:
+            stack.append((name, False))
+            open_count[name] = open_count.get(name, 0) + 1
+            depth += 1
+    out.append(html[pos:])
+    return "".join(out)
 
 
 def _is_hidden(el) -> bool:

@@ -154,3 +154,41 @@ def test_deep_nesting_still_finds_the_number() -> None:
     # libxml2 stops nesting at about 2,000 levels; the walk itself has no recursion limit.
     f = extract(PageInput(url="", html="<div>" * 1500 + "京ICP备12345678号-1")).findings
     assert numbers(f) == ["京ICP备12345678号-1"]
+
+
+@pytest.mark.parametrize("depth", [300, 2100, 20_000])
+@pytest.mark.parametrize("opener", ["<div>", "<span>", "<table><tr><td>"])
+def test_a_footer_past_the_parsers_depth_limit_is_read_whole(depth: int, opener: str) -> None:
+    # libxml2 drops everything past 2,048 levels (256 without huge_tree); the page is parsed
+    # again with the deep part flattened, as Chromium does past 512 levels.
+    body = (opener * depth + '<p><a href="https://beian.miit.gov.cn/">京ICP备12345678号-1</a>'
+            '</p><script>var s = "<div><div>";</script>' + "</div>" * depth
+            + '<div class="footer"><a href="https://beian.mps.gov.cn/">京公网安备11010502030143号'
+              '</a><p>© 2026 北京某某科技有限公司 版权所有</p></div>')
+    f = findings(body)
+    assert numbers(f) == ["京ICP备12345678号-1"]
+    assert f.icp[0].link == "https://beian.miit.gov.cn/"
+    assert [g.code for g in f.gongan] == ["11010502030143"]
+    assert [c.holder for c in f.copyright] == ["北京某某科技有限公司"]
+
+
+def test_flattening_keeps_every_text_and_link_in_order() -> None:
+    from lxml import etree
+
+    from rules.dom import flatten_deep, parse_html
+
+    html = flatten_deep('<div><div><script>"<div>"</script><div><b>x</b><a href="/y">y</a>z'
+                        '</div></div></div><p>after</p>', 2)
+    root = parse_html(html)
+    assert "".join(root.itertext()) == '"<div>"xyzafter'
+    assert root.find(".//a").get("href") == "/y"
+    assert etree.tostring(root.find(".//p"), encoding="unicode") == "<p>after</p>"
+
+
+def test_content_after_an_early_html_end_tag_is_read() -> None:
+    # A header include that closes the document: libxml2 drops the rest, browsers do not.
+    html = ('<html><head><meta charset="utf-8"></head><body><div class="header">站点</div></html>'
+            '\n<!--end header--><div class="footer"><a href="https://beian.miit.gov.cn/">'
+            '京ICP备05070218号</a></div></body></html>')
+    f = extract(PageInput(url="https://www.example.cn/", html=html)).findings
+    assert numbers(f) == ["京ICP备05070218号"]
