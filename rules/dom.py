@@ -26,7 +26,7 @@ from rules.model import ATTR_VISIBLE
 
 __all__ = [
     "BLOCK_TAGS", "MAX_DEPTH", "URL_IN_JS", "FrameInfo", "Line", "PageTree", "Seg",
-    "flatten_deep", "fragment", "parse_html", "selector", "walk",
+    "flatten_deep", "fragment", "is_hidden", "parse_html", "selector", "walk",
 ]
 
 _SKIP = frozenset({"script", "style", "template", "noscript", "select", "textarea", "head",
@@ -270,6 +270,11 @@ def flatten_deep(html: str, limit: int = MAX_DEPTH) -> str:
     return "".join(out)
 
 
+def is_hidden(el) -> bool:
+    """Hidden by the element's own markup (inline style, `hidden`, the layout probe's "0")."""
+    return _is_hidden(el)
+
+
 def _is_hidden(el) -> bool:
     if el.get("hidden") is not None or el.get(ATTR_VISIBLE) == "0":
         return True
@@ -453,6 +458,10 @@ def _walk_from(tree: PageTree, start, ctx: tuple, start_order: int, page_origin:
             footer = el
             tree.add_candidate(el, order)
         new_ctx = (link, hidden, footer, sidebar)
+        if tag == "br" and link is not None:
+            # A link holds one mark: a line break inside it (沪公网安备<br>3101…号) is a space.
+            current.append(Seg(" ", el, link, hidden, footer, sidebar, order))
+            continue
         if tag == "img":
             alt = (el.get("alt") or "").strip() or (el.get("title") or "").strip()
             flush()

@@ -25,6 +25,7 @@ from rules.dom import (
     PageTree,
     Seg,
     fragment,
+    is_hidden,
     parse_html,
     selector,
     walk,
@@ -131,12 +132,31 @@ def _contains(anc, el) -> bool:
 
 
 def _img_ok(el) -> bool:
-    if el is None or not isinstance(el.tag, str):
+    """A shown image with a source (an element holding only one such image counts too)."""
+    if el is None or not isinstance(el.tag, str) or is_hidden(el):
         return False
     if el.tag == "img":
         return bool((el.get("src") or "").strip())
     imgs = list(el.iter("img"))
     return len(imgs) == 1 and _img_ok(imgs[0]) and not "".join(el.itertext()).strip()
+
+
+_CELL_OR_INLINE = frozenset({"td", "th", "span", "font", "b", "strong", "em", "i"})
+
+
+def _sole_holder(el, limit: int = 3):
+    """The outermost ancestor (at most `limit` up) that holds nothing but `el`: a link alone in
+    its table cell or span, whose neighbour (the previous cell) can hold its badge."""
+    node = el
+    for _ in range(limit):
+        parent = node.getparent()
+        if parent is None or parent.tag not in _CELL_OR_INLINE:
+            break
+        others = [c for c in parent if c is not node and isinstance(c.tag, str)]
+        if others or not _blank(parent.text) or not _blank(node.tail):
+            break
+        node = parent
+    return node
 
 
 def _blank(text: str | None) -> bool:
@@ -152,7 +172,14 @@ def _icon_near(span: _Span, link) -> bool:
         if prev is not None and _blank(prev.tail) and _img_ok(prev):
             return True
         nxt = link.getnext()
-        return nxt is not None and _blank(link.tail) and _img_ok(nxt)
+        if nxt is not None and _blank(link.tail) and _img_ok(nxt):
+            return True
+        holder = _sole_holder(link)
+        if holder is link:
+            return False
+        # The link alone in its cell: the badge may sit in the cell before or after it.
+        prev, nxt = holder.getprevious(), holder.getnext()
+        return (prev is not None and _img_ok(prev)) or (nxt is not None and _img_ok(nxt))
     # No link: only an image in the same run of text, directly before or after the number.
     first, last = span.segs[0], span.segs[-1]
     if first.prev is not None:
@@ -264,7 +291,7 @@ def _scan_line(page, line: Line, raw: str, raws: list[_Raw], findings: Findings,
             number=g.number, code=g.code, valid=g.valid, prefix=g.prefix,
             link=(link.get("href") if link is not None else None), icon=_icon_near(span, link),
             visible=visible(span), legacy=g.legacy, evidence=fragment(el), text=norm[:200],
-            selector=selector(el), region_code=g.region_code,
+            selector=selector(el), region_code=g.region_code, wording=g.wording,
         )
         raws.append(_Raw(mark, span.segs, _block_of(el)))
     if "主办" in norm:

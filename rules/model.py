@@ -139,6 +139,7 @@ class GonganMark:
     text: str = ""
     selector: str = ""
     region_code: str | None = None  # province code of the prefix, None when unknown
+    wording: str = "公网安备"  # as displayed: 公安备案号, 公安网备号... are nonstandard
 
     def to_json(self) -> dict[str, Any]:
         return {

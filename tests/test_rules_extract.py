@@ -156,7 +156,7 @@ def test_deep_nesting_still_finds_the_number() -> None:
     assert numbers(f) == ["京ICP备12345678号-1"]
 
 
-@pytest.mark.parametrize("depth", [300, 2100, 20_000])
+@pytest.mark.parametrize("depth", [300, 2100, 5_000])
 @pytest.mark.parametrize("opener", ["<div>", "<span>", "<table><tr><td>"])
 def test_a_footer_past_the_parsers_depth_limit_is_read_whole(depth: int, opener: str) -> None:
     # libxml2 drops everything past 2,048 levels (256 without huge_tree); the page is parsed
