@@ -49,7 +49,7 @@ _RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "plaintext
 # Cheap first pass: text holding none of these cannot hold a mark. Single characters where a key
 # could be split across elements (版<b>权</b>), so the pass never misses what the walk would join.
 _SCAN = re.compile(
-    r"ICP|Ｉ|备|備|版|權|©|◎|@|opyright|OPYRIGHT|\([cC]\)|B2|Ｂ|主办|网文|经营|许可|許可|标识|网警")
+    r"ICP|Ｉ|备|備|版|權|©|◎|@|opyright|OPYRIGHT|\([cC]\)|B2|B-|Ｂ|主办|网文|经营|许可|許可|标识|网警")
 # The first characters of the keys above: a one-class search rejects most text faster.
 _SCAN_FIRST = re.compile(r"[IＩ备備版權©◎@oO(BＢ主网经许許标]")
 _SPECIAL = frozenset({"script", "iframe", "frame", "img", "a"})

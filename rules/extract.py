@@ -52,7 +52,8 @@ __all__ = ["Extraction", "extract", "host_of"]
 
 # Cheap substring tests before any normalisation or regex (most lines have none of these).
 _KEYS = ("ICP", "ＩＣＰ", "备", "備", "©", "版权", "版權", "opyright", "OPYRIGHT", "(c)", "(C)",
-         "（c）", "B2", "Ｂ２", "主办", "网文", "经营性", "许可", "許可", "◎", "网站标识", "@")
+         "（c）", "B2", "B-", "Ｂ２", "主办", "网文", "经营性", "许可", "許可", "◎", "网站标识",
+         "@")
 _SPONSOR = re.compile(r"主办(?:单位|方)?[ :：]+(?P<n>[^ |｜,，;；。]+)")
 _MIIT_HOSTS = frozenset({MIIT_HOST, *MIIT_RETIRED_HOSTS})
 

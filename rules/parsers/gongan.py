@@ -24,11 +24,12 @@ _GONGAN = re.compile(
 )
 _LOCAL = re.compile(r"(?P<pre>[\u3400-\u9fff]{2,4})网警备 ?(?P<code>\d{6,15}) ?(?P<hao>号)?")
 # Wordings other than 公网安备 (RULES.md 1, rules-evidence.md 5): the code, an optional -N suffix.
+_WORD_KEYS = ("公网安备案", "公安网备", "公安机关备案", "公安局备案", "公安联网备案", "公安备案",
+              "网安备")
 _WORDED = re.compile(
-    r"(?P<pre>[\u3400-\u9fff]{0,7}?)(?P<word>公网安备案|公安网备|公安机关备案|公安局备案|公安联网备案|公安备案"
-    r"|(?<!公)网安备)(?:号|编号)?[ :：]*(?P<code>\d(?:[\d ]*\d)?)(?P<sfx> ?- ?\d{1,6})?(?P<hao> ?号)?"
+    r"(?P<pre>[\u3400-\u9fff]{0,7}?)(?P<word>" + "|".join(_WORD_KEYS[:-1]) + r"|(?<!公)网安备)"
+    r"(?:号|编号)?[ :：]*(?P<code>\d(?:[\d ]*\d)?)(?P<sfx> ?- ?\d{1,6})?(?P<hao> ?号)?"
 )
-_WORD_KEYS = ("公网安备案", "公安网备", "公安机关备案", "公安局备案", "公安联网备案", "公安备案", "网安备")
 _SHORT = re.compile(
     rf"(?<![A-Za-z\u3400-\u9fff])(?P<pre>[{GONGAN_PREFIX_CHARS}])备(?P<code>\d{{13}})号")
 

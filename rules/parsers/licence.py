@@ -36,8 +36,9 @@ class ParsedLicence:
 
 
 def find_licences(text: str) -> list[ParsedLicence]:
+    # Every ICP证 form, well-formed or not (`京ICP证100935` lacks 号 but is the licence shown).
     out = [ParsedLicence(p.start, p.end, p.number, "icp_licence")
-           for p in find_icp(text) if p.form == "licence" and p.valid]
+           for p in find_icp(text) if p.form == "licence"]
     out += [ParsedLicence(p.start, p.end, p.number, "b2") for p in find_b2(text)]
     if not any(k in text for k in _KEYWORDS):
         return out
