@@ -9,7 +9,8 @@ page and one total per corpus.
 Label conventions differ between corpora: `real` lists only ICP备 filings in `icp_numbers`,
 `real2` also the licence forms (ICP证, B2) shown in the footer, as displayed (spaces, full-width
 characters). A corpus whose README says so (or `--licences-in-icp`) is scored the second way;
-numbers are compared after NFKC with whitespace and the separators `|`, `:` dropped. Pages sit in
+numbers are compared after NFKC with whitespace and the separators `|`, `:` dropped, copyright
+holders after NFKC without whitespace. Pages sit in
 the corpus directory or in its `pages/` folder.
 
 The check path is `crawler.check.check_pages(urls, expect, render="never")` when that module
@@ -60,6 +61,14 @@ def _number_key(number: str) -> str:
     return re.sub(r"[|:]", "", compact(number))
 
 
+def _holder_key(holder: str | None) -> str | None:
+    """Holders compare after NFKC without whitespace: labels keep letter-spacing and full-width
+    brackets as displayed (`人 民 网 股 份 有 限 公 司`), the core reads the name they spell."""
+    from rules.normalize import compact
+
+    return compact(holder) if holder else holder
+
+
 def expected_fields(label: dict) -> dict:
     return {
         "icp_numbers": sorted({_number_key(n) for n in label["icp_numbers"]}),
@@ -67,7 +76,7 @@ def expected_fields(label: dict) -> dict:
         "gongan_code": label["gongan_code"],
         "gongan_link_host": _host(label["gongan_link_href"]),
         "gongan_icon": bool(label["gongan_icon"]),
-        "copyright_holder": label["copyright_holder"],
+        "copyright_holder": _holder_key(label["copyright_holder"]),
     }
 
 
@@ -91,7 +100,7 @@ def found_fields(result: dict, licences_in_icp: bool = False) -> dict:
         "gongan_code": g["code"] if g else None,
         "gongan_link_host": _host(g["link"]) if g else None,
         "gongan_icon": bool(g["icon"]) if g else False,
-        "copyright_holder": holder,
+        "copyright_holder": _holder_key(holder),
     }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "COPYRIGHT_PLACEHOLDERS",
     "COPYRIGHT_STALE_YEARS",
     "GONGAN_HOST_CURRENT",
     "GONGAN_HOST_LEGACY",
@@ -128,6 +129,11 @@ COPYRIGHT_STALE_YEARS = 1
 ICP_FIRST_YEAR_10_DIGITS = 1999
 # 8-digit serials whose YY is at least this are probably a 10-digit number missing "20".
 ICP_SUSPICIOUS_YY_8_DIGITS = 21
+# Template placeholders that name no one, compared lower-case without spaces and dots.
+COPYRIGHT_PLACEHOLDERS = frozenset({
+    "yourwebsite", "yoursite", "yourcompany", "yourname", "companyname", "sitename", "examplecom",
+    "公司名称", "网站名称", "某某公司", "xxx公司", "xxx",
+})
 # Provinces whose bureau requires a copyright line naming the subject (江苏).
 COPYRIGHT_REQUIRED_PROVINCES = frozenset({"苏"})
 # Guangdong asks for the subject number without -n.

@@ -25,7 +25,7 @@ from rules.footer import is_footer_candidate, is_sidebar
 from rules.model import ATTR_VISIBLE
 
 __all__ = [
-    "BLOCK_TAGS", "MAX_DEPTH", "URL_IN_JS", "FrameInfo", "Line", "PageTree", "Seg",
+    "BLOCK_TAGS", "MAX_DEPTH", "URL_IN_JS", "FrameInfo", "Line", "PageTree", "Seg", "context_of",
     "flatten_deep", "fragment", "is_hidden", "parse_html", "selector", "walk",
 ]
 
@@ -389,6 +389,11 @@ def _hot_blocks(root, hot: list) -> list:
         if node is None:
             outer.append(block)
     return outer
+
+
+def context_of(tree: PageTree, el) -> tuple | None:
+    """(link, hidden, footer, sidebar) that `el`'s ancestors give it; None inside a skipped tag."""
+    return _context_of(tree, el)
 
 
 def _context_of(tree: PageTree, el) -> tuple | None:

@@ -17,13 +17,14 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from rules.data import MIIT_HOST, MIIT_RETIRED_HOSTS
+from rules.data import GONGAN_HOST_CURRENT, GONGAN_HOST_LEGACY, MIIT_HOST, MIIT_RETIRED_HOSTS
 from rules.dom import (
     BLOCK_TAGS,
     URL_IN_JS,
     Line,
     PageTree,
     Seg,
+    context_of,
     fragment,
     is_hidden,
     parse_html,
@@ -51,11 +52,13 @@ from rules.parsers.licence import find_licences
 __all__ = ["Extraction", "extract", "host_of"]
 
 # Cheap substring tests before any normalisation or regex (most lines have none of these).
-_KEYS = ("ICP", "ＩＣＰ", "备", "備", "©", "版权", "版權", "opyright", "OPYRIGHT", "(c)", "(C)",
-         "（c）", "B2", "B-", "Ｂ２", "主办", "网文", "经营性", "许可", "許可", "◎", "网站标识",
-         "@")
+_KEYS = ("ICP", "ＩＣＰ", "备", "備", "©", "版权", "版權", "版 权", "opyright", "OPYRIGHT", "(c)",
+         "(C)", "（c）", "B2", "B-", "Ｂ２", "主办", "网文", "经营性", "许可", "許可", "◎",
+         "网站标识", "@")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _SPONSOR = re.compile(r"主办(?:单位|方)?[ :：]+(?P<n>[^ |｜,，;；。]+)")
 _MIIT_HOSTS = frozenset({MIIT_HOST, *MIIT_RETIRED_HOSTS})
+_GONGAN_HOSTS = frozenset({GONGAN_HOST_CURRENT, *GONGAN_HOST_LEGACY})
 
 
 @dataclass
@@ -239,6 +242,7 @@ def extract(page: PageInput) -> Extraction:
             continue
         _scan_line(page, line, raw, raws, findings, sponsors)
     _image_links(tree, ext)
+    _gongan_badges(tree, raws, page.rendered)
     _resolve_footer(raws, tree, ext)
     findings.sponsors = sponsors
     _dedupe(findings)
@@ -396,6 +400,34 @@ def _image_links(tree: PageTree, ext: Extraction) -> None:
         ext.blocks.append(_block_of(link))
 
 
+def _gongan_badges(tree: PageTree, raws: list[_Raw], rendered: bool) -> None:
+    """公安 badges linked to the platform with no number shown as text: a mark of its own
+    (`wording="badge"`, no code), so that the page is not read as having no 公安 mark at all."""
+    linked = {r.mark.link for r in raws if isinstance(r.mark, GonganMark)}
+    for img, link, _order in tree.mark_images:
+        href = link.get("href") or ""
+        if host_of(href) not in _GONGAN_HOSTS or href in linked or _link_text(link):
+            continue
+        ctx = context_of(tree, link)
+        if ctx is None:
+            continue
+        linked.add(href)
+        _link, hidden, footer, sidebar = ctx
+        hidden = hidden or is_hidden(link) or is_hidden(img)
+        label = (img.get("alt") or "").strip() or (img.get("title") or "").strip()
+        seg = Seg(label, link, link, hidden, footer, sidebar, tree.order_of(link), in_image=True)
+        mark = GonganMark(
+            number=label, code=None, valid=False, link=href, icon=_img_ok(img),
+            visible=False if hidden else (True if rendered else None), evidence=fragment(link),
+            text=label, selector=selector(link), wording="badge",
+        )
+        raws.append(_Raw(mark, [seg], _block_of(link)))
+
+
+def _link_text(link) -> str:
+    return "".join(link.itertext()).strip()
+
+
 def _resolve_footer(raws: list[_Raw], tree: PageTree, ext: Extraction) -> None:
     kept = {id(s.footer): s.footer for r in raws for s in r.segs if s.footer is not None}
     orders = [o for el, o in tree.candidates if id(el) in kept]
@@ -450,6 +482,9 @@ def _dedupe(f: Findings) -> None:
         if (c.text, c.in_footer) not in seen_c:
             seen_c.add((c.text, c.in_footer))
             cps.append(c)
+    # A Chinese line and a Latin line side by side ("Copyright © Tencent" and "腾讯公司 版权所有"):
+    # the line naming a Chinese holder comes first, as the filing subject is a Chinese name.
+    cps.sort(key=lambda c: not (c.in_footer and c.holder and _CJK.search(c.holder)))
     f.copyright = cps
     seen_l = set()
     lics = []

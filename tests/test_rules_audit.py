@@ -120,3 +120,15 @@ def test_audit_never_raises(text: str) -> None:
     audit_page(PageInput(url="u", html=text))
     audit_page(PageInput(url="u", html=f"<footer>{text}京ICP备12345678号</footer>",
                          rendered=True))
+
+
+def test_message_zh_of_a_line_naming_no_one_is_chinese() -> None:
+    from rules.audit import audit_page
+    from rules.model import Expectations, PageInput
+
+    html = ('<html><body><div class="footer"><p>Copyright © 2026 All Rights Reserved</p>'
+            '<a href="https://beian.miit.gov.cn/">京ICP备12341234号-1</a></div></body></html>')
+    result = audit_page(PageInput(url="https://www.example.cn/", html=html),
+                        Expectations(org="北京某某科技有限公司"))
+    v = next(v for v in result.violations if v.code == "copyright_holder_mismatch")
+    assert "no one" not in v.message_zh and "未写明权利人" in v.message_zh

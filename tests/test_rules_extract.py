@@ -192,3 +192,17 @@ def test_content_after_an_early_html_end_tag_is_read() -> None:
             '京ICP备05070218号</a></div></body></html>')
     f = extract(PageInput(url="https://www.example.cn/", html=html)).findings
     assert numbers(f) == ["京ICP备05070218号"]
+
+
+def test_a_chinese_holder_comes_before_a_latin_one() -> None:
+    f = findings('<div class="footer"><p>Copyright © 1998 - 2026 Tencent. All Rights Reserved</p>'
+                 '<p>某讯公司 版权所有</p></div>')
+    assert [c.holder for c in f.copyright] == ["某讯公司", "Tencent"]
+
+
+def test_a_badge_without_a_number_is_a_gongan_mark_without_code() -> None:
+    f = findings('<div class="footer"><a href="https://beian.miit.gov.cn/">滇ICP备11001234号-1</a>'
+                 '<a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode='
+                 '53010202001234"><img src="/b.jpg" alt="网监备案"></a></div>')
+    assert [(g.code, g.wording, g.icon, g.in_footer) for g in f.gongan] == [
+        (None, "badge", True, True)]

@@ -23,7 +23,7 @@ CATALOGUE = [
     "icp_link_covered", "icp_position_not_bottom_centre", "license_missing", "gongan_missing",
     "gongan_mismatch", "gongan_format_invalid", "gongan_legacy_format",
     "gongan_code_province_mismatch", "gongan_prefix_nonstandard", "gongan_wording_nonstandard",
-    "gongan_missing_link",
+    "gongan_number_not_shown", "gongan_missing_link",
     "gongan_link_wrong_target", "gongan_link_legacy", "gongan_link_without_code",
     "gongan_code_link_mismatch", "gongan_missing_icon", "copyright_missing",
     "copyright_holder_mismatch", "copyright_holder_only_in_sponsor_line", "copyright_year_stale",

@@ -43,7 +43,7 @@ def check(ctx):
     if not ctx.gongan:
         return inapplicable("no_gongan_mark")
     return [violation(m, wording=m.wording) for m in ctx.gongan
-            if m.wording != STANDARD and "网警备" not in m.number]
+            if m.wording not in (STANDARD, "badge") and "网警备" not in m.number]
 
 
 RULE = Rule(
