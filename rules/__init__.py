@@ -8,4 +8,4 @@ __all__ = ["RULES_VERSION"]
 
 # Bump on any change to a rule, the extraction or the reference data: stored runs record it, so a
 # nightly diff can tell "the rules changed" from "the site changed".
-RULES_VERSION = "2026.11.2"
+RULES_VERSION = "2026.12.1"

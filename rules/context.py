@@ -12,15 +12,25 @@ linked to the MIIT system; a list of different subjects outside the footer is so
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from rules.data import Region, region_by_icp_prefix, resolve_province
+from rules.data import (
+    GOV_HOST_SUFFIXES,
+    GOV_PROFILE,
+    Region,
+    region_by_icp_prefix,
+    resolve_province,
+)
 from rules.extract import Extraction, host_of
 from rules.model import Expectations, Findings, GonganMark, IcpMark, PageInput
 
 __all__ = ["Context"]
+
+
+_SITE_LABEL = re.compile(r"^.*?网站标识[码号][ :：]*")
 
 
 def _subject(mark: IcpMark) -> str:
@@ -90,6 +100,26 @@ class Context:
             if region is not None:
                 return region
         return None
+
+    @cached_property
+    def government(self) -> bool:
+        """The government profile applies: set for the site, or by default on a .gov.cn host."""
+        profile = self.expect.profile
+        if profile is not None:
+            return profile == GOV_PROFILE
+        host = host_of(self.page.final_url or self.page.url)
+        return host.endswith(GOV_HOST_SUFFIXES)
+
+    @cached_property
+    def site_codes(self) -> list[str]:
+        """The 网站标识码 shown on the page, as written after the label."""
+        out = []
+        for lic in self.findings.licences:
+            if lic.kind == "site_id":
+                code = _SITE_LABEL.sub("", lic.number).replace(" ", "")
+                if code not in out:
+                    out.append(code)
+        return out
 
     @cached_property
     def blind_reason(self) -> tuple[str, dict] | None:

@@ -98,6 +98,9 @@ class PageTree:
     frames: list[FrameInfo] = field(default_factory=list)
     mark_images: list[tuple[object, object | None, int]] = field(default_factory=list)
     scripts: list[object] = field(default_factory=list)
+    # 党政机关网站标识: links to the identification service and images that look like its badge.
+    gov_links: list[object] = field(default_factory=list)
+    gov_images: list[object] = field(default_factory=list)
     _orders: dict[int, tuple[object, int]] = field(default_factory=dict)
 
     def number(self, root, elements: list) -> None:
@@ -338,10 +341,15 @@ def walk(root, page_url: str = "") -> PageTree:
                 label = f"{el.get('alt') or ''}{el.get('title') or ''}"
                 if label and full(label):
                     hot.append(el)
+                src = el.get("src") or ""
+                if "conac" in src or "党政机关" in label or "dzjg" in src:
+                    tree.gov_images.append(el)
             elif tag == "a":
                 href = el.get("href") or ""
                 if "beian" in href:  # beian.miit.gov.cn and the retired mii(t)beian hosts
                     tree.mark_images.extend((img, el, 0) for img in el.iter("img"))
+                elif "conac" in href:
+                    tree.gov_links.append(el)
             else:
                 frames.append(el)
     for fr in frames:

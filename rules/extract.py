@@ -17,7 +17,13 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from rules.data import GONGAN_HOST_CURRENT, GONGAN_HOST_LEGACY, MIIT_HOST, MIIT_RETIRED_HOSTS
+from rules.data import (
+    GONGAN_HOST_CURRENT,
+    GONGAN_HOST_LEGACY,
+    GOV_BADGE_HOST_SUFFIX,
+    MIIT_HOST,
+    MIIT_RETIRED_HOSTS,
+)
 from rules.dom import (
     BLOCK_TAGS,
     URL_IN_JS,
@@ -72,6 +78,12 @@ class Extraction:
     cross_frames: list[tuple[str, str]] = field(default_factory=list)  # (src, html) in the footer
     blocks: list[object] = field(default_factory=list)  # elements that carry marks (snapshot)
     footers: list[object] = field(default_factory=list)  # footer candidates holding marks
+    # 党政机关网站标识: (href, html) of shown links to the identification service holding an
+    # image, whether its script (which writes the badge) is on the page, and badge-like images
+    # with no such link.
+    gov_badges: list[tuple[str, str]] = field(default_factory=list)
+    gov_badge_script: bool = False
+    gov_badges_unlinked: list[str] = field(default_factory=list)
 
 
 def host_of(url: str | None) -> str:
@@ -240,8 +252,9 @@ def extract(page: PageInput) -> Extraction:
         raw = line.text
         if not any(k in raw for k in _KEYS):
             continue
-        _scan_line(page, line, raw, raws, findings, sponsors)
+        _scan_line(page, line, raw, raws, findings, sponsors, ext.blocks)
     _image_links(tree, ext)
+    _gov_badges(tree, ext)
     _gongan_badges(tree, raws, page.rendered)
     _resolve_footer(raws, tree, ext)
     findings.sponsors = sponsors
@@ -250,7 +263,7 @@ def extract(page: PageInput) -> Extraction:
 
 
 def _scan_line(page, line: Line, raw: str, raws: list[_Raw], findings: Findings,
-               sponsors: list[str]) -> None:
+               sponsors: list[str], blocks: list) -> None:
     norm, idx = normalize_map(raw)
     if not norm:
         return
@@ -284,9 +297,11 @@ def _scan_line(page, line: Line, raw: str, raws: list[_Raw], findings: Findings,
         if labelled or host_of(href) in _MIIT_HOSTS:
             raws.append(_icp_mark(p, span, norm, visible(span)))
     for lic in find_licences(norm):
-        if not _Span(line, starts, idx, raw, lic.start, lic.end).hidden:
+        span = _Span(line, starts, idx, raw, lic.start, lic.end)
+        if not span.hidden:
             findings.licences.append(Licence(lic.number, lic.kind))
             cuts.append((lic.start, lic.end))
+            blocks.append(_block_of(span.element()))  # the footer snapshot keeps it
     for g in find_gongan(norm):
         span = _Span(line, starts, idx, raw, g.start, g.end)
         cuts.append((g.start, g.end))
@@ -398,6 +413,30 @@ def _image_links(tree: PageTree, ext: Extraction) -> None:
             continue
         ext.image_links.append((href, fragment(link)))
         ext.blocks.append(_block_of(link))
+
+
+def _gov_badges(tree: PageTree, ext: Extraction) -> None:
+    linked: set[int] = set()
+    for link in tree.gov_links:
+        href = link.get("href") or ""
+        if not host_of(href).endswith(GOV_BADGE_HOST_SUFFIX):
+            continue
+        imgs = [img for img in link.iter("img") if _img_ok(img)]
+        linked.update(id(img) for img in link.iter("img"))
+        ctx = context_of(tree, link)
+        if imgs and ctx is not None and not ctx[1] and not is_hidden(link):
+            ext.gov_badges.append((href, fragment(link)))
+            ext.blocks.append(_block_of(link))
+    for img in tree.gov_images:
+        if id(img) not in linked and _img_ok(img):
+            ext.gov_badges_unlinked.append(fragment(img))
+            ext.blocks.append(_block_of(img))
+    for script in tree.scripts:
+        src = script.get("src") or ""
+        if GOV_BADGE_HOST_SUFFIX in src or "_ideConac" in (script.text or ""):
+            ext.gov_badge_script = True
+            ext.blocks.append(_block_of(script))
+            break
 
 
 def _gongan_badges(tree: PageTree, raws: list[_Raw], rendered: bool) -> None:

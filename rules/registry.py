@@ -52,6 +52,10 @@ from rules.checks import (  # isort: skip
     app_filing_format_invalid,
     subdomain_icp_missing,
     subject_inconsistent,
+    gov_site_identifier_missing,
+    gov_site_identifier_format_invalid,
+    gov_badge_missing,
+    gov_badge_link_missing,
 )
 from rules.rule import Rule
 
@@ -103,6 +107,10 @@ RULES: tuple[Rule, ...] = (
     app_filing_format_invalid.RULE,
     subdomain_icp_missing.RULE,
     subject_inconsistent.RULE,
+    gov_site_identifier_missing.RULE,
+    gov_site_identifier_format_invalid.RULE,
+    gov_badge_missing.RULE,
+    gov_badge_link_missing.RULE,
 )
 
 REDIRECTS: dict[str, str] = {}

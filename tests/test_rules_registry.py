@@ -29,6 +29,8 @@ CATALOGUE = [
     "copyright_holder_mismatch", "copyright_holder_only_in_sponsor_line", "copyright_year_stale",
     "fullwidth_characters_in_marks", "icp_spacing_nonstandard", "app_filing_missing",
     "app_filing_format_invalid", "subdomain_icp_missing", "subject_inconsistent",
+    "gov_site_identifier_missing", "gov_site_identifier_format_invalid", "gov_badge_missing",
+    "gov_badge_link_missing",
 ]
 SECTIONS = ("What it checks", "Why it matters", "Example", "Use instead", "Needs",
             "Known problems", "References")
