@@ -33,7 +33,7 @@ from rules.dom import (
     context_of,
     fragment,
     is_hidden,
-    parse_html,
+    parse_page,
     selector,
     walk,
 )
@@ -240,8 +240,8 @@ def _block_of(el):
 
 
 def extract(page: PageInput) -> Extraction:
-    root = parse_html(page.html)
-    tree = walk(root, page.final_url or page.url)
+    root, source = parse_page(page.html)
+    tree = walk(root, page.final_url or page.url, source)
     findings = Findings()
     ext = Extraction(findings, tree, page.rendered)
     doc = layout_floats(root.get(ATTR_DOC), 4)
@@ -431,7 +431,7 @@ def _gov_badges(tree: PageTree, ext: Extraction) -> None:
         if id(img) not in linked and _img_ok(img):
             ext.gov_badges_unlinked.append(fragment(img))
             ext.blocks.append(_block_of(img))
-    for script in tree.scripts:
+    for script in tree.scripts if tree.conac else ():
         src = script.get("src") or ""
         if GOV_BADGE_HOST_SUFFIX in src or "_ideConac" in (script.text or ""):
             ext.gov_badge_script = True
