@@ -13,11 +13,13 @@ numbers are compared after NFKC with whitespace and the separators `|`, `:` drop
 holders after NFKC without whitespace. Pages sit in
 the corpus directory or in its `pages/` folder.
 
-The check path is `crawler.check.check_pages(urls, expect, render="never")` when that module
-exists; otherwise pages are fetched with urllib, decoded as Scrapy does (w3lib `html_to_unicode`)
+The check path is `crawler.check.check_pages(urls, expect, render=...)` when that module exists
+(`--render auto`, the default, renders in Chromium only the pages whose static HTML needs it, as
+`footer-audit crawl` does; `never` reads every page statically); otherwise pages are fetched with urllib, decoded as Scrapy does (w3lib `html_to_unicode`)
 and passed to `rules.audit.audit_page`. The output says which path ran.
 
-    python bench/corpus_accuracy.py [CORPUS_DIR ...] [--licences-in-icp] [--verbose]
+    python bench/corpus_accuracy.py [CORPUS_DIR ...] [--render auto|never|always]
+                                    [--licences-in-icp] [--verbose]
 """
 
 from __future__ import annotations
@@ -104,15 +106,18 @@ def found_fields(result: dict, licences_in_icp: bool = False) -> dict:
     }
 
 
-def _check_path():
+def _check_path(render: str = "never"):
     if importlib.util.find_spec("crawler.check") is not None:
         from crawler import check as check_mod
 
         if hasattr(check_mod, "check_pages"):
-            def run(urls):
-                return check_mod.check_pages(urls, None, render="never")
+            if render != "never" and hasattr(check_mod, "choose_render"):
+                render = check_mod.choose_render(render)[0]  # never without a browser
 
-            return "crawler.check.check_pages (render=never)", run
+            def run(urls):
+                return check_mod.check_pages(urls, None, render=render)
+
+            return f"crawler.check.check_pages (render={render})", run
 
     def run_fallback(urls):
         from w3lib.encoding import html_to_unicode
@@ -178,6 +183,7 @@ def main(argv=None) -> int:
     ap.add_argument("corpus", nargs="*", default=[str(shared / "real"), str(shared / "real2")])
     ap.add_argument("--licences-in-icp", action="store_true",
                     help="score ICP证/B2 numbers as part of icp_numbers for every corpus")
+    ap.add_argument("--render", choices=("auto", "never", "always"), default="auto")
     ap.add_argument("--verbose", "-v", action="store_true")
     args = ap.parse_args(argv)
     corpora = []
@@ -194,7 +200,7 @@ def main(argv=None) -> int:
         servers.append(server)
         base = f"http://127.0.0.1:{server.server_address[1]}/"
         urls.extend(base + lab["file"] for lab in labels)
-    name, run = _check_path()
+    name, run = _check_path(args.render)
     print(f"check path: {name}")
     try:
         results = run(urls)
