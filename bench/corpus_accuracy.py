@@ -10,13 +10,14 @@ Label conventions differ between corpora: `real` lists only ICP备 filings in `i
 `real2` also the licence forms (ICP证, B2) shown in the footer, as displayed (spaces, full-width
 characters). A corpus whose README says so (or `--licences-in-icp`) is scored the second way;
 numbers are compared after NFKC with whitespace and the separators `|`, `:` dropped, copyright
-holders after NFKC without whitespace. Pages sit in
-the corpus directory or in its `pages/` folder.
+holders after NFKC without whitespace. Pages sit in the corpus directory or in its `pages/`
+folder.
 
 The check path is `crawler.check.check_pages(urls, expect, render=...)` when that module exists
 (`--render auto`, the default, renders in Chromium only the pages whose static HTML needs it, as
-`footer-audit crawl` does; `never` reads every page statically); otherwise pages are fetched with urllib, decoded as Scrapy does (w3lib `html_to_unicode`)
-and passed to `rules.audit.audit_page`. The output says which path ran.
+`footer-audit crawl` does; `never` reads every page statically); otherwise pages are fetched
+with urllib, decoded as Scrapy does (w3lib `html_to_unicode`) and passed to
+`rules.audit.audit_page`. The output says which path ran.
 
     python bench/corpus_accuracy.py [CORPUS_DIR ...] [--render auto|never|always]
                                     [--licences-in-icp] [--verbose]
