@@ -62,8 +62,7 @@ BIG_PAGE = 500_000
 # The scan's keys as they can appear in source text, including character references.
 _SOURCE_SCAN = re.compile(
     _SCAN.pattern + r"|&copy;|&#169;|&#x[aA]9;|&#(?:x[0-9a-fA-F]{3,5}|\d{4,6});")
-_NEWLINE = re.compile("\n")
-_HOST_SCAN = re.compile(r"beian|conac|dzjg|党政机关")
+_HOST_KEYS = ("beian", "conac", "dzjg", "党政机关")
 URL_IN_JS = re.compile(r"""https?://[^\s'"()<>]+|//[a-z0-9.-]+\.[a-z]{2,}[^\s'"()<>]*""", re.I)
 
 
@@ -439,11 +438,20 @@ def _hot_by_lines(tree: PageTree, source: str) -> tuple[list, list] | None:
     hits = [m.start() for m in _SOURCE_SCAN.finditer(source)]
     if len(hits) > 2_000:
         return None
-    hits += [m.start() for m in _HOST_SCAN.finditer(source)]
+    for key in _HOST_KEYS:  # literal finds: far cheaper than a regex alternation
+        at = source.find(key)
+        while at >= 0:
+            hits.append(at)
+            at = source.find(key, at + 1)
     if not hits:
         return [], []
-    breaks = [m.start() for m in _NEWLINE.finditer(source)]
-    hot_lines = sorted({bisect_right(breaks, p) + 1 for p in hits})
+    hot_lines: list[int] = []
+    line, pos = 1, 0
+    for at in sorted(set(hits)):
+        line += source.count("\n", pos, at)
+        pos = at
+        if not hot_lines or hot_lines[-1] != line:
+            hot_lines.append(line)
     elements = tree.elements()
     full = _SCAN.search
     seen: set[int] = set()
