@@ -44,6 +44,8 @@ __all__ = [
 ]
 
 RenderMode = Literal["auto", "always", "never"]
+# Rule profile: "government" adds the 网站标识码 and badge rules (default for .gov.cn hosts).
+ProfileName = Literal["government", "standard"]
 SeverityName = Literal["error", "warning", "info"]
 
 _GONGAN_RE = re.compile(r"^\d{14}$")
@@ -97,6 +99,7 @@ class DomainSpec(_Model):
     gongan: str | None = None  # expected 14-digit 公安 code
     gongan_required: bool | None = None  # None: the organisation's policy
     copyright_required: bool | None = None  # None: the organisation's policy
+    profile: ProfileName | None = None  # None: the organisation's, else by host (.gov.cn)
     render: RenderMode = "auto"
     start_urls: tuple[str, ...] = ()  # extra pages to audit beside the homepage
     skip_subdomains: tuple[str, ...] = ()  # hosts (or *.zone) never crawled
@@ -148,6 +151,7 @@ class OrgSpec(_Model):
     licence: str | None = None  # 经营许可证 number, e.g. 京ICP证030173号
     copyright_required: bool | None = None  # None: the province's default
     gongan_required: bool = False
+    profile: ProfileName | None = None  # None: government for .gov.cn hosts, else standard
     layout_checks: bool = False  # render every homepage to check position and covering
     severity: dict[str, SeverityName] = Field(default_factory=dict)  # rule code -> severity
     disabled_rules: tuple[str, ...] = ()
@@ -172,6 +176,7 @@ class OrgSpec(_Model):
         if domain and domain.copyright_required is not None:
             copyright_required = domain.copyright_required
         own = bool(subdomain and domain and host and host in domain.own_filing)
+        profile = (domain.profile if domain and domain.profile else None) or self.profile
         return Expectations(
             org=self.name,
             province=self.province,
@@ -181,6 +186,7 @@ class OrgSpec(_Model):
             commercial=self.commercial,
             licence_number=self.licence,
             copyright_required=copyright_required,
+            profile=profile,
             subdomain=subdomain,
             own_filing=own,
             app_page=app is not None,

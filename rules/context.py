@@ -12,15 +12,31 @@ linked to the MIIT system; a list of different subjects outside the footer is so
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from rules.data import Region, region_by_icp_prefix, resolve_province
-from rules.extract import Extraction, host_of
+from rules.charset import repair_mojibake
+from rules.data import (
+    GOV_HOST_SUFFIXES,
+    GOV_PROFILE,
+    Region,
+    region_by_icp_prefix,
+    resolve_province,
+)
+from rules.extract import Extraction, extract, host_of
 from rules.model import Expectations, Findings, GonganMark, IcpMark, PageInput
 
 __all__ = ["Context"]
+
+
+def garbled_marks(findings: Findings) -> str:
+    """The marks of `findings` as one line: `京ICP备12345678号-1、京公网安备11010502030143号`."""
+    return "、".join([m.number for m in findings.icp] + [g.number for g in findings.gongan])
+
+
+_SITE_LABEL = re.compile(r"^.*?网站标识[码号][ :：]*")
 
 
 def _subject(mark: IcpMark) -> str:
@@ -92,9 +108,45 @@ class Context:
         return None
 
     @cached_property
+    def government(self) -> bool:
+        """The government profile applies: set for the site, or by default on a .gov.cn host."""
+        profile = self.expect.profile
+        if profile is not None:
+            return profile == GOV_PROFILE
+        host = host_of(self.page.final_url or self.page.url)
+        return host.endswith(GOV_HOST_SUFFIXES)
+
+    @cached_property
+    def site_codes(self) -> list[str]:
+        """The 网站标识码 shown on the page, as written after the label."""
+        out = []
+        for lic in self.findings.licences:
+            if lic.kind == "site_id":
+                code = _SITE_LABEL.sub("", lic.number).replace(" ", "")
+                if code not in out:
+                    out.append(code)
+        return out
+
+    @cached_property
+    def garbled(self) -> Findings | None:
+        """The marks of a rendered page whose text the browser garbled (a page that declares no
+        charset, decoded as windows-1252): read from the text as it was meant. None when the
+        rendered page shows marks, or is not garbled, or holds none either way."""
+        if not self.page.rendered or self.findings.icp or self.findings.gongan:
+            return None
+        fixed = repair_mojibake(self.page.html)
+        if fixed is None:
+            return None
+        meant = extract(PageInput(url=self.page.url, html=fixed, final_url=self.page.final_url,
+                                  rendered=True)).findings
+        return meant if meant.icp or meant.gongan else None
+
+    @cached_property
     def blind_reason(self) -> tuple[str, dict] | None:
         """Why the page could not be fully seen, if it could not (a rule then never passes)."""
         ext = self.extraction
+        if self.garbled is not None:
+            return "charset_garbled", {"marks": garbled_marks(self.garbled)}
         if ext.image_links:
             return "number_only_in_image", {"href": ext.image_links[0][0]}
         if ext.cross_frames:

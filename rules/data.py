@@ -10,11 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "COPYRIGHT_PLACEHOLDERS",
     "COPYRIGHT_STALE_YEARS",
     "GONGAN_HOST_CURRENT",
     "GONGAN_HOST_LEGACY",
     "GONGAN_LEGACY_SINCE",
     "GONGAN_PREFIX_CHARS",
+    "GOV_BADGE_HOST_SUFFIX",
+    "GOV_BADGE_WORDS",
+    "GOV_HOST_SUFFIXES",
+    "GOV_PROFILE",
+    "GOV_SITE_CODE",
     "ICP_NONSTANDARD",
     "ICP_PREFIX_CHARS",
     "MIIT_HOST",
@@ -128,6 +134,23 @@ COPYRIGHT_STALE_YEARS = 1
 ICP_FIRST_YEAR_10_DIGITS = 1999
 # 8-digit serials whose YY is at least this are probably a 10-digit number missing "20".
 ICP_SUSPICIOUS_YY_8_DIGITS = 21
+# Party and government sites (国办发〔2017〕47号 政府网站发展指引; rules-evidence.md §10): the
+# 网站标识码 and the 党政机关网站标识 badge at the bottom centre of every page.
+GOV_PROFILE = "government"
+GOV_HOST_SUFFIXES = (".gov.cn",)  # the profile is on by default for these hosts
+# 网站标识码: a local site is its 6-digit division code plus a 4-digit serial (1400000045); a
+# State Council department's is `bm` plus 8 digits (bm01000001).
+GOV_SITE_CODE = r"(?:\d{6}\d{4}|bm\d{8})"
+# The badge links to the identification service (bszs.conac.cn) or is written by its script
+# (dcs.conac.cn, a `_ideConac` span).
+GOV_BADGE_HOST_SUFFIX = "conac.cn"
+GOV_BADGE_WORDS = ("党政机关", "政府网站标识", "事业单位", "_ideConac", "conac")
+
+# Template placeholders that name no one, compared lower-case without spaces and dots.
+COPYRIGHT_PLACEHOLDERS = frozenset({
+    "yourwebsite", "yoursite", "yourcompany", "yourname", "companyname", "sitename", "examplecom",
+    "公司名称", "网站名称", "某某公司", "xxx公司", "xxx",
+})
 # Provinces whose bureau requires a copyright line naming the subject (江苏).
 COPYRIGHT_REQUIRED_PROVINCES = frozenset({"苏"})
 # Guangdong asks for the subject number without -n.

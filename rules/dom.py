@@ -15,6 +15,7 @@ are walked in place.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -25,8 +26,8 @@ from rules.footer import is_footer_candidate, is_sidebar
 from rules.model import ATTR_VISIBLE
 
 __all__ = [
-    "BLOCK_TAGS", "URL_IN_JS", "FrameInfo", "Line", "PageTree", "Seg", "fragment", "parse_html",
-    "selector", "walk",
+    "BLOCK_TAGS", "MAX_DEPTH", "URL_IN_JS", "FrameInfo", "Line", "PageTree", "Seg", "context_of",
+    "flatten_deep", "fragment", "is_hidden", "parse_html", "selector", "walk",
 ]
 
 _SKIP = frozenset({"script", "style", "template", "noscript", "select", "textarea", "head",
@@ -37,15 +38,31 @@ BLOCK_TAGS = frozenset({
     "h3", "h4", "h5", "h6", "header", "hr", "html", "legend", "li", "main", "nav", "ol", "p",
     "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 })
-_PARSER = etree.HTMLParser(huge_tree=True, remove_pis=True, remove_comments=True)
+# No id hash table (nothing looks elements up by id): a fifth of the parse time on large pages.
+_PARSER = etree.HTMLParser(huge_tree=True, remove_pis=True, remove_comments=True,
+                           collect_ids=False)
+# Deeper pages are flattened below this depth before parsing (Chromium's limit is 512).
+MAX_DEPTH = 512
+_STRAY_HTML_END = re.compile(r"</html\s*>\s*(?:<!--.*?-->\s*)*[^\s]", re.I | re.S)
+_HTML_END = re.compile(r"</html\s*>", re.I)
+_TAG = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)[^>]*>")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr", "keygen", "frame"})
+_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "plaintext", "noscript"})
 # Cheap first pass: text holding none of these cannot hold a mark. Single characters where a key
 # could be split across elements (版<b>权</b>), so the pass never misses what the walk would join.
 _SCAN = re.compile(
-    r"ICP|Ｉ|备|備|版|權|©|◎|@|opyright|OPYRIGHT|\([cC]\)|B2|Ｂ|主办|网文|经营|许可|許可|标识|网警")
+    r"ICP|Ｉ|备|備|版|權|©|◎|@|opyright|OPYRIGHT|\([cC]\)|B2|B-|Ｂ|主办|网文|经营|许可|許可|标识|网警")
 # The first characters of the keys above: a one-class search rejects most text faster.
 _SCAN_FIRST = re.compile(r"[IＩ备備版權©◎@oO(BＢ主网经许許标]")
 _SPECIAL = frozenset({"script", "iframe", "frame", "img", "a"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Pages larger than this are searched in their source text first (see walk).
+BIG_PAGE = 500_000
+# The scan's keys as they can appear in source text, including character references.
+_SOURCE_SCAN = re.compile(
+    _SCAN.pattern + r"|&copy;|&#169;|&#x[aA]9;|&#(?:x[0-9a-fA-F]{3,5}|\d{4,6});")
+_HOST_KEYS = ("beian", "conac", "dzjg", "党政机关")
 URL_IN_JS = re.compile(r"""https?://[^\s'"()<>]+|//[a-z0-9.-]+\.[a-z]{2,}[^\s'"()<>]*""", re.I)
 
 
@@ -89,8 +106,13 @@ class PageTree:
     candidates: list[tuple[object, int]] = field(default_factory=list)
     frames: list[FrameInfo] = field(default_factory=list)
     mark_images: list[tuple[object, object | None, int]] = field(default_factory=list)
-    scripts: list[object] = field(default_factory=list)
+    _scripts: list[object] | None = None
+    # 党政机关网站标识: links to the identification service and images that look like its badge.
+    gov_links: list[object] = field(default_factory=list)
+    gov_images: list[object] = field(default_factory=list)
+    conac: bool = True  # False when the source never names conac.cn (no badge script to look for)
     _orders: dict[int, tuple[object, int]] = field(default_factory=dict)
+    _elements: list | None = None
 
     def number(self, root, elements: list) -> None:
         """Document order of `elements` and all their ancestors, in one pass over the tree.
@@ -119,9 +141,27 @@ class PageTree:
         """Document order of an element (0 for the root), computed only for the few that need it."""
         cached = self._orders.get(id(el))
         if cached is None or cached[0] is not el:
-            cached = (el, int(el.xpath("count(preceding::*) + count(ancestor::*)")))
+            try:
+                # one list of the tree's elements (the proxies stay the same objects while
+                # it holds them), then a C-speed identity search in it
+                cached = (el, self.elements().index(el))
+            except ValueError:  # not in this tree (a srcdoc frame's own document)
+                cached = (el, int(el.xpath("count(preceding::*) + count(ancestor::*)")))
             self._orders[id(el)] = cached
         return cached[1]
+
+    @property
+    def scripts(self) -> list:
+        """Every <script> element (collected by the walk, or found on first use)."""
+        if self._scripts is None:
+            self._scripts = list(self.root.iter("script"))
+        return self._scripts
+
+    def elements(self) -> list:
+        """Every element of the tree in document order (built once, on first use)."""
+        if self._elements is None:
+            self._elements = list(self.root.iter(etree.Element))
+        return self._elements
 
     def add_candidate(self, el, order: int) -> None:
         if all(c is not el for c, _o in self.candidates):
@@ -164,27 +204,114 @@ def parse_html(html: str):
     lxml's own HTML parser (the one parsel wraps) is used directly: parsel's extra encoding round
     trip and lxml.html's element-class lookup cost more than the whole audit on large pages.
     """
+    return parse_page(html)[0]
+
+
+def parse_page(html: str) -> tuple[object, str | None]:
+    """`parse_html`, plus the text whose lines the tree's `sourceline`s count (None when the
+    parsed text is not line for line the input: junk, flattened deep markup)."""
     if not isinstance(html, str):
         html = str(html or "")
-    root = None
+    root, source = None, None
     if html.strip():
         try:
-            root = _parse(html)
+            root, source = _parse(html)
         except (ValueError, UnicodeError, etree.ParserError, etree.XMLSyntaxError):
             root = None
     if root is None or not isinstance(root.tag, str):
-        root = etree.fromstring("<html><body></body></html>", _PARSER)
-    return root
+        root, source = etree.fromstring("<html><body></body></html>", _PARSER), None
+    return root, source
 
 
-def _parse(html: str):
+def _parse(html: str) -> tuple[object, str | None]:
     if "\x00" in html:
         html = html.replace("\x00", "")
+    end = min((i for i in (html.find("</html"), html.find("</HTML")) if i >= 0), default=-1)
+    if end >= 0 and _STRAY_HTML_END.search(html, end) is not None:
+        # libxml2 drops everything after `</html>`; a browser ignores the tag and goes on (a
+        # header include that closes the document early keeps the whole page in the browser).
+        html = _HTML_END.sub("", html)
+    root = _fromstring(html)
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _PARSER.error_log):
+        # Deeper than libxml2's limit (2048 even with huge_tree): the rest of the page was
+        # dropped. Parse again with the deep part flattened, as browsers do past their own limit.
+        return _fromstring(flatten_deep(html)), None
+    return root, html
+
+
+def _fromstring(html: str):
     try:
         return etree.fromstring(html, _PARSER)
     except UnicodeEncodeError:
         # Lone surrogates (junk decoded as text) cannot go through the parser: replace them.
         return etree.fromstring(html.encode("utf-8", "replace").decode("utf-8"), _PARSER)
+
+
+def flatten_deep(html: str, limit: int = MAX_DEPTH) -> str:
+    """`html` with elements nested deeper than `limit` made siblings instead of descendants.
+
+    Chromium does the same past 512 levels (its elements then sit side by side at the limit), so
+    the text, links and images of a deep footer stay in the document. Raw-text elements (script,
+    style...) are skipped whole; end tags of flattened elements are dropped.
+    """
+    out: list[str] = []
+    stack: list[tuple[str, bool]] = []  # (tag, closed early by flattening)
+    open_count: dict[str, int] = {}  # open elements per tag: an unmatched end tag costs O(1)
+    pos = 0
+    depth = 0
+    deep_open: str | None = None  # the element open at the limit, closed before the next one
+    skip = 0  # end of the raw-text element (script, style...) last met
+    for m in _TAG.finditer(html):
+        if m.start() < skip:
+            continue
+        name = m.group(2).lower()
+        if m.group(1):  # end tag
+            if not open_count.get(name):
+                continue
+            out.append(html[pos:m.start()])
+            pos = m.end()
+            while stack:
+                tag, flattened = stack.pop()
+                open_count[tag] -= 1
+                depth -= 1
+                if tag == name:
+                    if not flattened or deep_open == name:
+                        out.append(m.group(0))
+                    if deep_open == name:
+                        deep_open = None
+                    break
+            continue
+        if name in _VOID or m.group(0).endswith("/>"):
+            continue
+        end = m.end()
+        if name in _RAW_TEXT:
+            close = re.compile(rf"</{name}\s*>", re.I).search(html, m.end())
+            end = skip = close.end() if close else len(html)
+            if depth < limit:
+                continue
+        if depth >= limit:
+            out.append(html[pos:m.start()])
+            if deep_open is not None:
+                out.append(f"</{deep_open}>")
+            out.append(html[m.start():end])
+            pos = end
+            deep_open = None if name in _RAW_TEXT else name
+            if name not in _RAW_TEXT:
+                stack.append((name, True))
+                open_count[name] = open_count.get(name, 0) + 1
+                depth += 1
+            continue
+        if name not in _RAW_TEXT:
+            stack.append((name, False))
+            open_count[name] = open_count.get(name, 0) + 1
+            depth += 1
+    out.append(html[pos:])
+    return "".join(out)
+
+
+def is_hidden(el) -> bool:
+    """Hidden by the element's own markup (inline style, `hidden`, the layout probe's "0")."""
+    return _is_hidden(el)
 
 
 def _is_hidden(el) -> bool:
@@ -222,45 +349,51 @@ def _origin(url: str) -> tuple[str, str]:
     return parts.scheme.lower(), (parts.hostname or "").lower()
 
 
-def walk(root, page_url: str = "") -> PageTree:
+def walk(root, page_url: str = "", source: str | None = None) -> PageTree:
     """One cheap pass over the tree finds the blocks whose text could hold a mark; only those are
-    walked in detail, each with the context (hidden, link, footer, sidebar) of its ancestors."""
+    walked in detail, each with the context (hidden, link, footer, sidebar) of its ancestors.
+
+    On a large page, `source` (the text the tree was parsed from, see `parse_page`) replaces the
+    pass over every element: the keys are searched in the source text, and only the elements on
+    the lines of the hits are read (reading every element's text costs more than the parse)."""
     tree = PageTree(root)
     page_origin = _origin(page_url)[1]
     hot: list[object] = []
     frames: list[object] = []
     first, full = _SCAN_FIRST.search, _SCAN.search  # two-stage: a class search, then the keys
-    for el in root.iter():
-        tag = el.tag
-        if tag.__class__ is not str:  # comment or PI: only its tail is displayed text
+    by_lines = _hot_by_lines(tree, source) if source and len(source) > BIG_PAGE else None
+    if source is not None:
+        tree.conac = "conac" in source
+    if by_lines is not None:
+        found, near = by_lines
+        hot.extend(found)
+        for el in near:  # images and links on the lines of keys and link hosts
+            if el.tag in ("img", "a"):
+                _special(tree, el, el.tag, full, hot, frames)
+        frames.extend(root.iter("iframe", "frame"))
+    else:
+        tree._scripts = []
+        for el in root.iter():
+            tag = el.tag
+            if tag.__class__ is not str:  # comment or PI: only its tail is displayed text
+                tail = el.tail
+                if tail and first(tail) and full(tail):
+                    hot.append(el.getparent())
+                continue
+            text = el.text
+            if text and first(text) and full(text):
+                hot.append(el)
             tail = el.tail
             if tail and first(tail) and full(tail):
                 hot.append(el.getparent())
-            continue
-        text = el.text
-        if text and first(text) and full(text):
-            hot.append(el)
-        tail = el.tail
-        if tail and first(tail) and full(tail):
-            hot.append(el.getparent())
-        if tag in _SPECIAL:
-            if tag == "script":
-                tree.scripts.append(el)
-            elif tag == "img":
-                label = f"{el.get('alt') or ''}{el.get('title') or ''}"
-                if label and full(label):
-                    hot.append(el)
-            elif tag == "a":
-                href = el.get("href") or ""
-                if "beian" in href:  # beian.miit.gov.cn and the retired mii(t)beian hosts
-                    tree.mark_images.extend((img, el, 0) for img in el.iter("img"))
-            else:
-                frames.append(el)
+            if tag in _SPECIAL:
+                _special(tree, el, tag, full, hot, frames)
     for fr in frames:
         if fr.get("srcdoc"):
             hot.append(fr)
     blocks = _hot_blocks(root, hot)
-    tree.number(root, [*blocks, *frames])
+    if by_lines is None:
+        tree.number(root, [*blocks, *frames])
     for block in sorted(blocks, key=lambda b: tree.order_of(b)):
         ctx = _context_of(tree, block)
         if ctx is not None:
@@ -272,6 +405,80 @@ def walk(root, page_url: str = "") -> PageTree:
         if ctx is not None:
             _frame_info(tree, fr, page_origin, ctx[2], ctx[3], tree.order_of(fr))
     return tree
+
+
+def _special(tree: PageTree, el, tag: str, full, hot: list, frames: list) -> None:
+    if tag == "script":
+        tree._scripts.append(el)
+    elif tag == "img":
+        label = f"{el.get('alt') or ''}{el.get('title') or ''}"
+        if label and full(label):
+            hot.append(el)
+        src = el.get("src") or ""
+        if "conac" in src or "党政机关" in label or "dzjg" in src:
+            tree.gov_images.append(el)
+    elif tag == "a":
+        href = el.get("href") or ""
+        if "beian" in href:  # beian.miit.gov.cn and the retired mii(t)beian hosts
+            tree.mark_images.extend((img, el, 0) for img in el.iter("img"))
+        elif "conac" in href:
+            tree.gov_links.append(el)
+    else:
+        frames.append(el)
+
+
+def _hot_by_lines(tree: PageTree, source: str) -> tuple[list, list] | None:
+    """Elements whose text or tail holds a key, found from the key's line in `source`, and every
+    element read on those lines (and on lines naming a filing or badge host); None when lines
+    cannot be trusted (lone CR line breaks, libxml2's 65,535-line limit on line numbers) or the
+    keys are everywhere (then the full pass is as cheap)."""
+    lines = source.count("\n")
+    if lines >= 65_000 or source.count("\r") != source.count("\r\n"):
+        return None
+    hits = [m.start() for m in _SOURCE_SCAN.finditer(source)]
+    if len(hits) > 2_000:
+        return None
+    for key in _HOST_KEYS:  # literal finds: far cheaper than a regex alternation
+        at = source.find(key)
+        while at >= 0:
+            hits.append(at)
+            at = source.find(key, at + 1)
+    if not hits:
+        return [], []
+    hot_lines: list[int] = []
+    line, pos = 1, 0
+    for at in sorted(set(hits)):
+        line += source.count("\n", pos, at)
+        pos = at
+        if not hot_lines or hot_lines[-1] != line:
+            hot_lines.append(line)
+    elements = tree.elements()
+    full = _SCAN.search
+    seen: set[int] = set()
+    out: list[object] = []
+    near: list[object] = []
+    for line in hot_lines:
+        # The text holding a key on line L belongs to an element starting on L, or to the last
+        # element starting before L, or is the tail of one of their ancestors.
+        i = bisect_left(elements, line - 1, key=_line_of)
+        lo = max(0, i - 1)
+        j = bisect_right(elements, line, key=_line_of, lo=i)
+        for el in elements[lo:j]:
+            node = el
+            while node is not None and id(node) not in seen:
+                seen.add(id(node))
+                near.append(node)
+                text, tail = node.text, node.tail
+                if text and full(text):
+                    out.append(node)
+                if tail and full(tail):
+                    out.append(node.getparent())
+                node = node.getparent()
+    return out, near
+
+
+def _line_of(el) -> int:
+    return el.sourceline or 0
 
 
 def _hot_blocks(root, hot: list) -> list:
@@ -301,6 +508,11 @@ def _hot_blocks(root, hot: list) -> list:
         if node is None:
             outer.append(block)
     return outer
+
+
+def context_of(tree: PageTree, el) -> tuple | None:
+    """(link, hidden, footer, sidebar) that `el`'s ancestors give it; None inside a skipped tag."""
+    return _context_of(tree, el)
 
 
 def _context_of(tree: PageTree, el) -> tuple | None:
@@ -370,6 +582,10 @@ def _walk_from(tree: PageTree, start, ctx: tuple, start_order: int, page_origin:
             footer = el
             tree.add_candidate(el, order)
         new_ctx = (link, hidden, footer, sidebar)
+        if tag == "br" and link is not None:
+            # A link holds one mark: a line break inside it (沪公网安备<br>3101…号) is a space.
+            current.append(Seg(" ", el, link, hidden, footer, sidebar, order))
+            continue
         if tag == "img":
             alt = (el.get("alt") or "").strip() or (el.get("title") or "").strip()
             flush()

@@ -16,15 +16,23 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from rules.data import MIIT_HOST, MIIT_RETIRED_HOSTS
+from rules.data import (
+    GONGAN_HOST_CURRENT,
+    GONGAN_HOST_LEGACY,
+    GOV_BADGE_HOST_SUFFIX,
+    MIIT_HOST,
+    MIIT_RETIRED_HOSTS,
+)
 from rules.dom import (
     BLOCK_TAGS,
     URL_IN_JS,
     Line,
     PageTree,
     Seg,
+    context_of,
     fragment,
-    parse_html,
+    is_hidden,
+    parse_page,
     selector,
     walk,
 )
@@ -50,10 +58,13 @@ from rules.urls import host_of
 __all__ = ["Extraction", "extract", "host_of"]
 
 # Cheap substring tests before any normalisation or regex (most lines have none of these).
-_KEYS = ("ICP", "ＩＣＰ", "备", "備", "©", "版权", "版權", "opyright", "OPYRIGHT", "(c)", "(C)",
-         "（c）", "B2", "Ｂ２", "主办", "网文", "经营性", "许可", "許可", "◎", "网站标识", "@")
+_KEYS = ("ICP", "ＩＣＰ", "备", "備", "©", "版权", "版權", "版 权", "opyright", "OPYRIGHT", "(c)",
+         "(C)", "（c）", "B2", "B-", "Ｂ２", "主办", "网文", "经营性", "许可", "許可", "◎",
+         "网站标识", "@")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _SPONSOR = re.compile(r"主办(?:单位|方)?[ :：]+(?P<n>[^ |｜,，;；。]+)")
 _MIIT_HOSTS = frozenset({MIIT_HOST, *MIIT_RETIRED_HOSTS})
+_GONGAN_HOSTS = frozenset({GONGAN_HOST_CURRENT, *GONGAN_HOST_LEGACY})
 
 
 @dataclass
@@ -67,6 +78,12 @@ class Extraction:
     cross_frames: list[tuple[str, str]] = field(default_factory=list)  # (src, html) in the footer
     blocks: list[object] = field(default_factory=list)  # elements that carry marks (snapshot)
     footers: list[object] = field(default_factory=list)  # footer candidates holding marks
+    # 党政机关网站标识: (href, html) of shown links to the identification service holding an
+    # image, whether its script (which writes the badge) is on the page, and badge-like images
+    # with no such link.
+    gov_badges: list[tuple[str, str]] = field(default_factory=list)
+    gov_badge_script: bool = False
+    gov_badges_unlinked: list[str] = field(default_factory=list)
 
 
 def layout_floats(value: str | None, n: int) -> tuple[float, ...] | None:
@@ -122,12 +139,31 @@ def _contains(anc, el) -> bool:
 
 
 def _img_ok(el) -> bool:
-    if el is None or not isinstance(el.tag, str):
+    """A shown image with a source (an element holding only one such image counts too)."""
+    if el is None or not isinstance(el.tag, str) or is_hidden(el):
         return False
     if el.tag == "img":
         return bool((el.get("src") or "").strip())
     imgs = list(el.iter("img"))
     return len(imgs) == 1 and _img_ok(imgs[0]) and not "".join(el.itertext()).strip()
+
+
+_CELL_OR_INLINE = frozenset({"td", "th", "span", "font", "b", "strong", "em", "i"})
+
+
+def _sole_holder(el, limit: int = 3):
+    """The outermost ancestor (at most `limit` up) that holds nothing but `el`: a link alone in
+    its table cell or span, whose neighbour (the previous cell) can hold its badge."""
+    node = el
+    for _ in range(limit):
+        parent = node.getparent()
+        if parent is None or parent.tag not in _CELL_OR_INLINE:
+            break
+        others = [c for c in parent if c is not node and isinstance(c.tag, str)]
+        if others or not _blank(parent.text) or not _blank(node.tail):
+            break
+        node = parent
+    return node
 
 
 def _blank(text: str | None) -> bool:
@@ -143,7 +179,14 @@ def _icon_near(span: _Span, link) -> bool:
         if prev is not None and _blank(prev.tail) and _img_ok(prev):
             return True
         nxt = link.getnext()
-        return nxt is not None and _blank(link.tail) and _img_ok(nxt)
+        if nxt is not None and _blank(link.tail) and _img_ok(nxt):
+            return True
+        holder = _sole_holder(link)
+        if holder is link:
+            return False
+        # The link alone in its cell: the badge may sit in the cell before or after it.
+        prev, nxt = holder.getprevious(), holder.getnext()
+        return (prev is not None and _img_ok(prev)) or (nxt is not None and _img_ok(nxt))
     # No link: only an image in the same run of text, directly before or after the number.
     first, last = span.segs[0], span.segs[-1]
     if first.prev is not None:
@@ -188,8 +231,8 @@ def _block_of(el):
 
 
 def extract(page: PageInput) -> Extraction:
-    root = parse_html(page.html)
-    tree = walk(root, page.final_url or page.url)
+    root, source = parse_page(page.html)
+    tree = walk(root, page.final_url or page.url, source)
     findings = Findings()
     ext = Extraction(findings, tree, page.rendered)
     doc = layout_floats(root.get(ATTR_DOC), 4)
@@ -200,8 +243,10 @@ def extract(page: PageInput) -> Extraction:
         raw = line.text
         if not any(k in raw for k in _KEYS):
             continue
-        _scan_line(page, line, raw, raws, findings, sponsors)
+        _scan_line(page, line, raw, raws, findings, sponsors, ext.blocks)
     _image_links(tree, ext)
+    _gov_badges(tree, ext)
+    _gongan_badges(tree, raws, page.rendered)
     _resolve_footer(raws, tree, ext)
     findings.sponsors = sponsors
     _dedupe(findings)
@@ -209,7 +254,7 @@ def extract(page: PageInput) -> Extraction:
 
 
 def _scan_line(page, line: Line, raw: str, raws: list[_Raw], findings: Findings,
-               sponsors: list[str]) -> None:
+               sponsors: list[str], blocks: list) -> None:
     norm, idx = normalize_map(raw)
     if not norm:
         return
@@ -243,9 +288,11 @@ def _scan_line(page, line: Line, raw: str, raws: list[_Raw], findings: Findings,
         if labelled or host_of(href) in _MIIT_HOSTS:
             raws.append(_icp_mark(p, span, norm, visible(span)))
     for lic in find_licences(norm):
-        if not _Span(line, starts, idx, raw, lic.start, lic.end).hidden:
+        span = _Span(line, starts, idx, raw, lic.start, lic.end)
+        if not span.hidden:
             findings.licences.append(Licence(lic.number, lic.kind))
             cuts.append((lic.start, lic.end))
+            blocks.append(_block_of(span.element()))  # the footer snapshot keeps it
     for g in find_gongan(norm):
         span = _Span(line, starts, idx, raw, g.start, g.end)
         cuts.append((g.start, g.end))
@@ -255,7 +302,7 @@ def _scan_line(page, line: Line, raw: str, raws: list[_Raw], findings: Findings,
             number=g.number, code=g.code, valid=g.valid, prefix=g.prefix,
             link=(link.get("href") if link is not None else None), icon=_icon_near(span, link),
             visible=visible(span), legacy=g.legacy, evidence=fragment(el), text=norm[:200],
-            selector=selector(el), region_code=g.region_code,
+            selector=selector(el), region_code=g.region_code, wording=g.wording,
         )
         raws.append(_Raw(mark, span.segs, _block_of(el)))
     if "主办" in norm:
@@ -359,6 +406,58 @@ def _image_links(tree: PageTree, ext: Extraction) -> None:
         ext.blocks.append(_block_of(link))
 
 
+def _gov_badges(tree: PageTree, ext: Extraction) -> None:
+    linked: set[int] = set()
+    for link in tree.gov_links:
+        href = link.get("href") or ""
+        if not host_of(href).endswith(GOV_BADGE_HOST_SUFFIX):
+            continue
+        imgs = [img for img in link.iter("img") if _img_ok(img)]
+        linked.update(id(img) for img in link.iter("img"))
+        ctx = context_of(tree, link)
+        if imgs and ctx is not None and not ctx[1] and not is_hidden(link):
+            ext.gov_badges.append((href, fragment(link)))
+            ext.blocks.append(_block_of(link))
+    for img in tree.gov_images:
+        if id(img) not in linked and _img_ok(img):
+            ext.gov_badges_unlinked.append(fragment(img))
+            ext.blocks.append(_block_of(img))
+    for script in tree.scripts if tree.conac else ():
+        src = script.get("src") or ""
+        if GOV_BADGE_HOST_SUFFIX in src or "_ideConac" in (script.text or ""):
+            ext.gov_badge_script = True
+            ext.blocks.append(_block_of(script))
+            break
+
+
+def _gongan_badges(tree: PageTree, raws: list[_Raw], rendered: bool) -> None:
+    """公安 badges linked to the platform with no number shown as text: a mark of its own
+    (`wording="badge"`, no code), so that the page is not read as having no 公安 mark at all."""
+    linked = {r.mark.link for r in raws if isinstance(r.mark, GonganMark)}
+    for img, link, _order in tree.mark_images:
+        href = link.get("href") or ""
+        if host_of(href) not in _GONGAN_HOSTS or href in linked or _link_text(link):
+            continue
+        ctx = context_of(tree, link)
+        if ctx is None:
+            continue
+        linked.add(href)
+        _link, hidden, footer, sidebar = ctx
+        hidden = hidden or is_hidden(link) or is_hidden(img)
+        label = (img.get("alt") or "").strip() or (img.get("title") or "").strip()
+        seg = Seg(label, link, link, hidden, footer, sidebar, tree.order_of(link), in_image=True)
+        mark = GonganMark(
+            number=label, code=None, valid=False, link=href, icon=_img_ok(img),
+            visible=False if hidden else (True if rendered else None), evidence=fragment(link),
+            text=label, selector=selector(link), wording="badge",
+        )
+        raws.append(_Raw(mark, [seg], _block_of(link)))
+
+
+def _link_text(link) -> str:
+    return "".join(link.itertext()).strip()
+
+
 def _resolve_footer(raws: list[_Raw], tree: PageTree, ext: Extraction) -> None:
     kept = {id(s.footer): s.footer for r in raws for s in r.segs if s.footer is not None}
     orders = [o for el, o in tree.candidates if id(el) in kept]
@@ -413,6 +512,9 @@ def _dedupe(f: Findings) -> None:
         if (c.text, c.in_footer) not in seen_c:
             seen_c.add((c.text, c.in_footer))
             cps.append(c)
+    # A Chinese line and a Latin line side by side ("Copyright © Tencent" and "腾讯公司 版权所有"):
+    # the line naming a Chinese holder comes first, as the filing subject is a Chinese name.
+    cps.sort(key=lambda c: not (c.in_footer and c.holder and _CJK.search(c.holder)))
     f.copyright = cps
     seen_l = set()
     lics = []

@@ -21,6 +21,11 @@ REVIEW_MESSAGES: dict[str, tuple[str, str]] = {
         "the page crashed the browser twice while rendering; audited from its static HTML, "
         "its layout unchecked",
         "页面渲染时两次导致浏览器崩溃，已按静态 HTML 审核，未检查布局"),
+    "charset_garbled": (
+        "the page declares no charset and the browser shows its text garbled; its HTML holds "
+        "{marks} (see charset_undeclared_marks_garbled)",
+        "页面未声明字符集，浏览器显示为乱码；页面 HTML 中有 {marks}"
+        "（见 charset_undeclared_marks_garbled）"),
     "no_layout_data": (
         "the page was rendered but carries no layout data for the mark",
         "页面已渲染但缺少该标识的布局数据"),

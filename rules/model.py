@@ -72,6 +72,9 @@ class Expectations:
     own_filing: bool = False  # with subdomain: the subdomain has a filing of its own
     app_page: bool = False  # an app's landing page: must show the APP filing number
     expected_app_number: str | None = None  # e.g. "京ICP备12345678号-3A"
+    # Rule profile: "government" (party and government sites: 网站标识码 and badge), "standard"
+    # (none), or None: government for .gov.cn hosts, else standard.
+    profile: str | None = None
     severity_overrides: dict[str, Severity] = field(default_factory=dict)
     disabled: frozenset[str] = frozenset()  # rule codes switched off
     today: date | None = None  # for copyright_year_stale; None means date.today()
@@ -139,6 +142,7 @@ class GonganMark:
     text: str = ""
     selector: str = ""
     region_code: str | None = None  # province code of the prefix, None when unknown
+    wording: str = "公网安备"  # as displayed: 公安备案号, 公安网备号... are nonstandard
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -2,7 +2,8 @@
 
 NFKC (full-width to half-width), traditional 備/號/證 and province characters, dash look-alikes to
 `-`, zero-width characters dropped, every whitespace run collapsed to one space. `normalize_map`
-also returns, for each output character, the index of the input character it came from, so that a
+also closes up letter-spaced Chinese (`版 权 所 有`) and returns, for each output character, the
+index of the input character it came from, so that a
 match in normalised text can be traced back to the elements that displayed it.
 """
 
@@ -55,7 +56,24 @@ def normalize_map(text: str) -> tuple[str, list[int]]:
         for c in n:
             out.append(c)
             index.append(i)
-    return "".join(out), index
+    text = "".join(out)
+    if " " in text and _LETTER_SPACED.search(text):
+        text, index = _unspace(text, index)
+    return text, index
+
+
+# Four or more single Chinese characters each set apart by one space: letter-spaced text
+# (`人 民 网 股 份 有 限 公 司 版 权 所 有`), read as the words it spells.
+_LETTER_SPACED = re.compile(
+    r"(?<![\u3400-\u9fff])[\u3400-\u9fff](?: [\u3400-\u9fff](?![\u3400-\u9fff])){3,}")
+
+
+def _unspace(text: str, index: list[int]) -> tuple[str, list[int]]:
+    drop: set[int] = set()
+    for m in _LETTER_SPACED.finditer(text):
+        drop.update(i for i in range(m.start(), m.end()) if text[i] == " ")
+    keep = [i for i in range(len(text)) if i not in drop]
+    return "".join(text[i] for i in keep), [index[i] for i in keep]
 
 
 _TRANS = str.maketrans({**TRADITIONAL, **{d: "-" for d in _DASHES}, **{z: "" for z in _ZERO_WIDTH}})

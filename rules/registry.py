@@ -23,6 +23,7 @@ from rules.checks import (  # isort: skip
     icp_link_wraps_partial_text,
     icp_link_script_only,
     icp_not_visible,
+    charset_undeclared_marks_garbled,
     icp_number_only_in_image,
     icp_not_in_footer,
     icp_link_covered,
@@ -34,6 +35,8 @@ from rules.checks import (  # isort: skip
     gongan_legacy_format,
     gongan_code_province_mismatch,
     gongan_prefix_nonstandard,
+    gongan_wording_nonstandard,
+    gongan_number_not_shown,
     gongan_missing_link,
     gongan_link_wrong_target,
     gongan_link_legacy,
@@ -50,6 +53,10 @@ from rules.checks import (  # isort: skip
     app_filing_format_invalid,
     subdomain_icp_missing,
     subject_inconsistent,
+    gov_site_identifier_missing,
+    gov_site_identifier_format_invalid,
+    gov_badge_missing,
+    gov_badge_link_missing,
 )
 from rules.rule import Rule
 
@@ -72,6 +79,7 @@ RULES: tuple[Rule, ...] = (
     icp_link_wraps_partial_text.RULE,
     icp_link_script_only.RULE,
     icp_not_visible.RULE,
+    charset_undeclared_marks_garbled.RULE,
     icp_number_only_in_image.RULE,
     icp_not_in_footer.RULE,
     icp_link_covered.RULE,
@@ -83,6 +91,8 @@ RULES: tuple[Rule, ...] = (
     gongan_legacy_format.RULE,
     gongan_code_province_mismatch.RULE,
     gongan_prefix_nonstandard.RULE,
+    gongan_wording_nonstandard.RULE,
+    gongan_number_not_shown.RULE,
     gongan_missing_link.RULE,
     gongan_link_wrong_target.RULE,
     gongan_link_legacy.RULE,
@@ -99,6 +109,10 @@ RULES: tuple[Rule, ...] = (
     app_filing_format_invalid.RULE,
     subdomain_icp_missing.RULE,
     subject_inconsistent.RULE,
+    gov_site_identifier_missing.RULE,
+    gov_site_identifier_format_invalid.RULE,
+    gov_badge_missing.RULE,
+    gov_badge_link_missing.RULE,
 )
 
 REDIRECTS: dict[str, str] = {}

@@ -201,3 +201,76 @@ def test_malformed_variants_of_valid_numbers_are_rejected(number: str, how: str)
 def test_gongan_valid_only_with_fourteen_digits(prefix: str, code: str) -> None:
     assert find_gongan(f"{prefix}公网安备{code}号")[0].valid
     assert not find_gongan(f"{prefix}公网安备{code[:-3]}号")[0].valid
+
+
+@pytest.mark.parametrize(("text", "holder"), [
+    # the organisation named after the reservation, not the brand before it
+    ("Copyright © 2014~2019 The Paper All rights reserved.上海某某报业有限公司",
+     "上海某某报业有限公司"),
+    # a Latin brand, then the company's Chinese name
+    ("© 2019 , NoCode Tech. 无码某某（杭州）有限公司", "无码某某(杭州)有限公司"),
+    # a Latin brand, then another footer item in Chinese
+    ("©2010 Baidu 使用某某前必读", "Baidu"),
+    # the words that say whose it is are not the name
+    ("本网站由南方某某网版权所有,未经授权禁止复制", "南方某某网"),
+    ("所有内容为西藏某某网版权所有", "西藏某某网"),
+    # a name split in two between the copyright sign and 版权所有
+    ("Copyright© 1998-2005 北京某某大学 中国某某研究中心 版权所有",
+     "北京某某大学 中国某某研究中心"),
+    # a Chinese name and its domain before 版权所有; in a Latin line the domain stays
+    ("松花江某网 shjnet.cn 版权所有", "松花江某网"),
+    ("Copyright © 2014财某电 cailaidian.cn All Rights Reserved 版权所有", "财某电 cailaidian.cn"),
+    # a second copyright sign glued to the name starts another clause
+    ("版权所有 中国某某新闻中心Copyright © China.org.cn. All Rights Reserved", "中国某某新闻中心"),
+    ("® yndaily.com All Rights Reserved since 1999.11", "yndaily.com"),
+    ("Copyright © 1997-2024 by www.people.com.cn. all rights reserved", "www.people.com.cn"),
+    # template placeholders name no one
+    ("Copyright Your WebSite.Some Rights Reserved.", None),
+    ("深圳市某某区教育局 版权所有 备案序号:", "深圳市某某区教育局"),
+])
+def test_copyright_holder_patterns(text: str, holder: str | None) -> None:
+    parsed = find_copyright(normalize(text))
+    assert parsed is not None and parsed.holder == holder
+
+
+def test_letter_spaced_chinese_is_read_as_words() -> None:
+    text, index = normalize_map("人 民 某 股 份 有 限 公 司 版 权 所 有 ，未 经 授 权")
+    assert text == "人民某股份有限公司版权所有 ,未经授权"
+    assert len(index) == len(text)
+    # ordinary spacing between words and around marks is kept
+    spaced = "浙 ICP 备 17001234 号 -1 关于 我们"
+    assert normalize_map(spaced)[0] == spaced
+
+
+@pytest.mark.parametrize(("text", "code", "wording", "prefix"), [
+    ("湘公安网备号43010402001234号", "43010402001234", "公安网备", "湘"),
+    ("公安备案号11010502031234", "11010502031234", "公安备案", None),
+    ("公安机关备案号：15081599004-00001", "15081599004", "公安机关备案", None),
+    ("京公网安备案号：11010502031234号", "11010502031234", "公网安备案", "京"),
+    ("网站公安备案号：33010602001234", "33010602001234", "公安备案", None),
+    ("京公网安备 11010502031234号", "11010502031234", "公网安备", "京"),
+])
+def test_gongan_wordings(text: str, code: str, wording: str, prefix: str | None) -> None:
+    found = find_gongan(normalize(text))
+    assert [(g.code, g.wording, g.prefix) for g in found] == [(code, wording, prefix)]
+
+
+@pytest.mark.parametrize(("text", "number", "valid"), [
+    ("陕ICP备2021001234号-3Powered by", "陕ICP备2021001234号-3", True),
+    ("京｜ICP备11021234号－17", "京ICP备11021234号-17", True),
+    ("京ICP备12341234号-2APP", "京ICP备12341234号-2", True),
+    ("版权所有|ICP备12345678号", "ICP备12345678号", False),
+])
+def test_icp_numbers_run_into_text_or_split_by_a_separator(text, number, valid) -> None:
+    assert [(p.number, p.valid) for p in find_icp(normalize(text))] == [(number, valid)]
+
+
+@pytest.mark.parametrize(("text", "number", "valid"), [
+    ("ICP备案号：粤B-20051234", "粤B-20051234", False),
+    ("经营许可证编号:滇B-2-4-20031234", "滇B-2-4-20031234", False),
+    ("增值电信业务经营许可证 鄂 B2-20121234", "鄂B2-20121234", True),
+    ("B-2024 2025", None, None),
+])
+def test_b2_licence_forms(text, number, valid) -> None:
+    found = find_b2(normalize(text))
+    assert [(p.number, p.valid) for p in found] == ([(number, valid)] if number else [])

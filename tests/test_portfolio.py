@@ -52,6 +52,20 @@ def test_subject_number_applies_when_domain_has_none():
     assert org.expectations(org.domains[0]).expected_icp == "京ICP备1号"
 
 
+
+def test_profile_is_set_per_organisation_and_overridden_per_domain():
+    p = parse_portfolio("organisations:\n  - name: 某某市人民政府\n    profile: government\n"
+                        "    domains:\n      - domain: example.cn\n"
+                        "      - domain: mirror.example.gov.cn\n        profile: standard\n"
+                        "  - name: X公司\n    domains:\n      - domain: x.gov.cn\n")
+    gov, other = p.organisations
+    assert gov.expectations(gov.domains[0]).profile == "government"
+    assert gov.expectations(gov.domains[1]).profile == "standard"
+    assert other.expectations(other.domains[0]).profile is None  # the core decides by host
+    with pytest.raises(PortfolioError, match="profile"):
+        parse_portfolio("organisations:\n  - name: X\n    profile: gov\n")
+
+
 BAD = [
     # (yaml, line, field fragment, message fragment)
     ("organisations:\n  - name: X\n    domains:\n      - domain: a.cn\n        render: maybe\n",

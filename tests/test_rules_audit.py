@@ -120,3 +120,30 @@ def test_audit_never_raises(text: str) -> None:
     audit_page(PageInput(url="u", html=text))
     audit_page(PageInput(url="u", html=f"<footer>{text}京ICP备12345678号</footer>",
                          rendered=True))
+
+
+def test_message_zh_of_a_line_naming_no_one_is_chinese() -> None:
+    html = ('<html><body><div class="footer"><p>Copyright © 2026 All Rights Reserved</p>'
+            '<a href="https://beian.miit.gov.cn/">京ICP备12341234号-1</a></div></body></html>')
+    result = audit_page(PageInput(url="https://www.example.cn/", html=html),
+                        Expectations(org="北京某某科技有限公司"))
+    v = next(v for v in result.violations if v.code == "copyright_holder_mismatch")
+    assert "no one" not in v.message_zh and "未写明权利人" in v.message_zh
+
+
+@pytest.mark.parametrize(("url", "profile", "applies"), [
+    ("https://www.example.gov.cn/", None, True),
+    ("https://www.example.gov.cn/", "standard", False),
+    ("https://www.example.cn/", None, False),
+    ("https://www.example.cn/", "government", True),
+])
+def test_the_government_profile_is_on_for_gov_cn_hosts_unless_set(url, profile, applies) -> None:
+    html = ('<html><body><div class="footer"><p>主办：某某市人民政府 网站标识码：1408000001</p>'
+            '<a href="https://beian.miit.gov.cn/">晋ICP备12001234号</a></div></body></html>')
+    result = audit_page(PageInput(url=url, html=html), Expectations(profile=profile))
+    assert (result.outcomes["gov_badge_missing"] == "violation") is applies
+    if applies:
+        v = next(v for v in result.violations if v.code == "gov_badge_missing")
+        assert "1408000001" in v.message and "1408000001" in v.message_zh
+    else:
+        assert result.outcomes["gov_site_identifier_missing"] == "inapplicable"

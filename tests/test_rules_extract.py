@@ -154,3 +154,93 @@ def test_deep_nesting_still_finds_the_number() -> None:
     # libxml2 stops nesting at about 2,000 levels; the walk itself has no recursion limit.
     f = extract(PageInput(url="", html="<div>" * 1500 + "京ICP备12345678号-1")).findings
     assert numbers(f) == ["京ICP备12345678号-1"]
+
+
+@pytest.mark.parametrize("depth", [300, 2100, 5_000])
+@pytest.mark.parametrize("opener", ["<div>", "<span>", "<table><tr><td>"])
+def test_a_footer_past_the_parsers_depth_limit_is_read_whole(depth: int, opener: str) -> None:
+    # libxml2 drops everything past 2,048 levels (256 without huge_tree); the page is parsed
+    # again with the deep part flattened, as Chromium does past 512 levels.
+    body = (opener * depth + '<p><a href="https://beian.miit.gov.cn/">京ICP备12345678号-1</a>'
+            '</p><script>var s = "<div><div>";</script>' + "</div>" * depth
+            + '<div class="footer"><a href="https://beian.mps.gov.cn/">京公网安备11010502030143号'
+              '</a><p>© 2026 北京某某科技有限公司 版权所有</p></div>')
+    f = findings(body)
+    assert numbers(f) == ["京ICP备12345678号-1"]
+    assert f.icp[0].link == "https://beian.miit.gov.cn/"
+    assert [g.code for g in f.gongan] == ["11010502030143"]
+    assert [c.holder for c in f.copyright] == ["北京某某科技有限公司"]
+
+
+def test_flattening_keeps_every_text_and_link_in_order() -> None:
+    from lxml import etree
+
+    from rules.dom import flatten_deep, parse_html
+
+    html = flatten_deep('<div><div><script>"<div>"</script><div><b>x</b><a href="/y">y</a>z'
+                        '</div></div></div><p>after</p>', 2)
+    root = parse_html(html)
+    assert "".join(root.itertext()) == '"<div>"xyzafter'
+    assert root.find(".//a").get("href") == "/y"
+    assert etree.tostring(root.find(".//p"), encoding="unicode") == "<p>after</p>"
+
+
+def test_content_after_an_early_html_end_tag_is_read() -> None:
+    # A header include that closes the document: libxml2 drops the rest, browsers do not.
+    html = ('<html><head><meta charset="utf-8"></head><body><div class="header">站点</div></html>'
+            '\n<!--end header--><div class="footer"><a href="https://beian.miit.gov.cn/">'
+            '京ICP备05070218号</a></div></body></html>')
+    f = extract(PageInput(url="https://www.example.cn/", html=html)).findings
+    assert numbers(f) == ["京ICP备05070218号"]
+
+
+def test_a_chinese_holder_comes_before_a_latin_one() -> None:
+    f = findings('<div class="footer"><p>Copyright © 1998 - 2026 Tencent. All Rights Reserved</p>'
+                 '<p>某讯公司 版权所有</p></div>')
+    assert [c.holder for c in f.copyright] == ["某讯公司", "Tencent"]
+
+
+def test_a_badge_without_a_number_is_a_gongan_mark_without_code() -> None:
+    f = findings('<div class="footer"><a href="https://beian.miit.gov.cn/">滇ICP备11001234号-1</a>'
+                 '<a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode='
+                 '53010202001234"><img src="/b.jpg" alt="网监备案"></a></div>')
+    assert [(g.code, g.wording, g.icon, g.in_footer) for g in f.gongan] == [
+        (None, "badge", True, True)]
+
+
+def _big(footer: str, *, one_line: bool = False) -> str:
+    nl = "" if one_line else "\n"
+    block = ('<div class="item"><a href="/n/{i}">第{i}条新闻标题</a><p>摘要文字，'
+             '<span>标签</span>。</p><script>var s{i} = 1;</script></div>' + nl)
+    body = "".join(block.format(i=i) for i in range(6000))
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>{nl}<div>{body}"
+            f"</div>{nl}{footer}{nl}</body></html>")
+
+
+@pytest.mark.parametrize("one_line", [False, True])
+def test_a_large_page_read_from_its_source_lines_finds_what_the_full_pass_finds(
+        one_line: bool) -> None:
+    from rules.dom import BIG_PAGE, parse_page, walk
+
+    footer = (
+        '<div class="footer">\n<p>&copy; 2026 北京某某科技有限公司\n版权所有</p>'
+        '<p><a href="https://beian.miit.gov.cn/"\n  target="_blank">京ICP备12345678号-1</a>'
+        '<img src="/ga.png"><a href="http://www.beian.gov.cn/portal/registerSystemInfo?'
+        'recordcode=11010502030143">京公网安备\n11010502030143号</a></p>'
+        '<p><a href="https://www.beian.gov.cn/x"><img src="/b.png" alt="网监备案"></a>'
+        '<img src="/i.png" alt="京ICP证030173号"> 网站标识码：&#49;100000001</p>\n'
+        '<a href="https://bszs.conac.cn/sitename?id=1"><img src="/red.png"></a></div>'
+        '<b>tail</b>沪ICP备11111111号 after a bold tag')
+    html = _big(footer, one_line=one_line)
+    assert len(html) > BIG_PAGE
+    page = PageInput(url="https://www.example.cn/", html=html)
+    fast = extract(page)
+    root, _source = parse_page(html)
+    slow_tree = walk(root, page.url, None)
+    assert [line.text for line in fast.tree.lines] == [line.text for line in slow_tree.lines]
+    f = fast.findings
+    assert sorted(numbers(f)) == ["京ICP备12345678号-1", "沪ICP备11111111号"]
+    assert {lic.kind for lic in f.licences} == {"icp_licence", "site_id"}
+    assert [g.code for g in f.gongan] == ["11010502030143", None]
+    assert [c.holder for c in f.copyright] == ["北京某某科技有限公司"]
+    assert fast.gov_badges

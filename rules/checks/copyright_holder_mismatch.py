@@ -44,7 +44,8 @@ def check(ctx):
         return passed()
     line = next((c for c in ctx.copyright if c.holder), ctx.copyright[0])
     return violation(line, severity="error" if required(ctx) else None,
-                     holder=line.holder or "no one", org=org, evidence=line.text)
+                     holder=line.holder or "no one", holder_zh=line.holder or "空（未写明权利人）",
+                     org=org, evidence=line.text)
 
 
 EXPLAIN_ZH = """## 检查内容
@@ -67,7 +68,7 @@ RULE = Rule(
     tags=('copyright', 'expectations'),
     since='0.1.0',
     message_en='the copyright line names {holder}, not the filing subject {org}',
-    message_zh='版权信息署名为 {holder}，不是备案主体 {org}',
+    message_zh='版权信息署名为 {holder_zh}，不是备案主体 {org}',
     explain=__doc__ or "",
     check=check,
     summary='the holder is not the filing subject (error in 江苏)',

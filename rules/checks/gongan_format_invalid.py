@@ -34,7 +34,9 @@ def check(ctx):
     marks = [m for m in ctx.gongan if "公网安备" in m.number]
     if not marks:
         return inapplicable("no_gongan_mark")
-    return [violation(m) for m in marks if not m.valid and not m.legacy]
+    # Other wordings (公网安备案号, 公安备案号...) are gongan_wording_nonstandard's.
+    return [violation(m) for m in marks if not m.valid and not m.legacy
+            and m.wording == "公网安备"]
 
 
 EXPLAIN_ZH = """## 检查内容

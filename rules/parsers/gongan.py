@@ -3,7 +3,9 @@
 `find_gongan` returns every 公网安备 mark in normalised text with its prefix, code and how it reads:
 `valid` (a known prefix and a 14-digit code), `legacy` (10/12/13/15 digits starting with a province
 code, `南宁网警备…`, `浙备…`), or neither (format invalid). The prefix may be a full province name
-(`河南公网安备`), which is resolved to its region.
+(`河南公网安备`), which is resolved to its region. Marks in other wordings that the 公安 system and
+provincial systems have used (`湘公安网备号…`, `公安备案号…`, `公安机关备案号：…-00001`) are found
+too, with their `wording`, so a rule can name the nonstandard wording instead of a missing mark.
 """
 
 from __future__ import annotations
@@ -21,6 +23,13 @@ _GONGAN = re.compile(
     r"(?P<code>\d(?:[\d ]*\d)?)?(?P<hao> ?号)?"
 )
 _LOCAL = re.compile(r"(?P<pre>[\u3400-\u9fff]{2,4})网警备 ?(?P<code>\d{6,15}) ?(?P<hao>号)?")
+# Wordings other than 公网安备 (RULES.md 1, rules-evidence.md 5): the code, an optional -N suffix.
+_WORD_KEYS = ("公网安备案", "公安网备", "公安机关备案", "公安局备案", "公安联网备案", "公安备案",
+              "网安备")
+_WORDED = re.compile(
+    r"(?P<pre>[\u3400-\u9fff]{0,7}?)(?P<word>" + "|".join(_WORD_KEYS[:-1]) + r"|(?<!公)网安备)"
+    r"(?:号|编号)?[ :：]*(?P<code>\d(?:[\d ]*\d)?)(?P<sfx> ?- ?\d{1,6})?(?P<hao> ?号)?"
+)
 _SHORT = re.compile(
     rf"(?<![A-Za-z\u3400-\u9fff])(?P<pre>[{GONGAN_PREFIX_CHARS}])备(?P<code>\d{{13}})号")
 
@@ -35,6 +44,7 @@ class ParsedGongan:
     valid: bool
     legacy: bool
     region_code: str | None = None  # the prefix's province code, None when unknown
+    wording: str = "公网安备"  # the words between prefix and code as displayed
 
 
 def _prefix(pre: str) -> str | None:
@@ -69,6 +79,8 @@ def find_gongan(text: str) -> list[ParsedGongan]:
             number = f"{prefix or ''}公网安备{code or ''}{'号' if m.group('hao') else ''}"
             out.append(ParsedGongan(start, m.end(), number, prefix, code, valid, legacy,
                                     region.code if region else None))
+    if any(k in text for k in _WORD_KEYS):
+        out.extend(_worded(text, out))
     if "网警备" in text:
         for m in _LOCAL.finditer(text):
             out.append(ParsedGongan(m.start(), m.end(), m.group(0).replace(" ", ""),
@@ -79,4 +91,24 @@ def find_gongan(text: str) -> list[ParsedGongan]:
             out.append(ParsedGongan(m.start(), m.end(), m.group(0), m.group("pre"),
                                     m.group("code"), False, True,
                                     region.code if region else None))
+    return out
+
+
+def _worded(text: str, found: list[ParsedGongan]) -> list[ParsedGongan]:
+    out = []
+    for m in _WORDED.finditer(text):
+        if any(g.start <= m.start("word") < g.end for g in found):
+            continue  # inside a 公网安备 mark already read
+        pre = m.group("pre")
+        prefix = _prefix(pre) if pre else None
+        region = region_by_gongan_prefix(prefix)
+        if prefix and region is None:
+            prefix = None  # a label before the words (网站公安备案号), not a province
+        start = m.start("word") - len(prefix or "")
+        code = m.group("code").replace(" ", "")
+        legacy = len(code) != 14 and code[:2] in PROVINCE_CODES
+        end = m.end()
+        number = text[start:end].replace(" ", "").rstrip()
+        out.append(ParsedGongan(start, end, number, prefix, code, False, legacy,
+                                region.code if region else None, m.group("word")))
     return out

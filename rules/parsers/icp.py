@@ -16,9 +16,11 @@ from rules.data import ICP_PREFIX_CHARS, region_by_icp_prefix
 __all__ = ["ParsedIcp", "find_b2", "find_icp", "parse_icp"]
 
 # Loose: anything that reads "<x>ICP备/证 <digits>...". The strict grammar decides validity.
+# The -n suffix ends at a non-digit: `…号-3Powered by` keeps its -3; a kind letter must end a word.
+_SEQ = r"- ?\d{1,4}(?:[AXK](?![A-Za-z]))?(?!\d)"
 _LOOSE = re.compile(
-    r"(?:(?P<prov>[\u3400-\u9fff]) ?)?ICP ?(?P<typ>备案号|备案|备|证)[ :：]*"
-    r"(?P<body>\d(?:[\d ]*\d)?)(?P<tail>(?: ?号)?(?: ?- ?\d{1,4}[AXK]?(?![\dA-Za-z]))?(?: ?号)?)"
+    r"(?:(?P<prov>[\u3400-\u9fff]) ?(?P<sep>[|] ?)?)?ICP ?(?P<typ>备案号|备案|备|证)[ :：]*"
+    rf"(?P<body>\d(?:[\d ]*\d)?)(?P<tail>(?: ?号)?(?: ?{_SEQ})?(?: ?号)?)"
 )
 _STRICT_BEI = re.compile(
     rf"(?P<prov>[{ICP_PREFIX_CHARS}川贵云甘])ICP备(?P<serial>\d{{6,10}})号"
@@ -27,9 +29,12 @@ _STRICT_BEI = re.compile(
 _STRICT_ZHENG = re.compile(
     rf"(?P<prov>[{ICP_PREFIX_CHARS}川贵云甘])ICP证(?P<serial>\d{{6}})号(?:-(?P<seq>\d{{1,4}})(?P<kind>[AXK])?)?"
 )
+# B2 licences; also the malformed `粤B-20050235` and the early-2000s category form `滇B-2-4-…`,
+# which are read (valid False) so that they are reported as what they are, never as nothing.
 _B2 = re.compile(
-    r"(?:(?P<prov>[\u3400-\u9fff]) ?)?(?<![A-Za-z0-9])B2 ?- ?(?P<year>(?:19|20)\d{2})(?P<num>\d{4})"
-    r"(?![\d])(?: ?号)?(?: ?- ?(?P<seq>\d{1,4})(?P<kind>[AXK])?(?![\dA-Za-z]))?"
+    r"(?:(?P<prov>[\u3400-\u9fff]) ?)?(?<![A-Za-z0-9])B(?P<cat>2|-2-\d|-2|- ?)? ?- ?"
+    r"(?P<year>(?:19|20)\d{2})(?P<num>\d{4})"
+    r"(?![\d])(?: ?号)?(?: ?- ?(?P<seq>\d{1,4})(?P<kind>[AXK](?![A-Za-z]))?(?!\d))?"
 )
 _KINDS = {None: "site", "A": "app", "X": "miniprogram", "K": "quickapp"}
 # Characters that sit before ICP as part of a label (备案号ICP备...), not as a prefix.
@@ -68,12 +73,13 @@ def find_icp(text: str) -> list[ParsedIcp]:
         return out
     for m in _LOOSE.finditer(text):
         prov = m.group("prov")
-        if prov in _LABEL_CHARS:
-            prov = None
+        if prov in _LABEL_CHARS or (m.group("sep") and not region_by_icp_prefix(prov)):
+            prov = None  # a label, or a separator after some other word (公司|ICP备…)
         start = m.start("prov") if prov else text.index("ICP", m.start())
         raw = text[start:m.end()].rstrip()
-        number = raw.replace(" ", "")
-        spaced = " " in raw
+        # `京｜ICP备…`: a separator inside the number is displayed spacing, not part of it.
+        number = raw.replace(" ", "").replace("|", "")
+        spaced = " " in raw or "|" in raw
         if prov is None:
             prefix_status = "missing"
         elif prov in ICP_PREFIX_CHARS:
@@ -104,7 +110,7 @@ def find_icp(text: str) -> list[ParsedIcp]:
 def find_b2(text: str) -> list[ParsedIcp]:
     """Value-added telecom licences `粤B2-20090059(-5)` and provinceless `B2-20080207`."""
     out: list[ParsedIcp] = []
-    if "B2" not in text:
+    if "B" not in text:
         return out
     for m in _B2.finditer(text):
         prov = m.group("prov")
@@ -114,7 +120,10 @@ def find_b2(text: str) -> list[ParsedIcp]:
         raw = text[start:m.end()].rstrip()
         number = raw.replace(" ", "")
         prefix_status = "ok" if prov is None or prov in ICP_PREFIX_CHARS else "nonstandard"
-        out.append(ParsedIcp(start, start + len(raw), number, "licence", prov, True,
+        valid = m.group("cat") == "2"
+        if not valid and (prov is None or not region_by_icp_prefix(prov)):
+            continue  # `B-2024…` without a province is no licence number
+        out.append(ParsedIcp(start, start + len(raw), number, "licence", prov, valid,
                              m.group("year") + m.group("num"), m.group("seq"), "b2",
                              prefix_status, " " in raw))
     return out

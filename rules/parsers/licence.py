@@ -19,7 +19,8 @@ _OTHER = (
     ("drug", re.compile(
         r"[(]?[\u3400-\u9fff]{1,3}[)]? ?- ?[(]?(?:非)?经营性[)]? ?- ?\d{4} ?- ?\d{3,5}")),
     ("news", re.compile(r"互联网新闻信息服务许可证[ :：]*\d{8,14}")),
-    ("site_id", re.compile(r"网站标识[码号][ :：]*\d{10}")),
+    # any code after the label, well-formed or not: the government rules judge its form
+    ("site_id", re.compile(r"网站标识[码号][ :：]*[A-Za-z]{0,2} ?\d{4,14}")),
     ("publishing", re.compile(r"新出网证[(（][\u3400-\u9fff][)）]字 ?\d{1,4}号")),
     ("audiovisual", re.compile(r"信息网络传播视听节目许可证[ :：]*\d{5,10}")),
 )
@@ -36,8 +37,9 @@ class ParsedLicence:
 
 
 def find_licences(text: str) -> list[ParsedLicence]:
+    # Every ICP证 form, well-formed or not (`京ICP证100935` lacks 号 but is the licence shown).
     out = [ParsedLicence(p.start, p.end, p.number, "icp_licence")
-           for p in find_icp(text) if p.form == "licence" and p.valid]
+           for p in find_icp(text) if p.form == "licence"]
     out += [ParsedLicence(p.start, p.end, p.number, "b2") for p in find_b2(text)]
     if not any(k in text for k in _KEYWORDS):
         return out

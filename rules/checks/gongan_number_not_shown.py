@@ -1,0 +1,62 @@
+"""gongan_number_not_shown: a 公安 badge links to the filing, but no 公安 number is shown as text.
+
+## What it checks
+The footer has a badge image linked to the 公安 filing platform (`beian.mps.gov.cn` or the legacy
+`www.beian.gov.cn`) and no 公安 number as text anywhere near it: the code exists only in the link.
+
+## Why it matters
+The 公安 filing rules ask the site to display its filing number, with the badge, at the bottom of
+the homepage (rules-evidence.md §5); a visitor cannot read or copy a number that exists only in a
+URL, and an inspector reading the page sees no number.
+
+## Example
+`<a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=53010202000007"><img
+src="/img/wjba.jpg" alt="网监备案"></a>`
+
+## Use instead
+Show the number as text beside the badge, inside the same link:
+`<a href="https://beian.mps.gov.cn/#/query/webSearch?code=53010202000007"><img src="/img/beian.png">
+滇公网安备53010202000007号</a>` (the code from the link, the province abbreviation of its first
+two digits, `号`).
+
+## Needs
+Nothing. On a page that was not rendered, a number written by a script is not seen.
+
+## Known problems
+A number shown only inside the badge image itself is not read (no OCR).
+
+## References
+rules-evidence.md §5.1, §5.5; RULES.md §1 (公安联网备案).
+"""
+
+from __future__ import annotations
+
+from rules.checks._common import gongan_link_code
+from rules.rule import Rule, inapplicable, violation
+
+__all__ = ["RULE", "check"]
+
+
+def check(ctx):
+    if not ctx.gongan:
+        return inapplicable("no_gongan_mark")
+    out = []
+    if any(m.wording != "badge" for m in ctx.gongan):
+        return out  # a number is shown as text: the other 公安 rules judge it
+    for m in ctx.gongan:
+        code = gongan_link_code(m.link)[1]
+        out.append(violation(m, link_code=code or "?", href=m.link))
+    return out
+
+
+RULE = Rule(
+    code='gongan_number_not_shown',
+    severity='warning',
+    tags=('gongan', 'format'),
+    since='0.1.0',
+    message_en='a 公安 badge links to filing {link_code}, but no 公安 number is shown as text',
+    message_zh='公安备案图标链接到备案 {link_code}，但页面未以文字显示公安备案号',
+    explain=__doc__ or "",
+    check=check,
+    summary='a 公安 badge with the code only in its link, no number as text',
+)

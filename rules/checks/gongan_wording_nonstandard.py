@@ -1,0 +1,59 @@
+"""gongan_wording_nonstandard: the 公安 mark is not worded 公网安备.
+
+## What it checks
+A 公安 filing number is shown in another wording than `<省>公网安备 <14 digits>号`: the legacy and
+local wordings `公安备案号`, `湘公安网备号`, `公安机关备案号：…-00001`, `京公网安备案号：…`. The
+mark is read (its code is reported and checked like any other) and the wording is named, instead
+of reporting the mark as missing.
+
+## Why it matters
+The 公安 filing platform issues one display form, `<省>公网安备 <code>号`, with the badge linking to
+the platform (rules-evidence.md §5). Older provincial systems issued other wordings and codes; a
+visitor or an inspector cannot tell from them that the site is filed with the national platform.
+
+## Example
+`<a href="http://www.beian.gov.cn/…">公安备案号11010502030143</a>`
+
+## Use instead
+The form the platform issues for the site's filing: `京公网安备 11010502030143号` (province
+abbreviation, `公网安备`, the 14-digit code, `号`), linked to
+`https://beian.mps.gov.cn/#/query/webSearch?code=11010502030143`, with the badge. A legacy or local
+code that has no 14-digit national code yet needs a filing on the national platform first.
+
+## Needs
+Nothing.
+
+## Known problems
+Which local wordings a province still accepts is not documented; the rule is advisory.
+
+## References
+rules-evidence.md §5.1–5.3; RULES.md §1 (公安联网备案).
+"""
+
+from __future__ import annotations
+
+from rules.rule import Rule, inapplicable, violation
+
+__all__ = ["RULE", "check"]
+
+STANDARD = "公网安备"
+
+
+def check(ctx):
+    if not ctx.gongan:
+        return inapplicable("no_gongan_mark")
+    return [violation(m, wording=m.wording) for m in ctx.gongan
+            if m.wording not in (STANDARD, "badge") and "网警备" not in m.number]
+
+
+RULE = Rule(
+    code='gongan_wording_nonstandard',
+    severity='info',
+    tags=('gongan', 'format'),
+    since='0.1.0',
+    message_en='{number} reads "{wording}"; the 公安 platform issues "<province>公网安备 <code>号"',
+    message_zh='{number} 使用“{wording}”字样，公安备案平台发放的格式为“<省>公网安备<编号>号”',
+    explain=__doc__ or "",
+    check=check,
+    summary='a 公安 mark worded 公安备案号, 公安网备号, 公安机关备案号...',
+)
