@@ -1,10 +1,10 @@
 """Audit-core speed and memory: extraction plus every rule, on one core.
 
-Times `rules.audit.audit_page` on every corpus page (default `../shared/corpus/real` and
-`real2`, decoded as Scrapy would) and on a generated 5 MB page, and prints the median and p95 per
-page, where the 5 MB page's time goes (parse, locating and reading the marks, the rules), then the
-peak memory of one large audit (tracemalloc) and the resident set size before and after many
-audits (memory should stay flat). Goals: median < 5 ms per typical page, < 300 ms for 5 MB.
+Times `rules.audit.audit_page` on every corpus page (the directories given, else
+`$FOOTER_AUDIT_CORPORA`, decoded as Scrapy would) and on a generated 5 MB page, and prints the
+median and p95 per page, where the 5 MB page's time goes (parse, locating and reading the marks,
+the rules), then the peak memory of one large audit (tracemalloc) and the resident set size
+before and after many audits (memory should stay flat). Goals: median < 5 ms per typical page, < 300 ms for 5 MB.
 Wall times grow with the machine's load; CPU times are printed beside them.
 
     python bench/audit_speed.py [CORPUS_DIR ...] [--rounds N]
@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from w3lib.encoding import html_to_unicode  # noqa: E402
 
+from bench.corpus_accuracy import corpus_dirs  # noqa: E402
 from rules.audit import audit_page  # noqa: E402
 from rules.dom import parse_page  # noqa: E402
 from rules.extract import extract  # noqa: E402
@@ -92,14 +93,13 @@ def rss_mib() -> float:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    shared = ROOT.parent / "shared" / "corpus"
-    ap.add_argument("corpus", nargs="*", default=[str(shared / "real"), str(shared / "real2")])
+    ap.add_argument("corpus", nargs="*", help="corpus directories (default: $FOOTER_AUDIT_CORPORA)")
     ap.add_argument("--rounds", type=int, default=20)
     args = ap.parse_args(argv)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
           "(figures scale with it)")
     pages = []
-    for corpus in map(Path, args.corpus):
+    for corpus in map(Path, corpus_dirs(ap, args.corpus)):
         folder = corpus / "pages" if (corpus / "pages").is_dir() else corpus
         for path in sorted(folder.glob("*.html")):
             _enc, text = html_to_unicode("text/html", path.read_bytes())

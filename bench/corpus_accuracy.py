@@ -1,7 +1,8 @@
 """Extraction accuracy on the real-footer corpora.
 
-Serves each corpus directory (default: `../shared/corpus/real` and `../shared/corpus/real2` from
-the repository root) on 127.0.0.1 as `text/html` with no charset, runs the check on every page
+Serves each corpus directory (the arguments, else the directories listed in
+`$FOOTER_AUDIT_CORPORA`, separated by `:`; the labelled corpora are not part of the repository) on
+127.0.0.1 as `text/html` with no charset, runs the check on every page
 (one crawl for all corpora), and compares six fields with the corpus's `labels.jsonl`: ICP
 numbers, ICP link host, 公安 code, 公安 link host, 公安 badge, copyright holder. Prints one line per
 page and one total per corpus.
@@ -30,6 +31,7 @@ import functools
 import http.server
 import importlib.util
 import json
+import os
 import re
 import sys
 import threading
@@ -50,6 +52,18 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+CORPORA_ENV = "FOOTER_AUDIT_CORPORA"
+
+
+def corpus_dirs(ap: argparse.ArgumentParser, given: list[str]) -> list[str]:
+    """The corpus directories: the arguments, else $FOOTER_AUDIT_CORPORA; a usage error when
+    neither names one."""
+    dirs = given or [d for d in os.environ.get(CORPORA_ENV, "").split(os.pathsep) if d]
+    if not dirs:
+        ap.error(f"give the labelled corpus directories, or list them in ${CORPORA_ENV}")
+    return dirs
 
 
 def _host(url):
@@ -180,15 +194,14 @@ def _score(name: str, labels: list[dict], results: list[dict], licences_in_icp: 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    shared = ROOT.parent / "shared" / "corpus"
-    ap.add_argument("corpus", nargs="*", default=[str(shared / "real"), str(shared / "real2")])
+    ap.add_argument("corpus", nargs="*", help=f"corpus directories (default: ${CORPORA_ENV})")
     ap.add_argument("--licences-in-icp", action="store_true",
                     help="score ICP证/B2 numbers as part of icp_numbers for every corpus")
     ap.add_argument("--render", choices=("auto", "never", "always"), default="auto")
     ap.add_argument("--verbose", "-v", action="store_true")
     args = ap.parse_args(argv)
     corpora = []
-    for arg in args.corpus:
+    for arg in corpus_dirs(ap, args.corpus):
         loaded = _load(Path(arg))
         if loaded is None:
             return 2
