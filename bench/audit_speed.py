@@ -4,8 +4,8 @@ Times `rules.audit.audit_page` on every corpus page (the directories given, else
 `$FOOTER_AUDIT_CORPORA`, decoded as Scrapy would) and on a generated 5 MB page, and prints the
 median and p95 per page, where the 5 MB page's time goes (parse, locating and reading the marks,
 the rules), then the peak memory of one large audit (tracemalloc) and the resident set size
-before and after many audits (memory should stay flat). Goals: median < 5 ms per typical page, < 300 ms for 5 MB.
-Wall times grow with the machine's load; CPU times are printed beside them.
+before and after many audits (memory should stay flat). Goals: median < 5 ms per typical page,
+< 300 ms for 5 MB. Wall times grow with the machine's load; CPU times are printed beside them.
 
     python bench/audit_speed.py [CORPUS_DIR ...] [--rounds N]
 """
