@@ -47,6 +47,25 @@ def check(ctx):
     return violation(marks=garbled_marks(ctx.garbled), evidence=garbled_marks(ctx.garbled))
 
 
+EXPLAIN_ZH = """## 检查内容
+渲染后的页面上没有可读的 ICP 或公安备案标识，但页面文字是 UTF-8 或 GBK 被当作 windows-1252
+解读后的乱码（`äº¬ICPå¤‡…`）：页面没有声明字符集（既没有 `<meta charset>`，Content-Type
+响应头中也没有），浏览器于是按西文编码猜测。按原本的编码读取时，HTML 中有备案标识，检查结果
+会列出这些标识。
+
+## 为何重要
+备案标识必须显示出来（第 33 号令第十三条）：浏览器以同样方式猜测编码的访问者，在备案号的位置
+只能看到乱码。中文环境的浏览器可能猜对，所以网站制作者自己查看页面时可能一切正常。
+
+## 改用
+声明文件实际保存所用的编码，作为 `<head>` 的第一个元素：`<meta charset="utf-8">`（GBK 文件用
+`gbk`），并在响应头中同样声明：`Content-Type: text/html; charset=utf-8`。
+
+## 所需条件
+渲染后的页面。静态页面按自己的猜测（w3lib）解码字节，能读出备案标识，因此本规则对静态页面
+不适用。
+"""
+
 RULE = Rule(
     code='charset_undeclared_marks_garbled',
     severity='error',
@@ -58,4 +77,14 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='no charset declared: the browser shows the marks garbled',
+    summary_zh='未声明字符集：浏览器将备案标识显示为乱码',
+    explain_zh=EXPLAIN_ZH,
+    fix_en=(
+        'Declare the encoding the file is saved in, as the first element of <head>: <meta '
+        'charset="utf-8"> (or gbk for a GBK file), and in the header: Content-Type: text/html; '
+        'charset=utf-8; {marks} then display as written'),
+    fix_zh=(
+        '在 <head> 的第一个元素中声明文件实际保存所用的编码：<meta charset="utf-8">（GBK 文件用 '
+        'gbk），并在响应头中同样声明：Content-Type: text/html; charset=utf-8，'
+        '{marks} 即可正常显示'),
 )

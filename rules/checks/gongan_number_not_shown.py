@@ -45,9 +45,26 @@ def check(ctx):
         return out  # a number is shown as text: the other 公安 rules judge it
     for m in ctx.gongan:
         code = gongan_link_code(m.link)[1]
-        out.append(violation(m, link_code=code or "?", href=m.link))
+        out.append(violation(m, link_code=code or "?", code=code or "", href=m.link))
     return out
 
+
+EXPLAIN_ZH = """## 检查内容
+页脚有链接到公安备案平台（`beian.mps.gov.cn` 或旧平台 `www.beian.gov.cn`）的图标，但图标附近
+没有以文字显示的公安备案号：备案号只出现在链接中。
+
+## 为何重要
+公安联网备案的规定要求网站在首页底部显示备案号，并配以图标；只出现在网址中的号码，访问者无法
+阅读或复制，检查人员浏览页面时也看不到备案号。
+
+## 改用
+在图标旁、同一链接内以文字显示备案号（代码取自链接，省份简称由代码前两位确定，末尾加“号”），例如
+`<a href="https://beian.mps.gov.cn/#/query/webSearch?code=53010202000007"><img
+src="/img/beian.png">滇公网安备53010202000007号</a>`。
+
+## 所需条件
+无。页面未渲染时，看不到由脚本写入的备案号。
+"""
 
 RULE = Rule(
     code='gongan_number_not_shown',
@@ -59,4 +76,8 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='a 公安 badge with the code only in its link, no number as text',
+    summary_zh='公安备案图标只在链接中带有代码，未以文字显示备案号',
+    explain_zh=EXPLAIN_ZH,
+    fix_en='Show the number as text beside the badge, inside the same link: {code_number}',
+    fix_zh='在图标旁、同一链接内以文字显示备案号：{code_number}',
 )

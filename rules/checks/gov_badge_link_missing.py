@@ -47,6 +47,23 @@ def check(ctx):
                      site_codes=codes or "none shown", site_codes_zh=codes or "未显示")
 
 
+EXPLAIN_ZH = """## 检查内容
+在政府网站配置（`profile: government`）下，页面显示了党政机关网站标识图片（`src` 位于
+`conac.cn`，或 `alt` 中含“党政机关”），但没有链接到党政机关网站标识服务（`bszs.conac.cn`）。
+检查结果会列出页面显示的网站标识码。
+
+## 为何重要
+标识只有通过链接才能起证明作用：链接打开本网站在党政机关网站名录中的登记信息。复制来的图片
+证明不了什么。
+
+## 改用
+使用网站注册时发放的标识代码，它会把图片链接到
+`https://bszs.conac.cn/sitename?method=show&id=<本网站的编号>`。
+
+## 所需条件
+政府网站配置。
+"""
+
 RULE = Rule(
     code='gov_badge_link_missing',
     severity='warning',
@@ -59,4 +76,15 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='government profile: the badge without its link',
+    summary_zh='政府网站：党政机关网站标识没有链接',
+    explain_zh=EXPLAIN_ZH,
+    fix_en=(
+        "Use the badge code issued with the site's registration instead of a bare image, so that "
+        "the badge links to the site's entry: <a "
+        'href="https://bszs.conac.cn/sitename?method=show&id=…"><img src="…/red.png"></a> (the id '
+        'from the registration)'),
+    fix_zh=(
+        '改用网站注册时发放的标识代码，而不是单独的图片，使标识链接到本网站的登记信息：<a '
+        'href="https://bszs.conac.cn/sitename?method=show&id=…"><img '
+        'src="…/red.png"></a>（编号取自注册信息）'),
 )

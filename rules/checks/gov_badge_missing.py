@@ -48,6 +48,24 @@ def check(ctx):
     return missing(ctx, site_codes=codes or "none shown", site_codes_zh=codes or "未显示")
 
 
+EXPLAIN_ZH = """## 检查内容
+在政府网站配置（`profile: government`）下，页面没有党政机关网站标识（党政机关网站标识服务的
+红色标识）：没有链接到 `bszs.conac.cn` 的图片，也没有来自 `dcs.conac.cn` 的标识脚本。检查
+结果会列出页面显示的网站标识码。
+
+## 为何重要
+党政机关网站和事业单位网站应将标识“加挂在网站所有页面底部中间显著位置”（国办发〔2017〕47号）；
+访问者据此核实网站确为该机关所有。
+
+## 改用
+在页面底部中间放置网站注册时发放的标识代码，并在旁边显示 `网站标识码：<代码>`。标识代码形如
+`<span id="_ideConac"></span><script src="https://dcs.conac.cn/js/…/CA….js"></script>`，它写出
+`<a href="https://bszs.conac.cn/sitename?method=show&id=…"><img src="…/red.png"></a>`。
+
+## 所需条件
+政府网站配置。
+"""
+
 RULE = Rule(
     code='gov_badge_missing',
     severity='warning',
@@ -58,4 +76,15 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='government profile: no 党政机关网站标识 badge',
+    summary_zh='政府网站：没有党政机关网站标识',
+    explain_zh=EXPLAIN_ZH,
+    fix_en=(
+        "Add the badge code issued with the site's registration at the bottom centre of every "
+        'page: <span id="_ideConac"></span><script '
+        'src="https://dcs.conac.cn/js/…/CA….js"></script> (the script address from the '
+        'registration), next to 网站标识码'),
+    fix_zh=(
+        '在所有页面底部中间加入网站注册时发放的标识代码：<span id="_ideConac"></span><script '
+        'src="https://dcs.conac.cn/js/…/CA….js"></script>（脚本地址取自注册信息），'
+        '并在旁边显示网站标识码'),
 )

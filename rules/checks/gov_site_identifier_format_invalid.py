@@ -53,6 +53,22 @@ def check(ctx):
             for code in ctx.site_codes if not well_formed(code)]
 
 
+EXPLAIN_ZH = """## 检查内容
+在政府网站配置（`profile: government`）下，页面显示了 `网站标识码`，但不是发放格式的 10 位
+代码：6 位行政区划代码（前两位为省级代码）加 4 位序号（`1400000045`），或国务院部门的 `bm`
+加 8 位数字（`bm01000001`）。
+
+## 为何重要
+网站标识码在全国政府网站名录中标识本网站（国办发〔2017〕47号）；输错的代码查不到任何网站，
+检查时会与名录核对。
+
+## 改用
+按发放时的原样显示代码，例如 `网站标识码：1400000045`，从标识链接到的登记信息中复制。
+
+## 所需条件
+政府网站配置。
+"""
+
 RULE = Rule(
     code='gov_site_identifier_format_invalid',
     severity='warning',
@@ -65,4 +81,13 @@ RULE = Rule(
     explain=__doc__ or "",
     check=check,
     summary='government profile: a malformed 网站标识码',
+    summary_zh='政府网站：网站标识码格式不正确',
+    explain_zh=EXPLAIN_ZH,
+    fix_en=(
+        'Replace 网站标识码：{site_code} with the code exactly as issued (10 characters: a 6-digit '
+        'division code and a 4-digit serial, or bm and 8 digits), copied from the register entry '
+        'the badge links to'),
+    fix_zh=(
+        '将“网站标识码：{site_code}”改为与发放时完全一致的代码（6 位行政区划代码加 4 位序号，或 bm '
+        '加 8 位数字），从标识链接到的登记信息中复制'),
 )
