@@ -56,6 +56,9 @@ def check(
         "--resolve", metavar="HOST:ADDRESS[:PORT]",
         help="Connect to ADDRESS (and PORT) for HOST, keeping the URL (repeatable; `*.zone`, "
              "`*`).")] = None,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Log the crawl (INFO) on stderr; otherwise only the verdict.")
+    ] = False,
 ) -> None:
     """Audit one page's footer for ICP, 公安 and copyright marks."""
     if expect_gongan is not None and not _GONGAN_CODE.match(expect_gongan.strip()):
@@ -68,8 +71,9 @@ def check(
         expected_gongan=expect_gongan.strip() if expect_gongan else None,
         gongan_required=bool(expect_gongan),
     )
+    # Without -v nothing but the verdict: what went wrong is in the result's one-line error.
     (result,) = check_pages([target], expect, render=mode, timeout=timeout, resolve=resolve,
-                            user_agent=user_agent)
+                            user_agent=user_agent, log_level="INFO" if verbose else "ERROR")
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
         sys.stdout.flush()

@@ -1,7 +1,12 @@
-"""Render on demand: re-request a page with Chromium when its static HTML needs it (mode auto),
-and fall back to the static HTML when rendering times out or fails. A page that crashes the
-browser is rendered once more in a fresh context; after a second crash its static HTML is audited
-with the needs-review reason `render_crashed`."""
+"""Render after the static fetch: always (mode always) or when the static HTML needs it (mode
+auto); fall back to the static HTML when rendering times out or fails.
+
+Every page is fetched statically first, so the download size cap (Content-Length, the body as it
+streams, the inflated size of a compressed body), redirects and the content checks of
+`crawler.fetch_status.response_status` apply before Chromium sees it; the browser is then served
+that same static document (`crawler.rendering.serve_static_document`), never a second download.
+A page that crashes the browser is rendered once more in a fresh context; after a second crash
+its static HTML is audited with the needs-review reason `render_crashed`."""
 
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from crawler.fetch_status import (
     failure_status,
     host_failure,
     render_crashed,
+    sniff_content,
 )
 from crawler.page_handles import close_soon, take_page
 from crawler.render_contexts import single_use_context
@@ -45,7 +51,8 @@ META_CRASHED = "footer_audit_render_crashed"
 
 
 class RenderOnDemandMiddleware:
-    """Static first, Chromium when `needs_rendering(html)`; static HTML when the render fails."""
+    """Static first; then Chromium (mode always, or auto when `needs_rendering(html)`); the
+    static HTML when the render fails."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.config = RenderConfig.from_settings(crawler.settings)
@@ -67,18 +74,23 @@ class RenderOnDemandMiddleware:
             if not request.meta.get(META_RENDER_ERROR):
                 self.stats.inc_value("footer_audit/pages_rendered")
             return response
-        if (request.meta.get(META_RENDER) != "auto" or self.browser is None
+        mode = request.meta.get(META_RENDER)
+        # Only HTML typed and sniffed as such is rendered (scrapy-playwright handles http(s)).
+        if (mode not in ("auto", "always") or self.browser is None
                 or request.meta.get(META_RENDER_ERROR)
                 or response.status != 200 or not isinstance(response, HtmlResponse)
-                or not response.body.strip()):
+                or not response.url.startswith(("http://", "https://"))
+                or not response.body.strip()
+                or sniff_content(response.body) not in (None, "html")):
             return response
-        # The audit pipeline reuses this parse of the static page (spiders/_pages.py passes it).
-        extraction = extract(PageInput(url=response.url, html=response.text))
-        if not needs_rendering(response.text, extraction=extraction):
-            request.meta[META_EXTRACTION] = extraction
-            return response
-        self.stats.inc_value("footer_audit/render_on_demand")
-        logger.debug("Rendering %s: its static HTML needs it", response.url)
+        if mode == "auto":
+            # The audit pipeline reuses this parse of the static page (spiders/_pages.py).
+            extraction = extract(PageInput(url=response.url, html=response.text))
+            if not needs_rendering(response.text, extraction=extraction):
+                request.meta[META_EXTRACTION] = extraction
+                return response
+            self.stats.inc_value("footer_audit/render_on_demand")
+            logger.debug("Rendering %s: its static HTML needs it", response.url)
         meta: dict[str, Any] = {**request.meta, **render_meta(self.config)}
         meta[META_STATIC] = {
             "url": response.url, "status": response.status, "body": response.body,
