@@ -58,6 +58,7 @@ __all__ = [
     "PageStatus",
     "PageTooLarge",
     "RenderTimeout",
+    "declares_html",
     "error_line",
     "failure_status",
     "host_failure",
@@ -189,8 +190,10 @@ def _first_line(text: str, limit: int = 200) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def failure_status(exc: BaseException) -> tuple[PageStatus, str]:
-    """Map a download failure to a status and a one-line reason."""
+def failure_status(exc: BaseException, *,
+                   size_limit: int | None = None) -> tuple[PageStatus, str]:
+    """Map a download failure to a status and a one-line reason; `size_limit`: the request's
+    DOWNLOAD_MAXSIZE, named when Scrapy's message does not say it."""
     # Imported here so that this module stays importable (and documented) without a reactor.
     from scrapy.exceptions import (
         CannotResolveHostError,
@@ -226,14 +229,14 @@ def failure_status(exc: BaseException) -> tuple[PageStatus, str]:
         return PageStatus.UNREACHABLE, "no route to host"
     if isinstance(exc, DownloadCancelledError):
         # DOWNLOAD_MAXSIZE: a "homepage" of many megabytes is not a page to audit.
-        return PageStatus.TOO_LARGE, _size_message(str(exc))
+        return PageStatus.TOO_LARGE, _size_message(str(exc), size_limit)
     if isinstance(exc, (ResponseFailed, DownloadFailedError, ResponseDataLossError,
                         tw.ConnectionLost, tw.ConnectionDone)):
         return PageStatus.UNREACHABLE, "connection closed by the server before a complete answer"
     if isinstance(exc, tw.ConnectError):
         return PageStatus.UNREACHABLE, _first_line(f"connection failed: {exc}")
     if isinstance(exc, IgnoreRequest) and "during decompression" in str(exc):
-        return PageStatus.TOO_LARGE, _size_message(str(exc))
+        return PageStatus.TOO_LARGE, _size_message(str(exc), size_limit)
     if isinstance(exc, IgnoreRequest) and "max redirections" in str(exc):
         return PageStatus.REDIRECT_LOOP, "redirect loop: too many redirects, no page reached"
     if isinstance(exc, IgnoreRequest):
@@ -248,10 +251,11 @@ _SIZE_LIMIT = re.compile(r"(?:max size|DOWNLOAD_MAXSIZE) \((\d+)")
 _SIZE_EXPECTED = re.compile(r"Expected to receive (\d+) bytes")
 
 
-def _size_message(text: str) -> str:
+def _size_message(text: str, size_limit: int | None = None) -> str:
     """Scrapy's size-cap messages, as one line that says how the size was found."""
     limit_match = _SIZE_LIMIT.search(text)
-    limit = (f"{int(limit_match.group(1)) / 1024 / 1024:g} MB limit" if limit_match
+    size_limit = int(limit_match.group(1)) if limit_match else size_limit
+    limit = (f"{size_limit / 1024 / 1024:g} MB limit" if size_limit
              else "size limit (DOWNLOAD_MAXSIZE)")
     if "decompression" in text:
         return (f"page too large: its compressed body inflates beyond the {limit} "
@@ -295,6 +299,12 @@ def sniff_content(body: bytes) -> str | None:
     if b"\x00" in head or sum(b < 9 or 13 < b < 27 or 27 < b < 32 for b in head) > len(head) // 10:
         return "binary data"
     return "html" if _HTML_START.match(head) else None
+
+
+def declares_html(content_type: str | None) -> bool:
+    """The Content-Type says HTML (XHTML too); a missing one says nothing against it."""
+    kind = (content_type or "").split(";")[0].strip().lower()
+    return not kind or kind in ("text/html", "application/xhtml+xml")
 
 
 def response_status(http_status: int, *, is_html: bool, body: bytes,

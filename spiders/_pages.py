@@ -12,7 +12,13 @@ from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
 from crawler.charset import declared_charset
-from crawler.fetch_status import PageStatus, failure_status, response_status, sniff_content
+from crawler.fetch_status import (
+    PageStatus,
+    declares_html,
+    failure_status,
+    response_status,
+    sniff_content,
+)
 from crawler.items import FetchedPage
 from crawler.page_handles import META_PAGE, PageReleaser, close_soon, take_page
 from crawler.rendering import (
@@ -78,8 +84,10 @@ class PageSpider(scrapy.Spider):
     def page_from_response(self, response: Response) -> FetchedPage:
         meta = response.meta
         content_type = _header(response, "Content-Type")
-        typed_html = isinstance(response, HtmlResponse)
-        if not typed_html and sniff_content(response.body) == "html":
+        # What the server says (Scrapy's response class may come from sniffing already).
+        typed_html = (declares_html(content_type) if content_type
+                      else isinstance(response, HtmlResponse))
+        if not isinstance(response, HtmlResponse) and sniff_content(response.body) == "html":
             # HTML served under another type is read as HTML: the content decides.
             response = HtmlResponse(url=response.url, status=response.status,
                                     headers=response.headers, body=response.body,
@@ -114,7 +122,8 @@ class PageSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         meta = request.meta
         close_soon(take_page(meta))  # scrapy-playwright leaves a kept page to the errback
-        status, message = failure_status(failure.value)
+        status, message = failure_status(failure.value, size_limit=meta.get(
+            "download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE")))
         if status == PageStatus.REDIRECT_LOOP and "meta refresh" in meta.get(
                 "redirect_reasons", []):
             message = "meta refresh loop: the page keeps refreshing to itself, no page reached"

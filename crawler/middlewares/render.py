@@ -21,6 +21,7 @@ from scrapy.http import HtmlResponse, Response
 from crawler.browser import find_chromium
 from crawler.fetch_status import (
     PageStatus,
+    declares_html,
     error_line,
     failure_status,
     host_failure,
@@ -75,10 +76,12 @@ class RenderOnDemandMiddleware:
                 self.stats.inc_value("footer_audit/pages_rendered")
             return response
         mode = request.meta.get(META_RENDER)
-        # Only HTML typed and sniffed as such is rendered (scrapy-playwright handles http(s)).
+        # Only HTML typed and sniffed as such is rendered (scrapy-playwright handles http(s)):
+        # a browser shows HTML served as image/png as an image.
         if (mode not in ("auto", "always") or self.browser is None
                 or request.meta.get(META_RENDER_ERROR)
                 or response.status != 200 or not isinstance(response, HtmlResponse)
+                or not declares_html(_content_type(response))
                 or not response.url.startswith(("http://", "https://"))
                 or not response.body.strip()
                 or sniff_content(response.body) not in (None, "html")):
@@ -153,3 +156,8 @@ def _static_fallback(request: Request, review: list[str], message: str) -> Reque
     meta[META_REVIEW] = review
     meta[META_RENDER_ERROR] = message
     return request.replace(meta=meta, dont_filter=True)
+
+
+def _content_type(response: Response) -> str | None:
+    value = response.headers.get("Content-Type")
+    return value.decode("latin-1") if value else None
