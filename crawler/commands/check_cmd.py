@@ -1,7 +1,8 @@
 """`footer-audit check URL_OR_FILE`: audit one page now and print the verdict.
 
 Exit status: 0 no error-severity violation, 1 at least one, 2 bad usage or input, 3 the page could
-not be fetched (dead host, TLS error, HTTP error, non-HTML, empty page, timeout).
+not be fetched (dead host, TLS error, HTTP error, non-HTML, empty page, timeout, too large,
+redirect loop).
 """
 
 from __future__ import annotations
