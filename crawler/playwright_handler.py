@@ -27,6 +27,11 @@ the page will not close) and the download fails with `RenderTimeout`, which the 
 turns into the static HTML under review (`render_timeout`). When the engine stops (SIGTERM, Ctrl-C)
 renders in flight end the same way at once, so a graceful shutdown never waits on a page.
 
+Size: what the browser receives for a page (the document is served from the static fetch, so
+this is frames, scripts, styles, fetches; decoded bytes, as Chromium's `Network.dataReceived`
+counts them on a CDP session of the page) is capped at `DOWNLOAD_MAXSIZE`: past it the page is
+closed and the download fails with `PageTooLarge` (status `too_large`).
+
 Popups (`window.open`) are closed as soon as they open; dialogs are dismissed.
 
 This overrides private methods of scrapy-playwright 0.0.48 (`_create_page`, `_download_request`,
@@ -42,6 +47,7 @@ import logging
 import time
 import weakref
 from contextlib import suppress
+from dataclasses import dataclass
 from typing import Any
 
 from playwright._impl._errors import TargetClosedError
@@ -53,7 +59,7 @@ from scrapy.http import Response
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from crawler.errors import UsageError
-from crawler.fetch_status import RENDERER_CRASH, RenderTimeout
+from crawler.fetch_status import RENDERER_CRASH, PageTooLarge, RenderTimeout
 from crawler.render_contexts import ContextRotation
 from crawler.tls import share_tls_context
 
@@ -67,12 +73,25 @@ _ASSIGNED = "_footer_audit_context"
 # A retired context waits this long for pages still held elsewhere (include_page), then closes:
 # a page nobody closes must not keep a context, and its page slots, for the rest of the crawl.
 _PAGE_GRACE_SECONDS = 120.0
-# Request.meta key, while the download runs: the page it rendered in and when that page opened.
+# Request.meta key, while the download runs: its `_Render`.
 _RENDERING = "_footer_audit_rendering"
 # How often a render's budget and the engine's state are looked at.
 _WATCH_SECONDS = 0.25
 # A page past its budget gets this long to close before its whole context is closed.
 _CLOSE_SECONDS = 5.0
+
+
+@dataclass
+class _Render:
+    """A page being rendered: when it opened and how many bytes it has received."""
+
+    page: Page
+    opened: float
+    limit: int  # DOWNLOAD_MAXSIZE of its request (0: none)
+    received: int = 0
+
+    def data_received(self, params: dict[str, Any]) -> None:
+        self.received += int(params.get("dataLength") or 0)
 
 
 class SharedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
@@ -91,6 +110,7 @@ class SharedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
         if context_pages < 0:
             raise UsageError("FOOTER_AUDIT_RENDER_CONTEXT_PAGES must not be negative")
         self._budget = settings.getfloat("FOOTER_AUDIT_RENDER_TIMEOUT", 20.0)
+        self._max_bytes = settings.getint("DOWNLOAD_MAXSIZE")
         self._rotation = ContextRotation(context_pages)
         self._page_slots = asyncio.Semaphore(max_pages)
         self._crashed_pages: weakref.WeakSet[Page] = weakref.WeakSet()
@@ -144,20 +164,26 @@ class SharedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
         task.cancel()
         rendering = request.meta.get(_RENDERING)
         if rendering is not None:
-            await self._discard_page(rendering[0])
+            await self._discard_page(rendering.page)
         with suppress(BaseException):  # what it raises now is of no interest
             await asyncio.wait_for(task, _CLOSE_SECONDS)
         why, message = overdue
         self.stats.inc_value(f"footer_audit/render_stopped/{why}")
-        raise RenderTimeout(message)
+        raise (PageTooLarge if why == "too_large" else RenderTimeout)(message)
 
     def _overdue(self, request: Request) -> tuple[str, str] | None:
         """Why the render must end now (a stats key and a message), or None."""
         engine = getattr(self._crawler, "engine", None)
         if engine is not None and not engine.running:
             return "shutdown", "rendering stopped: the crawl is shutting down"
-        rendering = request.meta.get(_RENDERING)
-        if rendering is not None and time.monotonic() - rendering[1] > self._budget:
+        rendering: _Render | None = request.meta.get(_RENDERING)
+        if rendering is None:
+            return None
+        if rendering.limit and rendering.received > rendering.limit:
+            return "too_large", (f"page too large: the browser received more than "
+                                 f"{rendering.limit / 1024 / 1024:g} MB for it (frames, scripts "
+                                 "or fetches): the page was closed")
+        if time.monotonic() - rendering.opened > self._budget:
             return "budget", (f"rendering took longer than {self._budget:g} s (the page's "
                               "scripts kept the browser busy): the page was closed")
         return None
@@ -215,7 +241,16 @@ class SharedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
         # No page of ours opens windows or waits for an answer to a dialog.
         page.on("popup", self._close_popup)
         page.on("dialog", self._dismiss)
-        request.meta[_RENDERING] = (page, time.monotonic())  # the budget starts now
+        rendering = _Render(page, time.monotonic(),  # the budget starts now
+                            request.meta.get("download_maxsize", self._max_bytes))
+        request.meta[_RENDERING] = rendering
+        if rendering.limit:
+            try:
+                session = await page.context.new_cdp_session(page)
+                session.on("Network.dataReceived", rendering.data_received)
+                await session.send("Network.enable")
+            except PlaywrightError as exc:  # the page went away already: goto will say so
+                logger.debug("No byte count for %s: %s", request.url, exc)
         live = len(self.context_wrappers)
         if live > (self.stats.get_value("footer_audit/render_contexts_max_live") or 0):
             self.stats.set_value("footer_audit/render_contexts_max_live", live)

@@ -11,6 +11,8 @@ Resources (also as the homepage of a host named after them: `http://load-loop.cn
                         page never answers a script call again)
     /gzip-bomb          Content-Encoding: gzip, about 1 MB on the wire inflating to 1 GiB
     /endless            an HTML page whose body never ends (no Content-Length)
+    /endless-frame      a compliant footer, and an <iframe> of /endless (what the browser loads
+                        beyond the document itself)
     /big                30 MB of HTML with a Content-Length
     /big-stream         30 MB of HTML without a Content-Length (the end is the connection's end)
     /popup              a compliant footer; window.open() on load (a popup that never closes)
@@ -51,6 +53,7 @@ _DIALOGS = page(footer_html(), head=(
     "<script>alert('hello'); confirm('sure?'); prompt('name?');"
     "window.addEventListener('load', () => { alert('loaded'); confirm('again?'); });</script>"))
 _REFRESH = page(footer_html(), head='<meta http-equiv="refresh" content="0;url=/refresh-loop">')
+_ENDLESS_FRAME = page(footer_html(extra='<iframe src="/endless"></iframe>'))
 _FILLER = ("<p>" + "填充内容 filler " * 60 + "</p>\n").encode()
 
 _bomb_lock = threading.Lock()
@@ -140,6 +143,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, html, _gzip_bomb(), {"Content-Encoding": "gzip"})
         elif path == "/endless":
             self._stream(None, length=False)
+        elif path == "/endless-frame":
+            self._send(200, html, _ENDLESS_FRAME.encode())
         elif path == "/big":
             self._stream(BIG_BYTES, length=True)
         elif path == "/big-stream":

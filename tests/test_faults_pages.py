@@ -148,6 +148,17 @@ def test_check_a_page_over_the_size_cap_is_too_large(run_cli: Any, hostile: Host
         f"error: could not fetch {hostile.url(path)}: {result['error']} (too_large)"]
 
 
+@pytest.mark.browser
+def test_check_a_page_that_makes_the_browser_download_past_the_cap(
+        run_cli: Any, hostile: HostileServer) -> None:
+    # The document is small; its endless frame is what the browser would load for ever.
+    code, result, stderr = _check(run_cli, hostile.url("/endless-frame"), "--timeout", "30",
+                                  bound=60)
+    assert (code, result["status"], result["rendered"]) == (3, "too_large", False), stderr
+    assert "the browser received more than 10 MB" in result["error"]
+    assert len(stderr.strip().splitlines()) == 1
+
+
 # ---- hostile content gets the right verdict ----
 
 @pytest.mark.parametrize(("path", "status", "words"), [

@@ -113,6 +113,10 @@ class RenderOnDemandMiddleware:
         if render_crashed(exception):
             return self._crashed(request, exception)
         status, message = failure_status(exception)
+        if status == PageStatus.TOO_LARGE:
+            # The browser was made to download past the size cap: the page's own status.
+            close_soon(take_page(request.meta))
+            return None
         reason = "render_timeout" if status == PageStatus.TIMEOUT else "render_failed"
         self.stats.inc_value(f"footer_audit/{reason}")
         logger.warning("Rendering %s failed (%s): auditing its static HTML", request.url, message)
