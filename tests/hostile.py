@@ -161,8 +161,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, html, page("<p>not found</p>").encode())
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Quiet: clients that hang up on an endless body are what this server is for."""
+
+
 def serve() -> None:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server = _Server(("127.0.0.1", 0), _Handler)
     server.daemon_threads = True
     print(f"http://127.0.0.1:{server.server_address[1]}", flush=True)
     server.serve_forever()
