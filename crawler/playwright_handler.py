@@ -21,7 +21,8 @@ page: such a crash is raised at once, and the render middleware retries the page
 single-use context.
 
 Budget: every render (from its page's opening to the DOM read back, through the settle wait and
-the layout probe) has `FOOTER_AUDIT_RENDER_TIMEOUT` seconds. A page past it (a script that never
+the layout probe) has the seconds its request carries (`META_RENDER_BUDGET`: what the static
+fetch left of `FOOTER_AUDIT_RENDER_TIMEOUT`). A page past it (a script that never
 yields after the load event, a renderer that stopped answering) is closed (its context too when
 the page will not close) and the download fails with `RenderTimeout`, which the render middleware
 turns into the static HTML under review (`render_timeout`). When the engine stops (SIGTERM, Ctrl-C)
@@ -61,6 +62,7 @@ from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from crawler.errors import UsageError
 from crawler.fetch_status import RENDERER_CRASH, PageTooLarge, RenderTimeout
 from crawler.render_contexts import ContextRotation
+from crawler.rendering import META_RENDER_BUDGET
 from crawler.tls import share_tls_context
 
 __all__ = ["SharedPlaywrightDownloadHandler"]
@@ -183,8 +185,9 @@ class SharedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
             return "too_large", (f"page too large: the browser received more than "
                                  f"{rendering.limit / 1024 / 1024:g} MB for it (frames, scripts "
                                  "or fetches): the page was closed")
-        if time.monotonic() - rendering.opened > self._budget:
-            return "budget", (f"rendering took longer than {self._budget:g} s (the page's "
+        budget = float(request.meta.get(META_RENDER_BUDGET) or self._budget)
+        if time.monotonic() - rendering.opened > budget:
+            return "budget", (f"rendering took longer than {budget:.1f} s (the page's "
                               "scripts kept the browser busy): the page was closed")
         return None
 

@@ -21,6 +21,7 @@ __all__ = [
     "META_EXTRACTION",
     "META_FALLBACK_URL",
     "META_RENDER",
+    "META_RENDER_BUDGET",
     "META_REVIEW",
     "META_STATIC",
     "META_URL",
@@ -41,6 +42,8 @@ META_RENDER = "footer_audit_render"  # the page's render mode
 META_URL = "footer_audit_url"  # the URL as first requested (before redirects and fallbacks)
 META_FALLBACK_URL = "footer_audit_fallback_url"  # http:// to try when a bare domain lacks https
 META_STATIC = "footer_audit_static"  # the static answer the browser is served, kept for fallback
+# Seconds the render may take (crawler/playwright_handler.py closes the page past them).
+META_RENDER_BUDGET = "footer_audit_render_budget"
 META_REVIEW = "footer_audit_review"  # reasons the page cannot be fully decided ("render_timeout")
 META_RENDER_ERROR = "footer_audit_render_error"  # one line: why rendering failed
 # The static page's rules.extract.Extraction, made by the render decision and reused by the audit.
@@ -152,15 +155,17 @@ async def serve_static_document(page: Any, request: Any) -> None:
     await page.route(lambda u: u == url, fulfil)
 
 
-def render_meta(config: RenderConfig) -> dict[str, Any]:
-    """Request.meta that makes scrapy-playwright render a page and run the layout probe.
+def render_meta(config: RenderConfig, budget: float | None = None) -> dict[str, Any]:
+    """Request.meta that makes scrapy-playwright render a page and run the layout probe, within
+    `budget` seconds (default: the render timeout; the playwright handler enforces it).
 
     PageMethod objects hold their result, so each request gets fresh ones.
     """
+    budget = config.timeout if budget is None else budget
     return {
         "playwright": True,
-        "playwright_page_goto_kwargs": {"wait_until": "load",
-                                        "timeout": int(config.timeout * 1000)},
+        META_RENDER_BUDGET: budget,
+        "playwright_page_goto_kwargs": {"wait_until": "load", "timeout": int(budget * 1000)},
         "playwright_context_kwargs": {
             "viewport": dict(VIEWPORT),
             "user_agent": config.user_agent,

@@ -70,7 +70,7 @@ def test_check_ends_when_the_page_never_yields_after_load(run_cli: Any, hostile:
     assert result["status"] == "needs_review", stderr[-2000:]
     assert result["rendered"] is False
     assert "render_timeout" in {r["reason"] for r in result["review"]}
-    assert "longer than 4 s" in result["error"]
+    assert "rendering took longer than" in result["error"]
     # Audited from its static HTML meanwhile: the marks are found, no log line leaks.
     assert any(m["number"] == ICP for m in result["findings"]["icp"])
     assert stderr.strip() == ""
@@ -84,7 +84,7 @@ def test_a_hung_page_popups_and_dialogs_do_not_stop_the_crawl(hostile: HostileSe
     pages = run.by_url()
     hung = pages["https://late-loop.cn/"]
     assert (hung["status"], hung["rendered"]) == ("needs_review", False)
-    assert "longer than 5 s" in hung["error"]
+    assert "rendering took longer than" in hung["error"]
     for host in ("ok.cn", "popup.cn", "dialogs.cn"):
         page = pages[f"https://{host}/"]
         assert (page["status"], page["rendered"]) == ("ok", True), page

@@ -49,6 +49,8 @@ logger = logging.getLogger(__name__)
 
 # Request.meta key: the render crashed once already (the retry runs in a single-use context).
 META_CRASHED = "footer_audit_render_crashed"
+# The least a render is given, however long the static fetch took.
+_MIN_RENDER_SECONDS = 2.0
 
 
 class RenderOnDemandMiddleware:
@@ -94,7 +96,10 @@ class RenderOnDemandMiddleware:
                 return response
             self.stats.inc_value("footer_audit/render_on_demand")
             logger.debug("Rendering %s: its static HTML needs it", response.url)
-        meta: dict[str, Any] = {**request.meta, **render_meta(self.config)}
+        # One budget per page: what the static fetch took is not the render's to spend again.
+        budget = max(_MIN_RENDER_SECONDS,
+                     self.config.timeout - float(request.meta.get("download_latency") or 0))
+        meta: dict[str, Any] = {**request.meta, **render_meta(self.config, budget)}
         meta[META_STATIC] = {
             "url": response.url, "status": response.status, "body": response.body,
             "headers": {k.decode(): v[0].decode("latin-1") for k, v in response.headers.items()
