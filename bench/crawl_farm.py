@@ -274,7 +274,7 @@ def main() -> None:
           f"{r.rate():.2f} pages/s (first to last {r.steady_rate():.2f} pages/s); crawler peak "
           f"PSS {r.crawler_peak / mib:.0f} MiB, Chromium peak PSS {r.chromium_peak / mib:.0f} MiB,"
           f" together {(r.crawler_peak + r.chromium_peak) / mib:.0f} MiB")
-    print(f"rendered again (hosts remembered, no static attempt first): {r2.lines} pages in "
+    print(f"rendered again (hosts remembered, no render decision): {r2.lines} pages in "
           f"{r2.wall:.1f} s = {r2.rate():.2f} pages/s (first to last {r2.steady_rate():.2f} "
           f"pages/s); Chromium peak PSS {r2.chromium_peak / mib:.0f} MiB")
     if sample:

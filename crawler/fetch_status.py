@@ -9,7 +9,14 @@ Failures, whether Scrapy's downloader or Chromium raised them::
     ├── TLS handshake or certificate (ERR_CERT_*,      tls_error
     │   ERR_SSL_*, OpenSSL errors)
     ├── download or navigation timeout                 timeout
-    ├── larger than DOWNLOAD_MAXSIZE                   http_error
+    ├── a render past its budget (`RenderTimeout`:     timeout (the render middleware then
+    │   scripts that never yield, a hung renderer)     audits the static HTML: needs_review)
+    ├── larger than DOWNLOAD_MAXSIZE: by its           too_large
+    │   Content-Length, as it streams, once inflated
+    │   (a compression bomb), or in the browser
+    │   (`PageTooLarge`)
+    ├── too many redirects, HTTP or <meta refresh>     redirect_loop
+    │   (ERR_TOO_MANY_REDIRECTS in Chromium)
     ├── request refused by a Scrapy component          blocked
     │   (robots.txt, offsite)
     ├── the host resolves to a refused address         unreachable ("not crawled: ...",
@@ -21,11 +28,19 @@ Answers::
     HTTP status / body                                 status
     ├── 403, 412, 429, 451                             blocked (refused, rate-limited, WAF)
     ├── any other 4xx / 5xx, an unfollowed 3xx         http_error
-    ├── 2xx with an anti-bot challenge page            blocked
-    ├── 2xx, not HTML (PDF, JSON, image...)            http_error ("not an HTML page")
     ├── 2xx, empty or whitespace-only body             http_error ("empty page")
-    └── 2xx HTML                                       ok (the audit may then say
-                                                          needs_rendering / needs_review)
+    ├── 2xx, binary content, whatever its type says    http_error ("not an HTML page")
+    │   (a PNG served as text/html)
+    ├── 2xx, neither declared nor sniffed as HTML      http_error ("not an HTML page")
+    │   (PDF, JSON, image...)
+    ├── 2xx with an anti-bot challenge page            blocked
+    └── 2xx HTML, by its type or by its content        ok (the audit may then say
+        (HTML served as image/png is read as HTML,        needs_rendering / needs_review)
+        statically, with a note)
+
+The content decides (`sniff_content`), the same way for every path (static fetch, mode auto,
+mode always: a page is rendered only after its static answer passed these checks), so binary
+bytes never reach the audit and never become a violation's evidence.
 
 A page with a failure status is never audited and never counts as a pass. A browser that crashes
 under a page (`render_crashed`) gives no status of its own: the render middleware renders the page
@@ -45,11 +60,15 @@ __all__ = [
     "FETCH_FAILURES",
     "RENDERER_CRASH",
     "PageStatus",
+    "PageTooLarge",
+    "RenderTimeout",
+    "declares_html",
     "error_line",
     "failure_status",
     "host_failure",
     "render_crashed",
     "response_status",
+    "sniff_content",
 ]
 
 
@@ -60,6 +79,8 @@ class PageStatus(StrEnum):
     HTTP_ERROR = "http_error"
     TIMEOUT = "timeout"
     BLOCKED = "blocked"
+    TOO_LARGE = "too_large"
+    REDIRECT_LOOP = "redirect_loop"
     NEEDS_RENDERING = "needs_rendering"
     NEEDS_REVIEW = "needs_review"
 
@@ -67,8 +88,16 @@ class PageStatus(StrEnum):
 # Statuses that mean "the page could not be fetched": nothing was audited.
 FETCH_FAILURES = frozenset({
     PageStatus.UNREACHABLE, PageStatus.TLS_ERROR, PageStatus.HTTP_ERROR, PageStatus.TIMEOUT,
-    PageStatus.BLOCKED,
+    PageStatus.BLOCKED, PageStatus.TOO_LARGE, PageStatus.REDIRECT_LOOP,
 })
+
+
+class RenderTimeout(TimeoutError):
+    """A render went past its budget (FOOTER_AUDIT_RENDER_TIMEOUT): its page was closed."""
+
+
+class PageTooLarge(Exception):
+    """What the browser loaded for a page went past DOWNLOAD_MAXSIZE: its page was closed."""
 
 # Refusals rather than breakage: forbidden, WAF precondition (瑞数 and others answer 412),
 # rate-limited, unavailable for legal reasons.
@@ -98,6 +127,8 @@ _NET_ERROR_STATUS = {
     "ERR_CONNECTION_TIMED_OUT": (PageStatus.TIMEOUT, "connection timed out"),
     "ERR_TIMED_OUT": (PageStatus.TIMEOUT, "timed out"),
     "ERR_BLOCKED_BY_CLIENT": (PageStatus.BLOCKED, "request blocked by the browser"),
+    "ERR_TOO_MANY_REDIRECTS": (PageStatus.REDIRECT_LOOP,
+                               "redirect loop: too many redirects, no page reached"),
 }
 
 
@@ -165,8 +196,10 @@ def _first_line(text: str, limit: int = 200) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def failure_status(exc: BaseException) -> tuple[PageStatus, str]:
-    """Map a download failure to a status and a one-line reason."""
+def failure_status(exc: BaseException, *,
+                   size_limit: int | None = None) -> tuple[PageStatus, str]:
+    """Map a download failure to a status and a one-line reason; `size_limit`: the request's
+    DOWNLOAD_MAXSIZE, named when Scrapy's message does not say it."""
     # Imported here so that this module stays importable (and documented) without a reactor.
     from scrapy.exceptions import (
         CannotResolveHostError,
@@ -189,6 +222,10 @@ def failure_status(exc: BaseException) -> tuple[PageStatus, str]:
         return PageStatus.UNREACHABLE, "DNS lookup failed: no such host"
     if isinstance(exc, (tw.TimeoutError, tw.TCPTimedOutError, DownloadTimeoutError)):
         return PageStatus.TIMEOUT, "timed out"
+    if isinstance(exc, RenderTimeout):
+        return PageStatus.TIMEOUT, _first_line(str(exc) or "timed out while rendering")
+    if isinstance(exc, PageTooLarge):
+        return PageStatus.TOO_LARGE, _first_line(str(exc))
     if type(exc).__name__ == "TimeoutError" and type(exc).__module__.startswith("playwright"):
         return PageStatus.TIMEOUT, "timed out while rendering"
     tls = _tls_failure(exc)
@@ -200,12 +237,16 @@ def failure_status(exc: BaseException) -> tuple[PageStatus, str]:
         return PageStatus.UNREACHABLE, "no route to host"
     if isinstance(exc, DownloadCancelledError):
         # DOWNLOAD_MAXSIZE: a "homepage" of many megabytes is not a page to audit.
-        return PageStatus.HTTP_ERROR, _first_line(f"download cancelled: {exc}")
+        return PageStatus.TOO_LARGE, _size_message(str(exc), size_limit)
     if isinstance(exc, (ResponseFailed, DownloadFailedError, ResponseDataLossError,
                         tw.ConnectionLost, tw.ConnectionDone)):
         return PageStatus.UNREACHABLE, "connection closed by the server before a complete answer"
     if isinstance(exc, tw.ConnectError):
         return PageStatus.UNREACHABLE, _first_line(f"connection failed: {exc}")
+    if isinstance(exc, IgnoreRequest) and "during decompression" in str(exc):
+        return PageStatus.TOO_LARGE, _size_message(str(exc), size_limit)
+    if isinstance(exc, IgnoreRequest) and "max redirections" in str(exc):
+        return PageStatus.REDIRECT_LOOP, "redirect loop: too many redirects, no page reached"
     if isinstance(exc, IgnoreRequest):
         return PageStatus.BLOCKED, _first_line(f"request not sent: {exc or 'ignored'}")
     mapped = _playwright_status(str(exc))
@@ -214,20 +255,86 @@ def failure_status(exc: BaseException) -> tuple[PageStatus, str]:
     return PageStatus.UNREACHABLE, _first_line(f"{type(exc).__name__}: {exc}")
 
 
+_SIZE_LIMIT = re.compile(r"(?:max size|DOWNLOAD_MAXSIZE) \((\d+)")
+_SIZE_EXPECTED = re.compile(r"Expected to receive (\d+) bytes")
+
+
+def _size_message(text: str, size_limit: int | None = None) -> str:
+    """Scrapy's size-cap messages, as one line that says how the size was found."""
+    limit_match = _SIZE_LIMIT.search(text)
+    size_limit = int(limit_match.group(1)) if limit_match else size_limit
+    limit = (f"{size_limit / 1024 / 1024:g} MB limit" if size_limit
+             else "size limit (DOWNLOAD_MAXSIZE)")
+    if "decompression" in text:
+        return (f"page too large: its compressed body inflates beyond the {limit} "
+                "(a compression bomb?)")
+    expected = _SIZE_EXPECTED.search(text)
+    if expected:
+        announced = int(expected.group(1)) / 1024 / 1024
+        return (f"page too large: its Content-Length announces {announced:.1f} MB, over the "
+                f"{limit}")
+    return f"page too large: its body went past the {limit} while downloading"
+
+
+# Magic numbers of what servers send by mistake instead of a page (RFC and format specs).
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"), (b"GIF89a", "a GIF image"), (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive"), (b"\x1f\x8b", "gzip data"),
+    (b"\x00\x00\x01\x00", "an icon"), (b"wOFF", "a font"), (b"wOF2", "a font"),
+    (b"\x7fELF", "a program"), (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf", "a 7-Zip archive"),
+)
+# WHATWG MIME sniffing: what an HTML document may start with (then a space or ">").
+_HTML_START = re.compile(
+    rb"\s*(?:<!--|<(?:!doctype\s+html|html|head|body|script|iframe|h1|div|font|table|a|style|"
+    rb"title|b|br|p|meta)[\s>/])", re.IGNORECASE)
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_SNIFF_BYTES = 1024
+
+
+def sniff_content(body: bytes) -> str | None:
+    """What the bytes are, whatever the Content-Type says: "html", a binary kind ("a PNG
+    image", "binary data"), or None (text that is not recognisably HTML)."""
+    head = body[:_SNIFF_BYTES]
+    if head.startswith(_BOMS[1:]):  # UTF-16 text has NUL bytes: not binary for that
+        return "html" if _HTML_START.match(head.decode("utf-16", "ignore").encode()) else None
+    head = head.removeprefix(_BOMS[0])
+    for magic, kind in _SIGNATURES:
+        if head.startswith(magic):
+            return kind
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return "a WebP image"
+    if b"\x00" in head or sum(b < 9 or 13 < b < 27 or 27 < b < 32 for b in head) > len(head) // 10:
+        return "binary data"
+    return "html" if _HTML_START.match(head) else None
+
+
+def declares_html(content_type: str | None) -> bool:
+    """The Content-Type says HTML (XHTML too); a missing one says nothing against it."""
+    kind = (content_type or "").split(";")[0].strip().lower()
+    return not kind or kind in ("text/html", "application/xhtml+xml")
+
+
 def response_status(http_status: int, *, is_html: bool, body: bytes,
                     content_type: str | None = None) -> tuple[PageStatus, str | None]:
-    """Map an answer to a status; the message is None when the page can be audited."""
+    """Map an answer to a status and a message: why the page cannot be audited, or for an
+    auditable page (`ok`) a note or None. `is_html`: the answer's type says HTML."""
     if http_status in BLOCKING_HTTP_STATUSES:
         return PageStatus.BLOCKED, f"HTTP {http_status} {_reason(http_status)}: access refused"
     if http_status >= 300:
         return PageStatus.HTTP_ERROR, f"HTTP {http_status} {_reason(http_status)}"
     if not body.strip():
         return PageStatus.HTTP_ERROR, "empty page: the server sent no content"
-    if not is_html:
-        kind = (content_type or "unknown type").split(";")[0].strip() or "unknown type"
+    kind = (content_type or "").split(";")[0].strip() or "no type"
+    sniffed = sniff_content(body)
+    if sniffed not in (None, "html") and is_html:
+        return PageStatus.HTTP_ERROR, f"not an HTML page: {sniffed} served as {kind}"
+    if sniffed != "html" and (not is_html or sniffed is not None):
         return PageStatus.HTTP_ERROR, f"not an HTML page ({kind})"
     if len(body) <= _CHALLENGE_MAX_BYTES and _CHALLENGE_MARKERS.search(body):
         return PageStatus.BLOCKED, "an anti-bot challenge page answered instead of the site"
+    if not is_html:
+        return PageStatus.OK, f"served as {kind}: audited as HTML from its content, unrendered"
     return PageStatus.OK, None
 
 

@@ -16,6 +16,7 @@ Closing twice is harmless.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -29,6 +30,7 @@ logger = logging.getLogger(__name__)
 META_PAGE = "playwright_page"  # where scrapy-playwright puts the page it kept open
 ITEM_FIELD = "browser_page"  # the FetchedPage field that carries it through the pipelines
 
+_CLOSE_SECONDS = 10.0  # a page close normally takes well under a second, even on a hung page
 _closing: set[asyncio.Task[None]] = set()  # references, so pending closes are not collected
 
 
@@ -39,9 +41,14 @@ async def close_page(page: Any) -> None:
     from playwright.async_api import Error as PlaywrightError
 
     try:
-        await page.close()
+        await asyncio.wait_for(page.close(), _CLOSE_SECONDS)
     except PlaywrightError as exc:  # the browser or context went away meanwhile
         logger.debug("Closing a kept page failed: %s", exc)
+    except TimeoutError:  # a renderer that no longer answers: its context goes with it
+        logger.warning("A kept page did not close in %.0f s: closing its browser context",
+                       _CLOSE_SECONDS)
+        with contextlib.suppress(PlaywrightError, TimeoutError):
+            await asyncio.wait_for(page.context.close(), _CLOSE_SECONDS)
 
 
 def close_soon(page: Any) -> None:

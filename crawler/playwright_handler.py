@@ -20,6 +20,21 @@ closed. That suits a browser that died (it is restarted), not a renderer that cr
 page: such a crash is raised at once, and the render middleware retries the page once in a
 single-use context.
 
+Budget: every render (from its page's opening to the DOM read back, through the settle wait and
+the layout probe) has the seconds its request carries (`META_RENDER_BUDGET`: what the static
+fetch left of `FOOTER_AUDIT_RENDER_TIMEOUT`). A page past it (a script that never
+yields after the load event, a renderer that stopped answering) is closed (its context too when
+the page will not close) and the download fails with `RenderTimeout`, which the render middleware
+turns into the static HTML under review (`render_timeout`). When the engine stops (SIGTERM, Ctrl-C)
+renders in flight end the same way at once, so a graceful shutdown never waits on a page.
+
+Size: what the browser receives for a page (the document is served from the static fetch, so
+this is frames, scripts, styles, fetches; decoded bytes, as Chromium's `Network.dataReceived`
+counts them on a CDP session of the page) is capped at `DOWNLOAD_MAXSIZE`: past it the page is
+closed and the download fails with `PageTooLarge` (status `too_large`).
+
+Popups (`window.open`) are closed as soon as they open; dialogs are dismissed.
+
 This overrides private methods of scrapy-playwright 0.0.48 (`_create_page`, `_download_request`,
 as its own `_close` does); tests/test_crawl_render.py (recycling, killed renderers, killed
 browser) is what tells whether an upgrade still fits.
@@ -30,21 +45,25 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import time
 import weakref
 from contextlib import suppress
+from dataclasses import dataclass
 from typing import Any
 
 from playwright._impl._errors import TargetClosedError
-from playwright.async_api import BrowserContext, Page
+from playwright.async_api import BrowserContext, Dialog, Page
+from playwright.async_api import Error as PlaywrightError
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from crawler.errors import UsageError
-from crawler.fetch_status import RENDERER_CRASH
+from crawler.fetch_status import RENDERER_CRASH, PageTooLarge, RenderTimeout
 from crawler.middlewares.address_policy import guard_playwright_abort
 from crawler.render_contexts import ContextRotation
+from crawler.rendering import META_RENDER_BUDGET
 from crawler.tls import share_tls_context
 
 __all__ = ["SharedPlaywrightDownloadHandler"]
@@ -57,6 +76,25 @@ _ASSIGNED = "_footer_audit_context"
 # A retired context waits this long for pages still held elsewhere (include_page), then closes:
 # a page nobody closes must not keep a context, and its page slots, for the rest of the crawl.
 _PAGE_GRACE_SECONDS = 120.0
+# Request.meta key, while the download runs: its `_Render`.
+_RENDERING = "_footer_audit_rendering"
+# How often a render's budget and the engine's state are looked at.
+_WATCH_SECONDS = 0.25
+# A page past its budget gets this long to close before its whole context is closed.
+_CLOSE_SECONDS = 5.0
+
+
+@dataclass
+class _Render:
+    """A page being rendered: when it opened and how many bytes it has received."""
+
+    page: Page
+    opened: float
+    limit: int  # DOWNLOAD_MAXSIZE of its request (0: none)
+    received: int = 0
+
+    def data_received(self, params: dict[str, Any]) -> None:
+        self.received += int(params.get("dataLength") or 0)
 
 
 class SharedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
@@ -74,6 +112,8 @@ class SharedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
             raise UsageError(f"FOOTER_AUDIT_RENDER_MAX_PAGES must be at least 1, not {max_pages}")
         if context_pages < 0:
             raise UsageError("FOOTER_AUDIT_RENDER_CONTEXT_PAGES must not be negative")
+        self._budget = settings.getfloat("FOOTER_AUDIT_RENDER_TIMEOUT", 20.0)
+        self._max_bytes = settings.getint("DOWNLOAD_MAXSIZE")
         self._rotation = ContextRotation(context_pages)
         self._page_slots = asyncio.Semaphore(max_pages)
         self._crashed_pages: weakref.WeakSet[Page] = weakref.WeakSet()
@@ -104,12 +144,68 @@ class SharedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
 
     async def _download_request(self, request: Request, spider: Spider | None = None) -> Response:
         try:
-            return await self._download_unless_crashed(request, spider or self._crawler.spider)
+            return await self._within_budget(request, spider or self._crawler.spider)
         finally:
+            request.meta.pop(_RENDERING, None)
             name = request.meta.pop(_ASSIGNED, None)  # not carried over to a retry
             if name is not None:
                 self._rotation.finish(name)
                 self._close_retired()
+
+    async def _within_budget(self, request: Request, spider: Spider) -> Response:
+        """The render, ended (its page closed) once its page has been open longer than the
+        budget, or at once when the engine stops."""
+        task = asyncio.ensure_future(self._download_unless_crashed(request, spider))
+        overdue = None
+        try:
+            while overdue is None:
+                done, _ = await asyncio.wait({task}, timeout=_WATCH_SECONDS)
+                if done:
+                    return task.result()
+                overdue = self._overdue(request)
+        except asyncio.CancelledError:
+            task.cancel()
+            raise
+        task.cancel()
+        rendering = request.meta.get(_RENDERING)
+        if rendering is not None:
+            await self._discard_page(rendering.page)
+        with suppress(BaseException):  # what it raises now is of no interest
+            await asyncio.wait_for(task, _CLOSE_SECONDS)
+        why, message = overdue
+        self.stats.inc_value(f"footer_audit/render_stopped/{why}")
+        raise (PageTooLarge if why == "too_large" else RenderTimeout)(message)
+
+    def _overdue(self, request: Request) -> tuple[str, str] | None:
+        """Why the render must end now (a stats key and a message), or None."""
+        engine = getattr(self._crawler, "engine", None)
+        if engine is not None and not engine.running:
+            return "shutdown", "rendering stopped: the crawl is shutting down"
+        rendering: _Render | None = request.meta.get(_RENDERING)
+        if rendering is None:
+            return None
+        if rendering.limit and rendering.received > rendering.limit:
+            return "too_large", (f"page too large: the browser received more than "
+                                 f"{rendering.limit / 1024 / 1024:g} MB for it (frames, scripts "
+                                 "or fetches): the page was closed")
+        budget = float(request.meta.get(META_RENDER_BUDGET) or self._budget)
+        if time.monotonic() - rendering.opened > budget:
+            return "budget", (f"rendering took longer than {budget:.1f} s (the page's "
+                              "scripts kept the browser busy): the page was closed")
+        return None
+
+    async def _discard_page(self, page: Page) -> None:
+        """Close a page whose renderer may not answer; failing that, its whole context."""
+        if page.is_closed():
+            return
+        try:
+            await asyncio.wait_for(page.close(), _CLOSE_SECONDS)
+            return
+        except (TimeoutError, PlaywrightError) as exc:
+            logger.warning("A page past its render budget did not close (%s): closing its "
+                           "browser context", type(exc).__name__)
+        with suppress(TimeoutError, PlaywrightError):
+            await asyncio.wait_for(page.context.close(), _CLOSE_SECONDS)
 
     async def _download_unless_crashed(self, request: Request, spider: Spider) -> Response:
         # scrapy-playwright's own _download_request loop, except for renderer crashes.
@@ -148,10 +244,36 @@ class SharedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
 
         page.on("close", release)
         page.on("crash", crashed)
+        # No page of ours opens windows or waits for an answer to a dialog.
+        page.on("popup", self._close_popup)
+        page.on("dialog", self._dismiss)
+        rendering = _Render(page, time.monotonic(),  # the budget starts now
+                            request.meta.get("download_maxsize", self._max_bytes))
+        request.meta[_RENDERING] = rendering
+        if rendering.limit:
+            try:
+                session = await page.context.new_cdp_session(page)
+                session.on("Network.dataReceived", rendering.data_received)
+                await session.send("Network.enable")
+            except PlaywrightError as exc:  # the page went away already: goto will say so
+                logger.debug("No byte count for %s: %s", request.url, exc)
         live = len(self.context_wrappers)
         if live > (self.stats.get_value("footer_audit/render_contexts_max_live") or 0):
             self.stats.set_value("footer_audit/render_contexts_max_live", live)
         return page
+
+    def _close_popup(self, popup: Page) -> None:
+        self.stats.inc_value("footer_audit/popups_closed")
+        self._later(_quietly(popup.close()))
+
+    def _dismiss(self, dialog: Dialog) -> None:
+        self.stats.inc_value("footer_audit/dialogs_dismissed")
+        self._later(_quietly(dialog.dismiss()))
+
+    def _later(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
 
     def _assign_context(self, request: Request) -> None:
         name = self._rotation.assign(request.meta.get("playwright_context"))
@@ -202,3 +324,9 @@ class SharedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
         except TimeoutError:
             return False
         return True
+
+
+async def _quietly(action: Any) -> None:
+    """Await a Playwright call whose target may be gone already."""
+    with suppress(PlaywrightError):
+        await action

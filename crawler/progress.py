@@ -25,13 +25,15 @@ from rich.progress import (
 from rich.table import Table
 from scrapy import signals
 
+from crawler.fetch_status import FETCH_FAILURES
+
 __all__ = ["SITES_DONE_STAT", "SITES_TOTAL_STAT", "CrawlSummary", "ProgressExtension"]
 
 # Stats the spider keeps: sites (portfolio domains and apps) to do and done.
 SITES_TOTAL_STAT = "footer_audit/sites_total"
 SITES_DONE_STAT = "footer_audit/sites_done"
 
-_FAILURES = ("unreachable", "tls_error", "http_error", "timeout", "blocked")
+_FAILURES = tuple(sorted(FETCH_FAILURES))
 
 
 @dataclass

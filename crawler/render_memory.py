@@ -3,9 +3,10 @@
 A host whose homepage had to be re-requested through Chromium (render mode `auto`) is written to a
 small JSON file in the user's data directory (`$XDG_DATA_HOME/footer-audit/render-hosts.json`,
 or the `FOOTER_AUDIT_RENDER_MEMORY` setting). Next run, the spider asks for those hosts rendered
-straight away and saves the wasted static attempt. An entry expires after
-`FOOTER_AUDIT_RENDER_MEMORY_DAYS` (default 30) so a site that dropped its JavaScript footer is
-eventually fetched statically again.
+straight away (render mode `always`: the static answer goes to Chromium without being parsed to
+decide first; the static fetch itself stays, it is what the browser is served). An entry
+expires after `FOOTER_AUDIT_RENDER_MEMORY_DAYS` (default 30) so a site that dropped its
+JavaScript footer is eventually read statically again.
 
 `RenderMemoryExtension` records hosts as audited pages arrive and saves the file when the spider
 closes. A damaged file is ignored with a warning: it is a cache, never a reason to stop.

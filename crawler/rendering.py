@@ -21,6 +21,7 @@ __all__ = [
     "META_EXTRACTION",
     "META_FALLBACK_URL",
     "META_RENDER",
+    "META_RENDER_BUDGET",
     "META_REVIEW",
     "META_STATIC",
     "META_URL",
@@ -30,6 +31,7 @@ __all__ = [
     "RenderConfig",
     "probe_source",
     "render_meta",
+    "serve_static_document",
     "static_only_settings",
 ]
 
@@ -39,7 +41,9 @@ RENDER_MODES = ("always", "auto", "never")
 META_RENDER = "footer_audit_render"  # the page's render mode
 META_URL = "footer_audit_url"  # the URL as first requested (before redirects and fallbacks)
 META_FALLBACK_URL = "footer_audit_fallback_url"  # http:// to try when a bare domain lacks https
-META_STATIC = "footer_audit_static"  # the static answer kept while rendering (mode auto)
+META_STATIC = "footer_audit_static"  # the static answer the browser is served, kept for fallback
+# Seconds the render may take (crawler/playwright_handler.py closes the page past them).
+META_RENDER_BUDGET = "footer_audit_render_budget"
 META_REVIEW = "footer_audit_review"  # reasons the page cannot be fully decided ("render_timeout")
 META_RENDER_ERROR = "footer_audit_render_error"  # one line: why rendering failed
 # The static page's rules.extract.Extraction, made by the render decision and reused by the audit.
@@ -122,15 +126,46 @@ def static_only_settings(settings: BaseSettings) -> dict[str, Any]:
     }
 
 
-def render_meta(config: RenderConfig) -> dict[str, Any]:
-    """Request.meta that makes scrapy-playwright render a page and run the layout probe.
+# Hop-by-hop headers and those describing bytes that are no longer the ones served.
+_NOT_SERVED_AGAIN = frozenset({"content-encoding", "content-length", "transfer-encoding",
+                               "connection", "keep-alive"})
+
+
+async def serve_static_document(page: Any, request: Any) -> None:
+    """scrapy-playwright's page init callback: the page's own navigation is answered with the
+    static answer already fetched (`META_STATIC`), so the browser never downloads the document
+    again, and never a larger or different one than the static checks passed. Other requests
+    (scripts, frames, later navigations) go on as usual."""
+    static = request.meta.get(META_STATIC)
+    if not static:
+        return
+    url = request.url
+    headers = {k: v for k, v in static["headers"].items() if k.lower() not in _NOT_SERVED_AGAIN}
+    served = False
+
+    async def fulfil(route: Any, pw_request: Any) -> None:
+        nonlocal served
+        if served or not pw_request.is_navigation_request() or pw_request.frame != page.main_frame:
+            await route.fallback()
+            return
+        served = True
+        await route.fulfill(status=static["status"], headers=headers, body=static["body"])
+
+    # Registered after scrapy-playwright's "**" route, so it is asked first.
+    await page.route(lambda u: u == url, fulfil)
+
+
+def render_meta(config: RenderConfig, budget: float | None = None) -> dict[str, Any]:
+    """Request.meta that makes scrapy-playwright render a page and run the layout probe, within
+    `budget` seconds (default: the render timeout; the playwright handler enforces it).
 
     PageMethod objects hold their result, so each request gets fresh ones.
     """
+    budget = config.timeout if budget is None else budget
     return {
         "playwright": True,
-        "playwright_page_goto_kwargs": {"wait_until": "load",
-                                        "timeout": int(config.timeout * 1000)},
+        META_RENDER_BUDGET: budget,
+        "playwright_page_goto_kwargs": {"wait_until": "load", "timeout": int(budget * 1000)},
         "playwright_context_kwargs": {
             "viewport": dict(VIEWPORT),
             "user_agent": config.user_agent,
@@ -145,4 +180,5 @@ def render_meta(config: RenderConfig) -> dict[str, Any]:
         # The page stays open until the evidence pipeline is done with it (crawler/page_handles.py
         # closes it on every path).
         "playwright_include_page": config.keep_page,
+        "playwright_page_init_callback": serve_static_document,
     }

@@ -136,7 +136,8 @@ FOOTER_AUDIT_RENDER_MEMORY_ENABLED = True
 # At most this many milliseconds after the load event for late scripts before probing the layout
 # (less once the page shows a filing mark).
 FOOTER_AUDIT_RENDER_SETTLE_MS = 500
-# Seconds a render may take before the page is audited from its static HTML (render_timeout).
+# Seconds a render may take (page opened to DOM read back) before the page is closed and audited
+# from its static HTML (render_timeout).
 FOOTER_AUDIT_RENDER_TIMEOUT = 20.0
 
 # --- footer-audit: --resolve (crawler/resolve.py) -------------------------------------------

@@ -12,9 +12,14 @@ from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
 from crawler.address_policy import AddressRefused
-from crawler.browser import find_chromium
 from crawler.charset import declared_charset
-from crawler.fetch_status import PageStatus, failure_status, response_status
+from crawler.fetch_status import (
+    PageStatus,
+    declares_html,
+    failure_status,
+    response_status,
+    sniff_content,
+)
 from crawler.items import FetchedPage
 from crawler.page_handles import META_PAGE, PageReleaser, close_soon, take_page
 from crawler.rendering import (
@@ -26,7 +31,6 @@ from crawler.rendering import (
     META_URL,
     RENDER_MODES,
     RenderConfig,
-    render_meta,
 )
 
 __all__ = ["META_CONTEXT", "PageSpider"]
@@ -70,24 +74,14 @@ class PageSpider(scrapy.Spider):
         }
         if fallback_url:
             meta[META_FALLBACK_URL] = fallback_url
-        if mode == "always" and self._can_render(url):
-            meta.update(render_meta(self.render_config))
+        # Mode always is fetched statically first too: the size cap, the content checks and the
+        # redirects apply before Chromium sees the page (the render middleware renders it).
         return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed, meta=meta,
                               dont_filter=True, priority=priority)
 
     @cached_property
     def render_config(self) -> RenderConfig:
         return RenderConfig.from_settings(self.settings)
-
-    def _can_render(self, url: str) -> bool:
-        # scrapy-playwright handles http(s) only; local files are read as they are.
-        if not url.startswith(("http://", "https://")):
-            return False
-        if not self.render_config.enabled:
-            return False
-        if not hasattr(self, "_browser"):
-            self._browser = find_chromium()
-        return self._browser is not None
 
     def parse_page(self, response: Response) -> Iterator[Any]:
         """The answer as a FetchedPage (subclasses may extend it to follow links)."""
@@ -96,9 +90,17 @@ class PageSpider(scrapy.Spider):
     def page_from_response(self, response: Response) -> FetchedPage:
         meta = response.meta
         content_type = _header(response, "Content-Type")
+        # What the server says (Scrapy's response class may come from sniffing already).
+        typed_html = (declares_html(content_type) if content_type
+                      else isinstance(response, HtmlResponse))
+        if not isinstance(response, HtmlResponse) and sniff_content(response.body) == "html":
+            # HTML served under another type is read as HTML: the content decides.
+            response = HtmlResponse(url=response.url, status=response.status,
+                                    headers=response.headers, body=response.body,
+                                    request=response.request, flags=response.flags)
         html = isinstance(response, HtmlResponse)
         status, message = response_status(
-            response.status, is_html=html, body=response.body,
+            response.status, is_html=typed_html, body=response.body,
             content_type=content_type,
         )
         return FetchedPage(
@@ -126,7 +128,11 @@ class PageSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         meta = request.meta
         close_soon(take_page(meta))  # scrapy-playwright leaves a kept page to the errback
-        status, message = failure_status(failure.value)
+        status, message = failure_status(failure.value, size_limit=meta.get(
+            "download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE")))
+        if status == PageStatus.REDIRECT_LOOP and "meta refresh" in meta.get(
+                "redirect_reasons", []):
+            message = "meta refresh loop: the page keeps refreshing to itself, no page reached"
         fallback = meta.get(META_FALLBACK_URL)
         # A refused address is refused over http:// too.
         if fallback and status in _FALLBACK_ON and not isinstance(failure.value, AddressRefused):

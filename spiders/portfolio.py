@@ -257,10 +257,8 @@ class PortfolioSpider(PageSpider):
             if isinstance(out, scrapy.Request):
                 out.meta[META_WHERE] = where  # the http:// fallback counts for the same site
                 out.meta["download_slot"] = _slot(host_of(out.url))
-            elif isinstance(out, FetchedPage):
-                _explain_failure(out, failure)
-                if where is not None:
-                    self._site_answered(where)
+            elif isinstance(out, FetchedPage) and where is not None:
+                self._site_answered(where)
             yield out
 
     def _site_answered(self, where: _Where) -> None:
@@ -414,12 +412,4 @@ def _domain_index(org: OrgSpec, app: AppSpec) -> int | None:
         if registrable_domain(domain.domain) == reg:
             return i
     return None
-
-
-def _explain_failure(page: FetchedPage, failure: Failure) -> None:
-    """A redirect loop is the site's fault, not a refusal: http_error, not blocked."""
-    text = str(failure.value).lower()
-    if "max redirections" in text:
-        page.status = PageStatus.HTTP_ERROR
-        page.error = "redirect loop: too many redirects, no page reached"
 

@@ -34,8 +34,9 @@ NO_BROWSER_REASON = ("no Chromium on this machine (set FOOTER_AUDIT_CHROMIUM, in
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "browser: needs a real Chromium (skipped when none exists)")
-    config.addinivalue_line("markers", "faults: breaks a real part under a running crawl (disk, "
-                            "Redis, signals); `-m faults` runs only these")
+    config.addinivalue_line("markers", "faults: breaks a real part under a running crawl (a "
+                            "hostile host, a full disk, Redis, signals); part of the normal "
+                            "suite, `-m faults` runs them alone")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

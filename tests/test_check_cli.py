@@ -148,7 +148,13 @@ def test_a_browser_that_fails_to_start_leaves_the_static_html(run_cli: Any,
     assert (result["status"], result["rendered"]) == ("needs_rendering", False)
     assert code == 1  # the static HTML shows no ICP number
     assert "launch" in result["error"]  # the reason is in the result, not in log lines
-    assert stderr == ""
+    assert stderr.strip() == ""  # no log lines without -v
+
+
+def test_check_logs_only_with_verbose(run_cli: Any, mockserver: MockServer) -> None:
+    proc = run_cli("check", mockserver.url("/js-footer"), "--json", "-v",
+                   env={"FOOTER_AUDIT_CHROMIUM": "/bin/false"})
+    assert "Rendering" in proc.stderr and "Traceback" not in proc.stderr
 
 
 @pytest.mark.parametrize("args", [

@@ -53,9 +53,9 @@ def test_failures_get_statuses_and_the_run_goes_on(tmp_path):
     assert "refused" in dead_page["error"]
     assert pages["https://slow.cn/"]["status"] == "timeout"
     huge = pages["https://huge.cn/"]
-    assert huge["status"] == "http_error" and "max size" in huge["error"]
+    assert huge["status"] == "too_large" and "10 MB limit" in huge["error"]
     loop = pages["https://loop.cn/"]
-    assert loop["status"] == "http_error" and "redirect loop" in loop["error"]
+    assert loop["status"] == "redirect_loop" and "redirect loop" in loop["error"]
     www_loop = pages["https://www.loop.cn/"]
     assert www_loop["status"] == "http_error" and www_loop["http_status"] == 503
     for record in run.pages():

@@ -6,6 +6,7 @@ import pytest
 from OpenSSL import SSL
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadFailedError,
     DownloadTimeoutError,
@@ -111,3 +112,58 @@ def test_render_crashes_are_told_from_site_and_launch_failures() -> None:
     assert not render_crashed(TargetClosedError(
         "BrowserType.launch: Target page, context or browser has been closed"))
     assert not render_crashed(tw.ConnectionRefusedError())
+
+
+@pytest.mark.parametrize(("exc", "status", "words"), [
+    (fetch_status.RenderTimeout("rendering took longer than 5 s"), PageStatus.TIMEOUT,
+     "longer than 5 s"),
+    (DownloadCancelledError("Expected to receive 31457280 bytes which is larger than download "
+                            "max size (10485760) in request <GET http://a.cn/>."),
+     PageStatus.TOO_LARGE, "Content-Length announces 30.0 MB, over the 10 MB limit"),
+    (IgnoreRequest("Ignored response <200 http://a.cn/> because its body (1044172 B compressed, "
+                   "10485761 B decompressed so far) exceeded DOWNLOAD_MAXSIZE (10485760 B) "
+                   "during decompression."), PageStatus.TOO_LARGE, "compression bomb"),
+    (IgnoreRequest("max redirections reached"), PageStatus.REDIRECT_LOOP, "redirect loop"),
+    (Exception("Page.goto: net::ERR_TOO_MANY_REDIRECTS at http://a.cn/"),
+     PageStatus.REDIRECT_LOOP, "redirect loop"),
+])
+def test_hostile_hosts_are_not_blocked(exc: BaseException, status: PageStatus,
+                                       words: str) -> None:
+    got, message = failure_status(exc)
+    assert (got, words in message) == (status, True), message
+
+
+def test_a_streamed_page_over_the_cap_names_the_request_limit() -> None:
+    status, message = failure_status(DownloadCancelledError(), size_limit=10 * 1024 * 1024)
+    assert status == PageStatus.TOO_LARGE
+    assert message == "page too large: its body went past the 10 MB limit while downloading"
+
+
+@pytest.mark.parametrize(("body", "kind"), [
+    (bytes.fromhex("89504e470d0a1a0a0000000d49484452"), "a PNG image"),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF", "a JPEG image"),
+    (b"\x1f\x8b\x08\x00", "gzip data"),
+    (b"abc\x00\x01\x02def" * 10, "binary data"),
+    (b"\xef\xbb\xbf<!DOCTYPE html><html>", "html"),
+    (b"  \n<html lang=zh>", "html"),
+    ("<!doctype html><p>页脚</p>".encode("utf-16"), "html"),
+    (b"<div>x</div>", "html"),
+    (b'{"icp": "x"}', None),
+    (b"plain words", None),
+])
+def test_content_is_sniffed(body: bytes, kind: str | None) -> None:
+    assert fetch_status.sniff_content(body) == kind
+
+
+def test_the_content_decides_whatever_the_type_says() -> None:
+    png = bytes.fromhex("89504e470d0a1a0a0000000d49484452") + b"\x00" * 40
+    status, message = response_status(200, is_html=True, body=png,
+                                      content_type="text/html; charset=utf-8")
+    assert (status, message) == (PageStatus.HTTP_ERROR,
+                                 "not an HTML page: a PNG image served as text/html")
+    status, message = response_status(200, is_html=False, body=b"<!DOCTYPE html><p>x</p>",
+                                      content_type="image/png")
+    assert status == PageStatus.OK and message and "served as image/png" in message
+    assert fetch_status.declares_html("text/html; charset=gbk")
+    assert fetch_status.declares_html(None)
+    assert not fetch_status.declares_html("image/png")

@@ -1,7 +1,8 @@
 """`footer-audit check URL_OR_FILE`: audit one page now and print the verdict.
 
 Exit status: 0 no error-severity violation, 1 at least one, 2 bad usage or input, 3 the page could
-not be fetched (dead host, TLS error, HTTP error, non-HTML, empty page, timeout).
+not be fetched (dead host, TLS error, HTTP error, non-HTML, empty page, timeout, too large,
+redirect loop).
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def check(
         help="Let redirects and page resources reach this private or reserved address range "
              "(repeatable; the page's own host is always allowed).")] = None,
     verbose: Annotated[bool, typer.Option(
-        "--verbose", "-v", help="Log the fetch and rendering on standard error (INFO).")
+        "--verbose", "-v", help="Log the crawl (INFO) on stderr; otherwise only the verdict.")
     ] = False,
 ) -> None:
     """Audit one page's footer for ICP, 公安 and copyright marks."""
@@ -82,6 +83,7 @@ def check(
         expected_gongan=expect_gongan,
         gongan_required=bool(expect_gongan),
     )
+    # Without -v nothing but the verdict: what went wrong is in the result's one-line error.
     (result,) = check_pages([target], expect, render=mode, timeout=timeout, resolve=resolve,
                             user_agent=user_agent, log_level="INFO" if verbose else "ERROR",
                             allow_networks=allow_network or ())

@@ -1,7 +1,12 @@
-"""Render on demand: re-request a page with Chromium when its static HTML needs it (mode auto),
-and fall back to the static HTML when rendering times out or fails. A page that crashes the
-browser is rendered once more in a fresh context; after a second crash its static HTML is audited
-with the needs-review reason `render_crashed`."""
+"""Render after the static fetch: always (mode always) or when the static HTML needs it (mode
+auto); fall back to the static HTML when rendering times out or fails.
+
+Every page is fetched statically first, so the download size cap (Content-Length, the body as it
+streams, the inflated size of a compressed body), redirects and the content checks of
+`crawler.fetch_status.response_status` apply before Chromium sees it; the browser is then served
+that same static document (`crawler.rendering.serve_static_document`), never a second download.
+A page that crashes the browser is rendered once more in a fresh context; after a second crash
+its static HTML is audited with the needs-review reason `render_crashed`."""
 
 from __future__ import annotations
 
@@ -16,10 +21,12 @@ from scrapy.http import HtmlResponse, Response
 from crawler.browser import find_chromium
 from crawler.fetch_status import (
     PageStatus,
+    declares_html,
     error_line,
     failure_status,
     host_failure,
     render_crashed,
+    sniff_content,
 )
 from crawler.page_handles import close_soon, take_page
 from crawler.render_contexts import single_use_context
@@ -42,10 +49,13 @@ logger = logging.getLogger(__name__)
 
 # Request.meta key: the render crashed once already (the retry runs in a single-use context).
 META_CRASHED = "footer_audit_render_crashed"
+# The least a render is given, however long the static fetch took.
+_MIN_RENDER_SECONDS = 2.0
 
 
 class RenderOnDemandMiddleware:
-    """Static first, Chromium when `needs_rendering(html)`; static HTML when the render fails."""
+    """Static first; then Chromium (mode always, or auto when `needs_rendering(html)`); the
+    static HTML when the render fails."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.config = RenderConfig.from_settings(crawler.settings)
@@ -67,19 +77,29 @@ class RenderOnDemandMiddleware:
             if not request.meta.get(META_RENDER_ERROR):
                 self.stats.inc_value("footer_audit/pages_rendered")
             return response
-        if (request.meta.get(META_RENDER) != "auto" or self.browser is None
+        mode = request.meta.get(META_RENDER)
+        # Only HTML typed and sniffed as such is rendered (scrapy-playwright handles http(s)):
+        # a browser shows HTML served as image/png as an image.
+        if (mode not in ("auto", "always") or self.browser is None
                 or request.meta.get(META_RENDER_ERROR)
                 or response.status != 200 or not isinstance(response, HtmlResponse)
-                or not response.body.strip()):
+                or not declares_html(_content_type(response))
+                or not response.url.startswith(("http://", "https://"))
+                or not response.body.strip()
+                or sniff_content(response.body) not in (None, "html")):
             return response
-        # The audit pipeline reuses this parse of the static page (spiders/_pages.py passes it).
-        extraction = extract(PageInput(url=response.url, html=response.text))
-        if not needs_rendering(response.text, extraction=extraction):
-            request.meta[META_EXTRACTION] = extraction
-            return response
-        self.stats.inc_value("footer_audit/render_on_demand")
-        logger.debug("Rendering %s: its static HTML needs it", response.url)
-        meta: dict[str, Any] = {**request.meta, **render_meta(self.config)}
+        if mode == "auto":
+            # The audit pipeline reuses this parse of the static page (spiders/_pages.py).
+            extraction = extract(PageInput(url=response.url, html=response.text))
+            if not needs_rendering(response.text, extraction=extraction):
+                request.meta[META_EXTRACTION] = extraction
+                return response
+            self.stats.inc_value("footer_audit/render_on_demand")
+            logger.debug("Rendering %s: its static HTML needs it", response.url)
+        # One budget per page: what the static fetch took is not the render's to spend again.
+        budget = max(_MIN_RENDER_SECONDS,
+                     self.config.timeout - float(request.meta.get("download_latency") or 0))
+        meta: dict[str, Any] = {**request.meta, **render_meta(self.config, budget)}
         meta[META_STATIC] = {
             "url": response.url, "status": response.status, "body": response.body,
             "headers": {k.decode(): v[0].decode("latin-1") for k, v in response.headers.items()
@@ -98,6 +118,10 @@ class RenderOnDemandMiddleware:
         if render_crashed(exception):
             return self._crashed(request, exception)
         status, message = failure_status(exception)
+        if status == PageStatus.TOO_LARGE:
+            # The browser was made to download past the size cap: the page's own status.
+            close_soon(take_page(request.meta))
+            return None
         reason = "render_timeout" if status == PageStatus.TIMEOUT else "render_failed"
         self.stats.inc_value(f"footer_audit/{reason}")
         logger.warning("Rendering %s failed (%s): auditing its static HTML", request.url, message)
@@ -141,3 +165,8 @@ def _static_fallback(request: Request, review: list[str], message: str) -> Reque
     meta[META_REVIEW] = review
     meta[META_RENDER_ERROR] = message
     return request.replace(meta=meta, dont_filter=True)
+
+
+def _content_type(response: Response) -> str | None:
+    value = response.headers.get("Content-Type")
+    return value.decode("latin-1") if value else None
