@@ -41,7 +41,7 @@ CHROMIUM_ARGS = (
     "--disable-dev-shm-usage",
 )
 
-# A desktop viewport: filing marks must be visible at desktop width (RULES.md: icp_not_visible).
+# A desktop viewport: filing marks must be visible at desktop width (rule icp_not_visible).
 VIEWPORT = {"width": 1366, "height": 768}
 
 # Bytes the audit never looks at. The <img> elements stay in the DOM (the 公安 badge is judged by

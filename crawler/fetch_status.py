@@ -1,4 +1,4 @@
-"""A fetch's outcome as a page status (RULES.md section 3), with a one-line message.
+"""A fetch's outcome as a page status (docs/marks.md §3), with a one-line message.
 
 Failures, whether Scrapy's downloader or Chromium raised them::
 

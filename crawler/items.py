@@ -1,7 +1,7 @@
 """Items: a fetched page goes through the audit pipeline and becomes an audited page.
 
 The spiders fill the transport fields and the crawler's context; `pipelines/audit.py` turns a
-`FetchedPage` into an `AuditedPage` with the audit JSON (RULES.md section 4) and a compact footer
+`FetchedPage` into an `AuditedPage` with the audit JSON (docs/check.md) and a compact footer
 snapshot for the store.
 """
 
@@ -69,7 +69,7 @@ class FetchedPage:
 
 @dataclass
 class AuditedPage(FetchedPage):
-    """A fetched page with its audit: `audit` is the check JSON (RULES.md section 4 plus the
+    """A fetched page with its audit: `audit` is the check JSON (docs/check.md plus the
     transport fields), empty findings when the page could not be fetched."""
 
     audit: dict[str, Any] = field(default_factory=dict)

@@ -1,6 +1,6 @@
 """JSON Lines writer: one JSON object per audited page, to a file or standard output.
 
-Each line is the `check --json` object (RULES.md section 4) plus the crawl's context: `org`,
+Each line is the `check --json` object (docs/check.md) plus the crawl's context: `org`,
 `domain`, `host`, `status`, `discovered_from`, and the evidence the fetch path kept (redirect
 chain, fetch time, tool version, and `screenshot`: whether an evidence screenshot was taken, which
 the report store keeps). Portfolio-wide findings (`subject_inconsistent`) come last, one

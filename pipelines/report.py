@@ -122,7 +122,7 @@ def _plain(value: Any) -> Any:
 
 
 def item_record(item: Any) -> dict[str, Any]:
-    """The stored record of one item: the check JSON (RULES.md section 4) plus org, owner, domain,
+    """The stored record of one item: the check JSON (docs/check.md) plus org, owner, domain,
     host, discovered_from, snapshot, the expectations the audit used (for re-audit) and the
     evidence screenshot ({type, clip, size, data}: base64, which the store keeps apart).
 

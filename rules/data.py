@@ -1,7 +1,7 @@
 """Reference data for the audit core: regions, link hosts, thresholds.
 
-Everything the rules know about provinces and link targets lives here as data (RULES.md section 2,
-rules-evidence.md section 11), so a correction is one edit and the regex character classes are
+Everything the rules know about provinces and link targets lives here as data (docs/marks.md §2,
+docs/sources.md §11), so a correction is one edit and the regex character classes are
 generated from the table instead of being typed into patterns.
 """
 
@@ -97,7 +97,7 @@ ICP_NONSTANDARD = "".join(_BY_NONSTANDARD)  # 川贵云甘: display errors, not 
 GONGAN_PREFIX_CHARS = "".join(_BY_GONGAN)
 PROVINCE_CODES = frozenset(_BY_CODE)
 
-# Traditional forms seen in real marks (rules-evidence.md 2.7): generic characters and provinces.
+# Traditional forms seen in real marks (docs/sources.md §2.7): generic characters and provinces.
 TRADITIONAL = {
     "備": "备", "號": "号", "證": "证", "粵": "粤", "滬": "沪", "遼": "辽", "蘇": "苏", "閩": "闽",
     "贛": "赣", "魯": "鲁", "瓊": "琼", "隴": "陇", "寧": "宁", "陝": "陕", "晉": "晋", "貴": "贵",
@@ -128,13 +128,13 @@ GONGAN_HOST_CURRENT = "beian.mps.gov.cn"
 GONGAN_HOST_LEGACY = ("www.beian.gov.cn", "beian.gov.cn")  # legacy since about November 2023
 GONGAN_LEGACY_SINCE = "about November 2023"
 
-# A copyright year older than (this year - N) is stale: "before last year" (RULES.md section 3).
+# A copyright year older than (this year - N) is stale: "before last year" (docs/marks.md §3).
 COPYRIGHT_STALE_YEARS = 1
-# Plausible years for a 10-digit subject serial (rules-evidence.md 2.3).
+# Plausible years for a 10-digit subject serial (docs/sources.md §2.3).
 ICP_FIRST_YEAR_10_DIGITS = 1999
 # 8-digit serials whose YY is at least this are probably a 10-digit number missing "20".
 ICP_SUSPICIOUS_YY_8_DIGITS = 21
-# Party and government sites (国办发〔2017〕47号 政府网站发展指引; rules-evidence.md §10): the
+# Party and government sites (国办发〔2017〕47号 政府网站发展指引; docs/sources.md §10): the
 # 网站标识码 and the 党政机关网站标识 badge at the bottom centre of every page.
 GOV_PROFILE = "government"
 GOV_HOST_SUFFIXES = (".gov.cn",)  # the profile is on by default for these hosts

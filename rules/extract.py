@@ -496,7 +496,7 @@ def _dedupe(f: Findings) -> None:
         for m in marks:
             k = key(m)
             if m.visible is False and k in shown:
-                continue  # a hidden duplicate of a displayed mark (RULES.md: not counted)
+                continue  # a hidden duplicate of a displayed mark (docs/marks.md §1: not counted)
             full = (k, m.link, m.in_footer, m.visible)
             if full in seen:
                 continue

@@ -1,7 +1,7 @@
 """The audit core's data model: what goes into an audit and what comes out.
 
 Everything here is plain data. The crawler, the API and the store exchange these objects (or their
-JSON form, `AuditResult.to_json()`, which is the contract of RULES.md section 4).
+JSON form, `AuditResult.to_json()`, which is the contract of docs/check.md).
 
 Layout facts travel inside the HTML: a rendered page is annotated in the browser by the layout probe
 (`crawler/layout_probe.js`) before its DOM is serialised, so the pure core reads them as attributes
@@ -253,7 +253,7 @@ class AuditResult:
 
     def to_json(self, *, http_status: int | None = None, encoding: str | None = None,
                 status: str | None = None) -> dict[str, Any]:
-        """The JSON of RULES.md section 4, plus `review` (rules that could not decide)."""
+        """The JSON of docs/check.md, plus `review` (rules that could not decide)."""
         return {
             "url": self.url,
             "final_url": self.final_url,

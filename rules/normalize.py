@@ -1,4 +1,4 @@
-"""Text normalisation before matching (rules-evidence.md 2.7).
+"""Text normalisation before matching (docs/sources.md §2.7).
 
 NFKC (full-width to half-width), traditional 備/號/證 and province characters, dash look-alikes to
 `-`, zero-width characters dropped, every whitespace run collapsed to one space. `normalize_map`

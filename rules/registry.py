@@ -1,4 +1,4 @@
-"""The rule registry: every rule, in the catalogue order of RULES.md section 3.
+"""The rule registry: every rule, in the catalogue order of docs/marks.md §3.
 
 Codes are never reused. A renamed code goes into `REDIRECTS` (old -> new); a removed rule stays
 listed with `status="removed"`.

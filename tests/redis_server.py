@@ -150,7 +150,7 @@ class open_test_store:
 
 def page_record(url: str, violations: list[tuple[str, str]] | None = None, *, org: str = "某某公司",
                 owner: str = "web team", status: str = "ok", snapshot: str | None = None) -> dict:
-    """An audited page record as the audit pipeline emits it (RULES.md section 4 plus the
+    """An audited page record as the audit pipeline emits it (docs/check.md plus the
     portfolio fields). `violations` are (code, evidence) pairs."""
     from urllib.parse import urlsplit
 

@@ -1,5 +1,5 @@
 """`footer-audit check` as a user runs it: a subprocess against pages served on 127.0.0.1,
-checking the JSON contract (RULES.md section 4) and every exit status."""
+checking the JSON contract (docs/check.md) and every exit status."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from rules.parsers.gongan import find_gongan
 from rules.parsers.icp import find_b2, find_icp, parse_icp
 from rules.parsers.licence import find_licences
 
-# The grammar of RULES.md section 1, written out independently of the parser.
+# The grammar of docs/marks.md §1, written out independently of the parser.
 STRICT_ICP = re.compile(
     rf"[{ICP_PREFIX_CHARS}川贵云甘]ICP备\d{{6,10}}号(?:-\d{{1,4}}[AXK]?)?"
     rf"|[{ICP_PREFIX_CHARS}川贵云甘]ICP证\d{{6}}号(?:-\d{{1,4}}[AXK]?)?")

@@ -1,4 +1,4 @@
-"""The registry: codes equal RULES.md section 3, every rule module is registered, and every
+"""The registry: codes equal docs/marks.md §3, every rule module is registered, and every
 rule's explanation has the sections STYLE.md asks for."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import rules
 import rules.checks
 from rules.registry import REDIRECTS, RULES, get_rule
 
-RULES_MD = Path(__file__).resolve().parents[2] / "shared" / "RULES.md"
-# The catalogue as of RULES.md section 3, used when the spec file is not beside the checkout.
+RULES_MD = Path(__file__).resolve().parents[1] / "docs" / "marks.md"
+# The catalogue as of docs/marks.md §3, used when the spec file is not beside the checkout.
 CATALOGUE = [
     "icp_missing", "icp_format_invalid", "icp_prefix_unknown", "icp_prefix_nonstandard",
     "icp_province_mismatch", "icp_suffix_missing", "icp_subject_number_guangdong_with_suffix",
@@ -42,7 +42,7 @@ def catalogue_codes() -> list[str]:
     if not RULES_MD.is_file():
         return CATALOGUE
     text = RULES_MD.read_text(encoding="utf-8")
-    table = text.split("## 3. Rule codes", 1)[1].split("Statuses of a page", 1)[0]
+    table = text.split("## §3 Rule codes", 1)[1].split("### Page statuses", 1)[0]
     return re.findall(r"^\| `([a-z0-9_]+)` \|", table, re.M)
 
 

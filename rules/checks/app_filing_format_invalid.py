@@ -20,7 +20,7 @@ Nothing; `expected_app_number` adds the comparison with the expectation.
 Labels far from the number are not seen.
 
 ## References
-rules-evidence.md §2.2, §9.
+docs/sources.md §2.2, §9.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ Expectation `app_page` (and optionally `expected_app_number`).
 Inside the app (设置/关于) is out of a web crawler's reach.
 
 ## References
-rules-evidence.md §1.4, §9.
+docs/sources.md §1.4, §9.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ Expectation `org`.
 English legal names of a Chinese subject are not matched to the Chinese name.
 
 ## References
-rules-evidence.md §6.
+docs/sources.md §6.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ Expectation `org`.
 Government sites commonly use 主办单位 only; organisations may switch this off.
 
 ## References
-rules-evidence.md §6.
+docs/sources.md §6.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ The province (expectation or ICP prefix); `copyright_required` overrides the def
 Copyright lines drawn by scripts are only seen on rendered pages.
 
 ## References
-RULES.md §1 "Copyright line"; rules-evidence.md §6.
+docs/marks.md §1 "Copyright line"; docs/sources.md §6.
 """
 
 from __future__ import annotations

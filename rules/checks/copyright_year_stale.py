@@ -19,7 +19,7 @@ Nothing (today's date, or the expectation `today`).
 Lines without a year are not judged.
 
 ## References
-RULES.md §3.
+docs/marks.md §3.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ Nothing.
 None known.
 
 ## References
-RULES.md §1 (normalise before matching); rules-evidence.md §2.7.
+docs/marks.md §1 (normalise before matching); docs/sources.md §2.7.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ Nothing.
 None known.
 
 ## References
-rules-evidence.md §5.4.
+docs/sources.md §5.4.
 """
 
 from __future__ import annotations

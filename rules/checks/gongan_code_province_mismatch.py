@@ -20,7 +20,7 @@ Nothing. The ICP province is never compared (it may legitimately differ).
 None known.
 
 ## References
-RULES.md §1, §2; rules-evidence.md §5.3.
+docs/marks.md §1, §2; docs/sources.md §5.3.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ Nothing.
 Legacy 10/12/13/15-digit codes are `gongan_legacy_format`, not this.
 
 ## References
-rules-evidence.md §5.2.
+docs/sources.md §5.2.
 """
 
 from __future__ import annotations

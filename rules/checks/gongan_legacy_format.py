@@ -19,7 +19,7 @@ Nothing.
 None known.
 
 ## References
-RULES.md §1; rules-evidence.md §5.2.
+docs/marks.md §1; docs/sources.md §5.2.
 """
 
 from __future__ import annotations

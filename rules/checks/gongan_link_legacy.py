@@ -19,7 +19,7 @@ Nothing.
 None known.
 
 ## References
-RULES.md §1 (retired hosts); rules-evidence.md §5.4.
+docs/marks.md §1 (retired hosts); docs/sources.md §5.4.
 """
 
 from __future__ import annotations

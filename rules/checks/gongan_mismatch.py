@@ -19,7 +19,7 @@ Expectation `expected_gongan`.
 None known.
 
 ## References
-rules-evidence.md §5.
+docs/sources.md §5.
 """
 
 from __future__ import annotations

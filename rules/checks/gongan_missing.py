@@ -23,7 +23,7 @@ Expectation `gongan_required` or `expected_gongan`.
 Whether a site must file with the police cannot be told from the page, hence the expectation.
 
 ## References
-RULES.md §1 "公安联网备案"; rules-evidence.md §5.1.
+docs/marks.md §1 "公安联网备案"; docs/sources.md §5.1.
 """
 
 from __future__ import annotations

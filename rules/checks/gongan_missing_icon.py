@@ -20,7 +20,7 @@ Nothing.
 Badges drawn by CSS background images are not seen.
 
 ## References
-rules-evidence.md §5.5.
+docs/sources.md §5.5.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ The footer has a badge image linked to the 公安 filing platform (`beian.mps.go
 
 ## Why it matters
 The 公安 filing rules ask the site to display its filing number, with the badge, at the bottom of
-the homepage (rules-evidence.md §5); a visitor cannot read or copy a number that exists only in a
+the homepage (docs/sources.md §5); a visitor cannot read or copy a number that exists only in a
 URL, and an inspector reading the page sees no number.
 
 ## Example
@@ -26,7 +26,7 @@ Nothing. On a page that was not rendered, a number written by a script is not se
 A number shown only inside the badge image itself is not read (no OCR).
 
 ## References
-rules-evidence.md §5.1, §5.5; RULES.md §1 (公安联网备案).
+docs/sources.md §5.1, §5.5; docs/marks.md §1 (公安联网备案).
 """
 
 from __future__ import annotations

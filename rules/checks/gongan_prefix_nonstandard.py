@@ -19,7 +19,7 @@ Nothing.
 Whether 云 is ever issued is unverified.
 
 ## References
-rules-evidence.md §5.3, §13.1.
+docs/sources.md §5.3, §13.1.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ of reporting the mark as missing.
 
 ## Why it matters
 The 公安 filing platform issues one display form, `<省>公网安备 <code>号`, with the badge linking to
-the platform (rules-evidence.md §5). Older provincial systems issued other wordings and codes; a
+the platform (docs/sources.md §5). Older provincial systems issued other wordings and codes; a
 visitor or an inspector cannot tell from them that the site is filed with the national platform.
 
 ## Example
@@ -27,7 +27,7 @@ Nothing.
 Which local wordings a province still accepts is not documented; the rule is advisory.
 
 ## References
-rules-evidence.md §5.1–5.3; RULES.md §1 (公安联网备案).
+docs/sources.md §5.1–5.3; docs/marks.md §1 (公安联网备案).
 """
 
 from __future__ import annotations

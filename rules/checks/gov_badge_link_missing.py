@@ -7,7 +7,7 @@ Under the government profile, an image that is the 党政机关网站标识 badg
 
 ## Why it matters
 The badge is a proof only through its link: it opens the site's entry in the register of party
-and government websites (rules-evidence.md §10). A copied picture proves nothing.
+and government websites (docs/sources.md §10). A copied picture proves nothing.
 
 ## Example
 `<img src="/images/dzjg.png" alt="党政机关">`
@@ -24,7 +24,7 @@ A badge image with a neutral name (`red.png`) and no link is not recognised as t
 (gov_badge_missing reports the page instead).
 
 ## References
-国办发〔2017〕47号《政府网站发展指引》; rules-evidence.md §10.
+国办发〔2017〕47号《政府网站发展指引》; docs/sources.md §10.
 """
 
 from __future__ import annotations

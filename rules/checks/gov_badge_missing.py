@@ -7,7 +7,7 @@ script from `dcs.conac.cn`. The finding lists the 网站标识码 the page shows
 
 ## Why it matters
 The badge is to be "加挂在网站所有页面底部中间显著位置" (shown at the bottom centre of every page)
-for party and government sites and public institutions (rules-evidence.md §10, [S33]; 国办发〔2017〕
+for party and government sites and public institutions (docs/sources.md §10, [S33]; 国办发〔2017〕
 47号); it lets a visitor check that the site is the authority's own.
 
 ## Example
@@ -27,7 +27,7 @@ On a page that was not rendered, the badge script counts as the badge; whether i
 checked. Its position (bottom centre) is not checked.
 
 ## References
-国办发〔2017〕47号《政府网站发展指引》; rules-evidence.md §10 ([S33]).
+国办发〔2017〕47号《政府网站发展指引》; docs/sources.md §10 ([S33]).
 """
 
 from __future__ import annotations

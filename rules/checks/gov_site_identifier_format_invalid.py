@@ -23,7 +23,7 @@ The government profile.
 The register itself is not queried: a well-formed code of another site passes.
 
 ## References
-国办发〔2017〕47号《政府网站发展指引》; rules-evidence.md §10.
+国办发〔2017〕47号《政府网站发展指引》; docs/sources.md §10.
 """
 
 from __future__ import annotations

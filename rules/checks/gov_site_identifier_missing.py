@@ -6,7 +6,7 @@ portfolio), the page shows no `网站标识码` (site identifier code) as text.
 
 ## Why it matters
 政府网站发展指引 (国办发〔2017〕47号) gives every party and government site a 网站标识码 and
-asks for it at the bottom of every page, with the 党政机关网站标识 badge (rules-evidence.md
+asks for it at the bottom of every page, with the 党政机关网站标识 badge (docs/sources.md
 §10). Some bureaus (黑龙江) ask for it to file the site at all.
 
 ## Example
@@ -25,7 +25,7 @@ can switch it off with `profile: standard`.
 A code shown only inside an image is not read.
 
 ## References
-国办发〔2017〕47号《政府网站发展指引》; rules-evidence.md §10, §12.
+国办发〔2017〕47号《政府网站发展指引》; docs/sources.md §10, §12.
 """
 
 from __future__ import annotations

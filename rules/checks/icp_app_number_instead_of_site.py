@@ -19,7 +19,7 @@ Nothing.
 None known.
 
 ## References
-rules-evidence.md §2.2, §9.
+docs/sources.md §2.2, §9.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ Nothing.
 Vanity prefixes (萌ICP备) are reported by `icp_prefix_unknown`, not here.
 
 ## References
-RULES.md §1; rules-evidence.md §2.4.
+docs/marks.md §1; docs/sources.md §2.4.
 """
 
 from __future__ import annotations

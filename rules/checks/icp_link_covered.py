@@ -20,7 +20,7 @@ A rendered page with the layout probe's `data-fa-hit`. Inapplicable on static pa
 Banners that appear after a delay may be missed.
 
 ## References
-RULES.md §3; rules/model.py (ATTR_HIT).
+docs/marks.md §3; rules/model.py (ATTR_HIT).
 """
 
 from __future__ import annotations

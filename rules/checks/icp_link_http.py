@@ -19,7 +19,7 @@ Nothing.
 Protocol-relative links (`//beian.miit.gov.cn`) follow the page's scheme and pass.
 
 ## References
-rules-evidence.md §3.1.
+docs/sources.md §3.1.
 """
 
 from __future__ import annotations

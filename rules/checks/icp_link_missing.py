@@ -23,7 +23,7 @@ Nothing.
 None known.
 
 ## References
-RULES.md §1 "Where"; rules-evidence.md §3.2.
+docs/marks.md §1 "Where"; docs/sources.md §3.2.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ Nothing.
 Handlers attached by addEventListener are invisible in HTML; those numbers read as unlinked.
 
 ## References
-rules-evidence.md §3.2.
+docs/sources.md §3.2.
 """
 
 from __future__ import annotations

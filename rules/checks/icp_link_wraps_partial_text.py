@@ -19,7 +19,7 @@ Nothing.
 Labels such as `备案号：` outside the link are fine and not reported.
 
 ## References
-rules-evidence.md §3.2.
+docs/sources.md §3.2.
 """
 
 from __future__ import annotations

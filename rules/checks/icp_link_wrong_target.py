@@ -22,7 +22,7 @@ Nothing.
 Any path, query or fragment on beian.miit.gov.cn is accepted.
 
 ## References
-RULES.md §1 (retired hosts); rules-evidence.md §3.1.
+docs/marks.md §1 (retired hosts); docs/sources.md §3.1.
 """
 
 from __future__ import annotations

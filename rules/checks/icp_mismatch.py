@@ -21,7 +21,7 @@ Expectation `expected_icp`.
 Sites that moved to a new subject keep showing the old number until the portfolio changes.
 
 ## References
-rules-evidence.md §2.5, §12.
+docs/sources.md §2.5, §12.
 """
 
 from __future__ import annotations

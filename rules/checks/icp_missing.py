@@ -25,7 +25,7 @@ cross-origin iframe, or the render timed out.
 Numbers drawn by JavaScript are only seen on rendered pages (`--render auto` decides).
 
 ## References
-RULES.md §1 "ICP filing number"; rules-evidence.md §1, §2.
+docs/marks.md §1 "ICP filing number"; docs/sources.md §1, §2.
 """
 
 from __future__ import annotations

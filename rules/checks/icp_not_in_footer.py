@@ -21,7 +21,7 @@ Pages with no footer-like markup are judged by where the marks sit; a list of ot
 numbers outside the footer (partners, newly filed sites) is not taken as the site's number.
 
 ## References
-rules-evidence.md §3.3, §8.
+docs/sources.md §3.3, §8.
 """
 
 from __future__ import annotations

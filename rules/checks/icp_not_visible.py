@@ -21,7 +21,7 @@ Nothing; on rendered pages the layout probe's visibility is used.
 Stylesheet rules are only seen on rendered pages; statically, only inline styles count.
 
 ## References
-RULES.md §1; rules-evidence.md §3.3.
+docs/marks.md §1; docs/sources.md §3.3.
 """
 
 from __future__ import annotations

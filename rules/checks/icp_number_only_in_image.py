@@ -20,7 +20,7 @@ Nothing.
 Text drawn into the image itself is not read (no OCR).
 
 ## References
-rules-evidence.md §3.3.
+docs/sources.md §3.3.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ Nothing (today's date, or the expectation `today`).
 A few genuine 8-digit numbers starting 21-23 exist.
 
 ## References
-rules-evidence.md §2.3.
+docs/sources.md §2.3.
 """
 
 from __future__ import annotations

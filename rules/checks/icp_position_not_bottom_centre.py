@@ -20,7 +20,7 @@ A rendered page with `data-fa-box` and `data-fa-doc`. Inapplicable on static pag
 Very long pages with sticky footers are judged by document position only.
 
 ## References
-rules-evidence.md §3.3.
+docs/sources.md §3.3.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ Nothing.
 None known.
 
 ## References
-RULES.md §2; rules-evidence.md §2.6.
+docs/marks.md §2; docs/sources.md §2.6.
 """
 
 from __future__ import annotations

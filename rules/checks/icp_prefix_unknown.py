@@ -20,7 +20,7 @@ Nothing.
 Institution-internal forms such as `沪交ICP备…` read as the prefix `交`.
 
 ## References
-rules-evidence.md §2.6, §2.8.
+docs/sources.md §2.6, §2.8.
 """
 
 from __future__ import annotations

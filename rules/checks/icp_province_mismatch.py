@@ -20,7 +20,7 @@ Sister sites filed by another subject legitimately show another province; set th
 per site. The 公安 province is never compared (it may differ legitimately).
 
 ## References
-rules-evidence.md §2.1, §12.
+docs/sources.md §2.1, §12.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ Nothing.
 Spaces between a label and the number are fine and not reported.
 
 ## References
-rules-evidence.md §2.7.
+docs/sources.md §2.7.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ The province from the expectations, else from the number's prefix.
 Many Guangdong sites show -n; organisations may lower or disable this rule.
 
 ## References
-rules-evidence.md §2.5, §13.3.
+docs/sources.md §2.5, §13.3.
 """
 
 from __future__ import annotations

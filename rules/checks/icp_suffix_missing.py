@@ -21,7 +21,7 @@ The province from the expectations, else from the number's prefix.
 Sites whose filing predates website numbers may only have a subject number on record.
 
 ## References
-RULES.md §1 "Which number"; rules-evidence.md §2.5.
+docs/marks.md §1 "Which number"; docs/sources.md §2.5.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ Expectation `commercial` (and optionally `licence_number`).
 Whether a site is 经营性 cannot be told from the page.
 
 ## References
-RULES.md §1 "Licences"; rules-evidence.md §4.
+docs/marks.md §1 "Licences"; docs/sources.md §4.
 """
 
 from __future__ import annotations

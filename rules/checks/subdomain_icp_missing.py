@@ -21,7 +21,7 @@ Expectation `subdomain` (and `own_filing`).
 None known.
 
 ## References
-rules-evidence.md §8.
+docs/sources.md §8.
 """
 
 from __future__ import annotations

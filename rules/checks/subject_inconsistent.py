@@ -22,7 +22,7 @@ A portfolio run (several sites of one organisation).
 Groups with several legal entities legitimately have several subjects; split them in the portfolio.
 
 ## References
-rules-evidence.md §2.1, §8.
+docs/sources.md §2.1, §8.
 """
 
 from __future__ import annotations

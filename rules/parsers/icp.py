@@ -3,7 +3,7 @@
 `find_icp` finds everything that looks meant as an ICP mark in normalised text, including malformed
 forms (`皖ICP备案号05002829`, a missing 号, the suffix before 号, 11 digits) and vanity prefixes
 (萌ICP备), and classifies each. It never raises on any text and only sets `valid` for numbers that
-satisfy the grammar of RULES.md section 1.
+satisfy the grammar of docs/marks.md §1.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Other licences shown near the marks: ICP证, B2, 网文, drug information, news, site identifiers.
 
-These are findings, never the ICP 备案号 (RULES.md section 1, "Licences"). ICP证 and B2 numbers can
+These are findings, never the ICP 备案号 (docs/marks.md §1, "Licences"). ICP证 and B2 numbers can
 also be a licence holder's ICP display; the extractor decides that from their label and link.
 """
 
