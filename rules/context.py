@@ -26,14 +26,9 @@ from rules.data import (
     resolve_province,
 )
 from rules.extract import Extraction, extract, host_of
-from rules.model import Expectations, Findings, GonganMark, IcpMark, PageInput
+from rules.model import Expectations, Findings, GonganMark, IcpMark, PageInput, garbled_marks
 
 __all__ = ["Context"]
-
-
-def garbled_marks(findings: Findings) -> str:
-    """The marks of `findings` as one line: `京ICP备12345678号-1、京公网安备11010502030143号`."""
-    return "、".join([m.number for m in findings.icp] + [g.number for g in findings.gongan])
 
 
 _SITE_LABEL = re.compile(r"^.*?网站标识[码号][ :：]*")

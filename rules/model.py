@@ -32,6 +32,7 @@ __all__ = [
     "Review",
     "Severity",
     "Violation",
+    "garbled_marks",
 ]
 
 Severity = Literal["error", "warning", "info"]
@@ -266,3 +267,8 @@ class AuditResult:
             "review": [r.to_json() for r in self.reviews],
             "rules_version": self.rules_version,
         }
+
+
+def garbled_marks(findings: Findings) -> str:
+    """The marks of `findings` as one line: `京ICP备12345678号-1、京公网安备11010502030143号`."""
+    return "、".join([m.number for m in findings.icp] + [g.number for g in findings.gongan])

@@ -62,3 +62,19 @@ def test_help_shows_flags_without_a_value() -> None:
     out = invoke("check", "--help").output
     assert "<bool>" not in out
     assert "--json " in out and "--help " in out
+
+
+@pytest.mark.parametrize(("code", "heavy"), [
+    # `footer-audit --help` and every command's help: no crawl engine, browser driver or parser.
+    ("import crawler.cli", {"scrapy", "twisted", "playwright", "scrapy_playwright", "lxml"}),
+    # `footer-audit rules`: the registry, still without the HTML parser.
+    ("import crawler.cli, rules.registry", {"scrapy", "twisted", "playwright", "lxml"}),
+])
+def test_commands_import_what_they_need_when_they_run(code: str, heavy: set[str]) -> None:
+    import subprocess
+    import sys
+
+    probe = f"{code}; import sys; print(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         timeout=60, check=True)
+    assert not heavy & set(out.stdout.split())

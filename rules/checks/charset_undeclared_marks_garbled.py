@@ -33,7 +33,7 @@ WHATWG Encoding Standard (the windows-1252 default); Order No. 33 §13.
 
 from __future__ import annotations
 
-from rules.context import garbled_marks
+from rules.model import garbled_marks
 from rules.rule import Rule, inapplicable, passed, violation
 
 __all__ = ["RULE", "check"]

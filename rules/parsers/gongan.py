@@ -23,7 +23,8 @@ _GONGAN = re.compile(
     r"(?P<code>\d(?:[\d ]*\d)?)?(?P<hao> ?号)?"
 )
 _LOCAL = re.compile(r"(?P<pre>[\u3400-\u9fff]{2,4})网警备 ?(?P<code>\d{6,15}) ?(?P<hao>号)?")
-# Wordings other than 公网安备 (docs/marks.md §1, docs/sources.md §5): the code, an optional -N suffix.
+# Wordings other than 公网安备 (docs/marks.md §1, docs/sources.md §5): the code, an optional
+# -N suffix.
 _WORD_KEYS = ("公网安备案", "公安网备", "公安机关备案", "公安局备案", "公安联网备案", "公安备案",
               "网安备")
 _WORDED = re.compile(
