@@ -14,6 +14,7 @@ from typing import Any
 from scrapy.settings import BaseSettings
 from scrapy_playwright.page import PageMethod
 
+from crawler.address_policy import classify
 from crawler.browser import VIEWPORT
 from crawler.errors import UsageError
 
@@ -131,13 +132,24 @@ _NOT_SERVED_AGAIN = frozenset({"content-encoding", "content-length", "transfer-e
                                "connection", "keep-alive"})
 
 
+def _public(ip: str | None) -> bool:
+    try:
+        return ip is not None and classify(ip) is None
+    except ValueError:
+        return False
+
+
 async def serve_static_document(page: Any, request: Any) -> None:
     """scrapy-playwright's page init callback: the page's own navigation is answered with the
     static answer already fetched (`META_STATIC`), so the browser never downloads the document
     again, and never a larger or different one than the static checks passed. Other requests
     (scripts, frames, later navigations) go on as usual."""
     static = request.meta.get(META_STATIC)
-    if not static:
+    if not static or not _public(static.get("ip")):
+        # Chromium places a document in an address space by the address it came from; one it
+        # is handed has none and counts as public, so its requests to loopback and private hosts
+        # (a staging site's other hosts) would be refused by Chromium's local-network checks.
+        # Such a document is fetched by the browser itself (the static checks already passed).
         return
     url = request.url
     headers = {k: v for k, v in static["headers"].items() if k.lower() not in _NOT_SERVED_AGAIN}

@@ -106,3 +106,15 @@ def test_refusal_messages():
         "address (allow it")
     assert str(AddressRefused("10.0.0.1", "10.0.0.1", "private", redirected=True)).startswith(
         "not audited: the page redirected to 10.0.0.1, a private address (allow it")
+
+
+@pytest.mark.parametrize(("ip", "handed"), [
+    ("93.184.216.34", True), ("2606:2800:220:1:248:1893:25c8:1946", True),
+    ("127.0.0.1", False), ("10.0.0.8", False), ("::1", False), (None, False), ("nonsense", False),
+])
+def test_only_public_documents_are_handed_to_the_browser(ip, handed) -> None:
+    """Chromium is served the static answer only for a document from a public address: a handed
+    document counts as public, and its requests to local hosts would be refused."""
+    from crawler.rendering import _public
+
+    assert _public(ip) is handed

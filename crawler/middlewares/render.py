@@ -102,6 +102,7 @@ class RenderOnDemandMiddleware:
         meta: dict[str, Any] = {**request.meta, **render_meta(self.config, budget)}
         meta[META_STATIC] = {
             "url": response.url, "status": response.status, "body": response.body,
+            "ip": str(response.ip_address) if response.ip_address else None,
             "headers": {k.decode(): v[0].decode("latin-1") for k, v in response.headers.items()
                         if v},
         }
