@@ -123,11 +123,12 @@ def crawl_settings(*, render: str, timeout: float = DEFAULT_TIMEOUT,
     overrides: dict[str, Any] = {
         "LOG_LEVEL": log_level,
         "LOG_VERSIONS": [],
-        # Nothing to show, throttle or persist for a few pages, and no file, data, FTP or S3
-        # URLs (local files are served over HTTP): components left out of the *_BASE lists are
-        # never imported, where a `None` in EXTENSIONS still imports the class to name it.
+        # Nothing to show, throttle or persist for a few pages, and no data, FTP or S3 URLs:
+        # components left out of the *_BASE lists are never imported, where a `None` in
+        # EXTENSIONS still imports the class to name it.
         "EXTENSIONS_BASE": _CHECK_EXTENSIONS,
-        "DOWNLOAD_HANDLERS_BASE": {},
+        "DOWNLOAD_HANDLERS_BASE": {
+            "file": _defaults.DOWNLOAD_HANDLERS_BASE["file"]},  # file:// URLs given to the crawl
         "DOWNLOADER_MIDDLEWARES_BASE": {
             path: order for path, order in _defaults.DOWNLOADER_MIDDLEWARES_BASE.items()
             if path not in _CHECK_UNUSED_MIDDLEWARES},
