@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.crawl_farm import descendants, is_chromium, pss_kib  # noqa: E402
 from tests.hostile import HostileServer  # noqa: E402
 
 PATHS = ("/ok", "/late-loop", "/load-loop", "/gzip-bomb", "/endless", "/endless-frame",
@@ -33,34 +34,9 @@ PATHS = ("/ok", "/late-loop", "/load-loop", "/gzip-bomb", "/endless", "/endless-
          "/popup", "/dialogs", "/png-as-html", "/html-as-png", "/redirect-loop", "/refresh-loop")
 
 
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", encoding="utf-8") as fh:
-                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            tree.setdefault(ppid, []).append(int(entry))
-    return tree
-
-
 def chromium_pss(root_pid: int) -> int:
     """Summed PSS, in bytes, of the Chromium processes under `root_pid`."""
-    tree, todo, total = _children(), [root_pid], 0
-    while todo:
-        for pid in tree.get(todo.pop(), []):
-            todo.append(pid)
-            try:
-                if b"chrom" not in Path(f"/proc/{pid}/cmdline").read_bytes()[:200]:
-                    continue
-                for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                    if line.startswith("Pss:"):
-                        total += int(line.split()[1]) * 1024
-            except OSError:
-                continue
-    return total
+    return sum(pss_kib(pid) * 1024 for pid in descendants(root_pid) if is_chromium(pid))
 
 
 def run_one(root: Path, url: str, timeout: float, limit: float) -> dict[str, object]:

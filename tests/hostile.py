@@ -26,15 +26,11 @@ Resources (also as the homepage of a host named after them: `http://load-loop.cn
 from __future__ import annotations
 
 import struct
-import subprocess
-import sys
 import threading
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from types import TracebackType
 
-from tests.mockserver import _PNG, footer_html, page
+from tests.mockserver import _PNG, ServerProcess, footer_html, page
 
 __all__ = ["BIG_BYTES", "BOMB_BYTES", "HostileServer"]
 
@@ -175,31 +171,10 @@ def serve() -> None:
     server.serve_forever()
 
 
-class HostileServer:
+class HostileServer(ServerProcess):
     """The server in a subprocess: ``with HostileServer() as server: server.url("/endless")``."""
 
-    def __enter__(self) -> HostileServer:
-        root = Path(__file__).resolve().parent.parent
-        self.proc = subprocess.Popen([sys.executable, "-m", "tests.hostile"], cwd=root,
-                                     stdout=subprocess.PIPE, text=True)
-        assert self.proc.stdout is not None
-        self.base = self.proc.stdout.readline().strip()
-        if not self.base.startswith("http://"):
-            self.proc.kill()
-            raise RuntimeError("the hostile server did not start")
-        return self
-
-    def url(self, path: str) -> str:
-        return self.base + path
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+    module = "tests.hostile"
 
 
 if __name__ == "__main__":

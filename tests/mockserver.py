@@ -34,6 +34,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 from urllib.parse import parse_qs, urlsplit
 
 __all__ = ["GONGAN", "ICP", "MockServer", "footer_html", "page"]
@@ -182,18 +183,20 @@ def serve() -> None:
     server.serve_forever()
 
 
-class MockServer:
-    """The server in a subprocess: ``with MockServer() as server: server.url("/gbk")``."""
+class ServerProcess:
+    """A test server module run in a subprocess (`module`); it prints its base URL first."""
 
-    def __enter__(self) -> MockServer:
+    module = "tests.mockserver"
+
+    def __enter__(self) -> Self:
         root = Path(__file__).resolve().parent.parent
-        self.proc = subprocess.Popen([sys.executable, "-m", "tests.mockserver"], cwd=root,
+        self.proc = subprocess.Popen([sys.executable, "-m", self.module], cwd=root,
                                      stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None
         self.base = self.proc.stdout.readline().strip()
         if not self.base.startswith("http://"):
             self.proc.kill()
-            raise RuntimeError("the mock server did not start")
+            raise RuntimeError(f"the server {self.module} did not start")
         return self
 
     def url(self, path: str) -> str:
@@ -207,6 +210,10 @@ class MockServer:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+
+class MockServer(ServerProcess):
+    """The mock server: ``with MockServer() as server: server.url("/gbk")``."""
 
 
 if __name__ == "__main__":
