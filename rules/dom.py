@@ -395,13 +395,13 @@ def walk(root, page_url: str = "", source: str | None = None) -> PageTree:
     if by_lines is None:
         tree.number(root, [*blocks, *frames])
     for block in sorted(blocks, key=lambda b: tree.order_of(b)):
-        ctx = _context_of(tree, block)
+        ctx = context_of(tree, block)
         if ctx is not None:
             _walk_from(tree, block, ctx, tree.order_of(block), page_origin)
     for fr in frames:
         if fr.get("srcdoc"):
             continue
-        ctx = _context_of(tree, fr)
+        ctx = context_of(tree, fr)
         if ctx is not None:
             _frame_info(tree, fr, page_origin, ctx[2], ctx[3], tree.order_of(fr))
     return tree
@@ -511,11 +511,6 @@ def _hot_blocks(root, hot: list) -> list:
 
 
 def context_of(tree: PageTree, el) -> tuple | None:
-    """(link, hidden, footer, sidebar) that `el`'s ancestors give it; None inside a skipped tag."""
-    return _context_of(tree, el)
-
-
-def _context_of(tree: PageTree, el) -> tuple | None:
     """(link, hidden, footer, sidebar) that `el`'s ancestors give it; None inside a skipped tag."""
     chain = []
     node = el.getparent()

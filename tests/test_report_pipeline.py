@@ -183,12 +183,17 @@ def test_item_record_from_an_audited_page_item(tmp_path):
         assert store.put_page("r", record) is True
 
 
-def test_run_with_a_store_url_that_can_never_work_stops_before_crawling(tmp_path, run_cli):
+@pytest.mark.parametrize(("url", "words"), [
+    ("ftp://nowhere/x", "unknown store URL"),
+    ("redis://127.0.0.1:port/0", "bad Redis URL"),  # malformed: no retry can make it work
+])
+def test_run_with_a_store_url_that_can_never_work_stops_before_crawling(tmp_path, run_cli, url,
+                                                                         words):
     pf = tmp_path / "p.yaml"
     pf.write_text("organisations:\n  - name: 某某公司\n    domains:\n"
                   "      - domain: a.example.cn\n", encoding="utf-8")
-    done = run_cli("run", str(pf), "--store", "ftp://nowhere/x", "--render", "never",
+    done = run_cli("run", str(pf), "--store", url, "--render", "never",
                    env={"XDG_DATA_HOME": str(tmp_path / "data")}, timeout=60)
     assert done.returncode == 4, done.stderr
-    assert done.stderr.count("\n") == 1 and "unknown store URL" in done.stderr
+    assert done.stderr.count("\n") == 1 and words in done.stderr
     assert "Traceback" not in done.stderr

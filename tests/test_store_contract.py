@@ -299,3 +299,18 @@ def test_sqlite_file_of_an_older_version_gains_the_new_run_columns(tmp_path):
         old.note = "n"
         store.update_run(old)
         assert store.get_run("r1").note == "n"
+
+
+def test_a_redis_lost_while_iterating_is_store_unavailable() -> None:
+    """Iterators raise from inside the caller's loop: the lost connection is still named."""
+    store = open_store(f"redis://127.0.0.1:{free_port()}/0", timeout=0.5)
+    for rows in (lambda: store.iter_page_meta("r"), lambda: store.iter_pages("r"),
+                 lambda: store.iter_violations("r")):
+        with pytest.raises(StoreUnavailable):
+            list(rows())
+
+
+def test_a_malformed_redis_url_is_a_store_error_not_a_passing_outage() -> None:
+    with pytest.raises(StoreError) as caught:
+        open_store("redis://127.0.0.1:port/0")
+    assert not isinstance(caught.value, StoreUnavailable) and "bad Redis URL" in str(caught.value)

@@ -9,6 +9,7 @@ stored once and its old violations leave every index. Connection failures become
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
@@ -19,6 +20,7 @@ from redis.client import NEVER_DECODE
 from redis.retry import Retry
 
 from crawler.changes import Lifecycle, Waiver
+from crawler.errors import StoreError
 from crawler.store.base import (
     PageMeta,
     ReportStore,
@@ -44,6 +46,16 @@ _RUN_FIELDS = ("id", "portfolio", "trigger", "started", "finished", "status", "c
 
 def _unavailable(method: F) -> F:
     """Report a lost connection as StoreUnavailable with the server's address."""
+
+    if inspect.isgeneratorfunction(method):  # the calls happen while the caller iterates
+        @functools.wraps(method)
+        def iterate(self: RedisStore, *args: Any, **kwargs: Any) -> Any:
+            try:
+                yield from method(self, *args, **kwargs)
+            except (redis.ConnectionError, redis.TimeoutError) as exc:
+                raise StoreUnavailable(f"Redis at {self.url} is unreachable: {exc}") from exc
+
+        return iterate  # type: ignore[return-value]
 
     @functools.wraps(method)
     def wrapper(self: RedisStore, *args: Any, **kwargs: Any) -> Any:
@@ -73,8 +85,8 @@ class RedisStore(ReportStore):
                 socket_timeout=timeout,
                 retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries),
                 health_check_interval=30)
-        except ValueError as exc:  # a malformed URL
-            raise StoreUnavailable(f"bad Redis URL {url!r}: {exc}") from exc
+        except ValueError as exc:  # a malformed URL: no later attempt can work
+            raise StoreError(f"bad Redis URL {url!r}: {exc}") from exc
         self._put_page_script = self._r.register_script(_PUT_PAGE)
         self._run_started: dict[str, str] = {}
 

@@ -322,14 +322,17 @@ class BackgroundWriter:
             except queue.Empty:
                 self.writer.beat()
                 continue
+            if op == "close":  # the last op, whatever becomes of it: close() is waiting
+                try:
+                    self._result = self.writer.close(*arg)
+                except Exception:
+                    logger.exception("report store: closing the run failed")
+                return
             try:
                 if op == "open":
                     self.writer.open()
-                elif op == "page":
-                    self._write(arg)
                 else:
-                    self._result = self.writer.close(*arg)
-                    return
+                    self._write(arg)
                 self.writer.beat()
             except Exception:  # the thread must live on to close the run
                 logger.exception("report store: %s failed", op)
