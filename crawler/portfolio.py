@@ -30,6 +30,7 @@ from crawler.errors import PortfolioError, UsageError
 from crawler.host_names import normalise_host
 from crawler.portfolio_lines import line_of
 from crawler.portfolio_overlaps import Problem, find_overlaps
+from rules.data import GONGAN_CODE
 from rules.model import Expectations
 
 __all__ = [
@@ -48,7 +49,6 @@ RenderMode = Literal["auto", "always", "never"]
 ProfileName = Literal["government", "standard"]
 SeverityName = Literal["error", "warning", "info"]
 
-_GONGAN_RE = re.compile(r"^\d{14}$")
 # Problems listed in a PortfolioError's one-line message; `PortfolioError.lines` has them all.
 _MESSAGE_PROBLEMS = 5
 
@@ -127,7 +127,7 @@ class DomainSpec(_Model):
         if value is None:
             return None
         text = str(value).strip()
-        if not _GONGAN_RE.match(text):
+        if not GONGAN_CODE.match(text):
             raise ValueError(f"a 公安 code has 14 digits: {value!r}")
         return text
 

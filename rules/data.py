@@ -7,6 +7,7 @@ generated from the table instead of being typed into patterns.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 __all__ = [
@@ -127,6 +128,8 @@ MIIT_RETIRED_HOSTS: dict[str, RetiredHost] = {
 GONGAN_HOST_CURRENT = "beian.mps.gov.cn"
 GONGAN_HOST_LEGACY = ("www.beian.gov.cn", "beian.gov.cn")  # legacy since about November 2023
 GONGAN_LEGACY_SINCE = "about November 2023"
+# The national platform's code: 14 digits, the division code first (GB/T 2260).
+GONGAN_CODE = re.compile(r"^\d{14}$")
 
 # A copyright year older than (this year - N) is stale: "before last year" (docs/marks.md §3).
 COPYRIGHT_STALE_YEARS = 1

@@ -4,15 +4,12 @@ never silently ignored."""
 
 from __future__ import annotations
 
-import re
-
 from crawler.errors import UsageError
-from rules.data import REGIONS, resolve_province
+from rules.data import GONGAN_CODE, REGIONS, resolve_province
 from rules.parsers.icp import parse_icp
 
 __all__ = ["valid_gongan_code", "valid_icp", "valid_province"]
 
-_GONGAN_CODE = re.compile(r"^\d{14}$")
 
 
 def valid_province(value: str | None) -> str | None:
@@ -42,7 +39,7 @@ def valid_gongan_code(value: str | None) -> str | None:
     """The 14-digit 公安 code, stripped."""
     if value is None:
         return None
-    if not _GONGAN_CODE.match(value.strip()):
+    if not GONGAN_CODE.match(value.strip()):
         raise UsageError(f"--expect-gongan must be the 14-digit code (11010502030143), "
                          f"not {value!r}")
     return value.strip()
