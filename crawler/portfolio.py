@@ -127,7 +127,7 @@ class DomainSpec(_Model):
         if value is None:
             return None
         text = str(value).strip()
-        if not GONGAN_CODE.match(text):
+        if not GONGAN_CODE.fullmatch(text):
             raise ValueError(f"a 公安 code has 14 digits: {value!r}")
         return text
 

@@ -129,7 +129,7 @@ GONGAN_HOST_CURRENT = "beian.mps.gov.cn"
 GONGAN_HOST_LEGACY = ("www.beian.gov.cn", "beian.gov.cn")  # legacy since about November 2023
 GONGAN_LEGACY_SINCE = "about November 2023"
 # The national platform's code: 14 digits, the division code first (GB/T 2260).
-GONGAN_CODE = re.compile(r"^\d{14}$")
+GONGAN_CODE = re.compile(r"[0-9]{14}")  # use fullmatch
 
 # A copyright year older than (this year - N) is stale: "before last year" (docs/marks.md §3).
 COPYRIGHT_STALE_YEARS = 1

@@ -10,9 +10,10 @@ is the explanation's "Use instead" section (改用 in Chinese): generic, never w
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
-from rules.data import region_by_code, region_by_icp_prefix
+from rules.data import GONGAN_CODE, region_by_code, region_by_icp_prefix
 from rules.normalize import compact
 from rules.parsers.icp import parse_icp
 from rules.rule import Rule
@@ -76,7 +77,7 @@ def _site_gongan(ctx: Any) -> str | None:
         return ctx.expect.expected_gongan
     for mark in ctx.gongan:
         code = mark.code or ""
-        if mark.valid and len(code) == 14 and region_by_code(code) is not None:
+        if mark.valid and GONGAN_CODE.fullmatch(code) and region_by_code(code) is not None:
             return code
     return None
 
@@ -121,11 +122,12 @@ def _derived(params: dict[str, Any]) -> dict[str, str]:
         out["number_subject"] = subject
         out["number_html_subject"] = icp_html(subject)
     code = params.get("code")
-    if isinstance(code, str) and len(code) == 14 and region_by_code(code) is not None:
+    if isinstance(code, str) and GONGAN_CODE.fullmatch(code) and region_by_code(code) is not None:
         out["code_number"] = gongan_number(code)
     return out
 
 
+@cache  # a rule's explanation is fixed: parse its section once, not at every violation
 def use_instead(explain: str, heading: str = "Use instead") -> str:
     """The body of an explanation's "Use instead" (or 改用) section, on one line."""
     match = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", explain, re.M | re.S)

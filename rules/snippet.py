@@ -19,6 +19,7 @@ from datetime import date
 from html import escape
 
 from rules.data import (
+    GONGAN_CODE,
     GONGAN_HOST_CURRENT,
     MIIT_HOST,
     REGIONS,
@@ -141,8 +142,7 @@ def footer_facts(org: str | None, icp: str | None, gongan: str | None = None,
     code = None
     if gongan is not None and gongan.strip():
         code = gongan.strip()
-        if not (code.isascii() and code.isdigit() and len(code) == 14) \
-                or region_by_code(code) is None:
+        if not GONGAN_CODE.fullmatch(code) or region_by_code(code) is None:
             raise SnippetError(f"--gongan must be the 14-digit 公安 code from the platform "
                                f"(e.g. 11010502030143), not {gongan!r}")
     return FooterFacts(org=org, icp=icp_display(parsed.number, region), province=region,

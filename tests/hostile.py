@@ -28,9 +28,9 @@ from __future__ import annotations
 import struct
 import threading
 import zlib
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
-from tests.mockserver import _PNG, ServerProcess, footer_html, page
+from tests.mockserver import _PNG, QuietHandler, ServerProcess, footer_html, page
 
 __all__ = ["BIG_BYTES", "BOMB_BYTES", "HostileServer"]
 
@@ -80,22 +80,7 @@ def _gzip_bomb() -> bytes:
         return _bomb[0]
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Quiet: the tests read results, not access logs."""
-
-    def _send(self, status: int, content_type: str, body: bytes,
-              headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
-
+class _Handler(QuietHandler):
     def _stream(self, total: int | None, *, length: bool) -> None:
         """HTML of `total` bytes (None: for ever), with or without a Content-Length."""
         self.send_response(200)

@@ -140,7 +140,7 @@ def _about_marks(code: str) -> bool:
 def _snippet_hint(result: dict[str, Any], expect: Expectations) -> str:
     """The `footer-audit snippet` command for this site, from the expectations, else from the
     well-formed marks the page shows."""
-    from rules.data import region_by_icp_prefix, resolve_province
+    from rules.data import GONGAN_CODE, region_by_icp_prefix, resolve_province
     from rules.snippet import snippet_command
 
     findings = result.get("findings", {})
@@ -152,7 +152,7 @@ def _snippet_hint(result: dict[str, Any], expect: Expectations) -> str:
          and (province is None or region_by_icp_prefix(m.get("region")) == province)), None)
     gongan = expect.expected_gongan or next(
         (m["code"] for m in findings.get("gongan", [])
-         if m.get("valid") and len(m.get("code") or "") == 14), None)
+         if m.get("valid") and GONGAN_CODE.fullmatch(m.get("code") or "")), None)
     return snippet_command(expect.org, icp, gongan, expect.province)
 
 

@@ -39,7 +39,7 @@ def valid_gongan_code(value: str | None) -> str | None:
     """The 14-digit 公安 code, stripped."""
     if value is None:
         return None
-    if not GONGAN_CODE.match(value.strip()):
+    if not GONGAN_CODE.fullmatch(value.strip()):
         raise UsageError(f"--expect-gongan must be the 14-digit code (11010502030143), "
                          f"not {value!r}")
     return value.strip()
