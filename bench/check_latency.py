@@ -25,10 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.browser import find_chromium  # noqa: E402
+from crawler.render.browser import find_chromium  # noqa: E402
 from tests.mockserver import MockServer, footer_html, page  # noqa: E402
 
-CLI = [sys.executable, "-c", "from crawler.cli import main; main()"]
+CLI = [sys.executable, "-c", "from crawler.app.cli import main; main()"]
 
 
 def timed(cmd: list[str]) -> tuple[float, float, subprocess.CompletedProcess[str]]:

@@ -14,7 +14,7 @@ numbers are compared after NFKC with whitespace and the separators `|`, `:` drop
 holders after NFKC without whitespace. Pages sit in the corpus directory or in its `pages/`
 folder.
 
-The check path is `crawler.check.check_pages(urls, expect, render=...)` when that module exists
+The check path is `crawler.app.check.check_pages(urls, expect, render=...)` when that module exists
 (`--render auto`, the default, renders in Chromium only the pages whose static HTML needs it, as
 `footer-audit crawl` does; `never` reads every page statically); otherwise pages are fetched
 with urllib, decoded as Scrapy does (w3lib `html_to_unicode`) and passed to
@@ -122,8 +122,8 @@ def found_fields(result: dict, licences_in_icp: bool = False) -> dict:
 
 
 def _check_path(render: str = "never"):
-    if importlib.util.find_spec("crawler.check") is not None:
-        from crawler import check as check_mod
+    if importlib.util.find_spec("crawler.app.check") is not None:
+        from crawler.app import check as check_mod
 
         if hasattr(check_mod, "check_pages"):
             if render != "never" and hasattr(check_mod, "choose_render"):
@@ -132,7 +132,7 @@ def _check_path(render: str = "never"):
             def run(urls):
                 return check_mod.check_pages(urls, None, render=render)
 
-            return f"crawler.check.check_pages (render={render})", run
+            return f"crawler.app.check.check_pages (render={render})", run
 
     def run_fallback(urls):
         from w3lib.encoding import html_to_unicode

@@ -150,7 +150,7 @@ def crawl(domains: list[str], resolve: str, workdir: Path, timeout: float,
     pf.write_text(portfolio_yaml(domains, layout_checks), encoding="utf-8")
     env = {**os.environ, "XDG_DATA_HOME": str(data_dir or workdir / "data"),
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    cmd = [sys.executable, "-c", "from crawler.cli import main; main()", "run", str(pf),
+    cmd = [sys.executable, "-c", "from crawler.app.cli import main; main()", "run", str(pf),
            "--format", "jsonl", "--output", str(out), "--resolve", resolve, "--quiet",
            "--timeout", "20", "--no-store"]
     run = Run()

@@ -44,7 +44,7 @@ def run_one(root: Path, url: str, timeout: float, limit: float) -> dict[str, obj
     with tempfile.TemporaryFile("w+") as out:
         start = time.monotonic()
         proc = subprocess.Popen(
-            [sys.executable, "-c", "from crawler.cli import main; main()", "check", url,
+            [sys.executable, "-c", "from crawler.app.cli import main; main()", "check", url,
              "--json", "--timeout", str(timeout)],
             cwd=root, env=env, stdout=out, stderr=subprocess.PIPE, text=True)
         peak, ended = 0, "exit"

@@ -18,10 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.domains import registrable_domain  # noqa: E402
 from crawler.errors import PortfolioError  # noqa: E402
-from crawler.host_names import normalise_host  # noqa: E402
-from crawler.portfolio import load_portfolio  # noqa: E402
+from crawler.net.domains import registrable_domain  # noqa: E402
+from crawler.net.host_names import normalise_host  # noqa: E402
+from crawler.portfolio.model import load_portfolio  # noqa: E402
 
 
 def portfolio_text(domains: int, orgs: int, bad_every: int = 0) -> str:

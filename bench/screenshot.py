@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.browser import VIEWPORT, launch_options  # noqa: E402
-from crawler.rendering import probe_source  # noqa: E402
+from crawler.render.browser import VIEWPORT, launch_options  # noqa: E402
+from crawler.render.policy import probe_source  # noqa: E402
 from pipelines.evidence import EvidenceConfig, take_screenshot  # noqa: E402
 from tests.farm import footer, page, serve_farm  # noqa: E402
 
@@ -90,7 +90,7 @@ def in_crawl(pages: int, workdir: Path) -> None:
     with serve_farm({"hosts": hosts}, workdir / "farm") as farm:
         start = time.monotonic()
         proc = subprocess.run(
-            [sys.executable, "-c", "from crawler.cli import main; main()", "run",
+            [sys.executable, "-c", "from crawler.app.cli import main; main()", "run",
              str(workdir / "portfolio.yaml"), "--output", str(workdir / "out.jsonl"),
              "--resolve", farm.resolve, "--quiet", "--verbose", "--no-store"],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)

@@ -15,7 +15,7 @@ from rules.model import Expectations
 
 __all__ = ["AuditedPage", "FetchedPage", "RenderMode", "utc_now"]
 
-RenderMode = str  # "always" | "auto" | "never" (see crawler.rendering.RENDER_MODES)
+RenderMode = str  # "always" | "auto" | "never" (see crawler.render.policy.RENDER_MODES)
 
 
 def utc_now() -> str:
@@ -25,7 +25,7 @@ def utc_now() -> str:
 
 @dataclass
 class FetchedPage:
-    """One page as the fetch path saw it; `status` is a `crawler.fetch_status.PageStatus`."""
+    """One page as the fetch path saw it; `status` is a `crawler.fetch.statuses.PageStatus`."""
 
     url: str  # as requested
     final_url: str  # after redirects (the requested URL when the fetch failed)
@@ -51,7 +51,7 @@ class FetchedPage:
     # "other.cn"} for a homepage that lands on another registrable domain.
     notes: dict[str, Any] = field(default_factory=dict)
     # The Playwright page of a rendered request, kept open until the evidence pipeline has taken
-    # its screenshot (crawler/page_handles.py closes it on every path). Never serialised.
+    # its screenshot (crawler/render/page_handles.py closes it on every path). Never serialised.
     browser_page: Any = field(default=None, repr=False, compare=False)
     # The static page's rules.extract.Extraction when the render decision already parsed it: the
     # audit reuses it instead of parsing again. Dropped once audited; never serialised.

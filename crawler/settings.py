@@ -5,8 +5,8 @@ alphabetical, the enabling flag first) and documented in ``docs/settings.md``; a
 the two list the same names. Components read them in ``from_crawler``.
 """
 
-from crawler import limits
-from crawler.browser import launch_options
+from crawler.fetch import limits
+from crawler.render.browser import launch_options
 
 # --- Scrapy ---------------------------------------------------------------------------------
 BOT_NAME = "footer-audit"
@@ -18,13 +18,13 @@ SPIDER_LOADER_CLASS = "crawler.spider_loader.NamedSpiderLoader"
 # The asyncio reactor: scrapy-playwright needs it.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 # Applies FOOTER_AUDIT_RESOLVE to static fetches; without rules it resolves as Scrapy's own.
-TWISTED_DNS_RESOLVER = "crawler.resolve.ResolvingHostnameResolver"
+TWISTED_DNS_RESOLVER = "crawler.fetch.resolve.ResolvingHostnameResolver"
 
 # Requests with meta["playwright"] go to Chromium, the others to Scrapy's HTTP client; one
-# scrapy-playwright handler serves both schemes (crawler/playwright_handler.py).
+# scrapy-playwright handler serves both schemes (crawler/render/handler.py).
 DOWNLOAD_HANDLERS = {
-    "http": "crawler.playwright_handler.SharedPlaywrightDownloadHandler",
-    "https": "crawler.playwright_handler.SharedPlaywrightDownloadHandler",
+    "http": "crawler.render.handler.SharedPlaywrightDownloadHandler",
+    "https": "crawler.render.handler.SharedPlaywrightDownloadHandler",
 }
 DOWNLOADER_MIDDLEWARES = {
     # After redirects, decompression and meta refresh (580), before retries (550).
@@ -67,18 +67,18 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 # --- scrapy-playwright ----------------------------------------------------------------------
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
-# Executable found by crawler/browser.py; --no-sandbox when running as root.
+# Executable found by crawler/render/browser.py; --no-sandbox when running as root.
 PLAYWRIGHT_LAUNCH_OPTIONS = launch_options()
 # Beyond ~4 pages per context Chromium takes memory, not speed. Contexts rotate, so the cap across
-# contexts is FOOTER_AUDIT_RENDER_MAX_PAGES (crawler/playwright_handler.py says why not
+# contexts is FOOTER_AUDIT_RENDER_MAX_PAGES (crawler/render/handler.py says why not
 # PLAYWRIGHT_MAX_CONTEXTS).
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER = True
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000
 # Skip image, font and media downloads; the <img> elements stay.
-PLAYWRIGHT_ABORT_REQUEST = "crawler.browser.abort_heavy_request"
+PLAYWRIGHT_ABORT_REQUEST = "crawler.render.browser.abort_heavy_request"
 
-# --- footer-audit: address policy (crawler/address_policy.py) -------------------------------
+# --- footer-audit: address policy (crawler/net/addresses.py) -------------------------------
 # Refuse hosts that resolve to loopback, private, link-local, multicast or reserved addresses.
 FOOTER_AUDIT_ADDRESS_POLICY_ENABLED = True
 # Address ranges (CIDR) allowed all the same, e.g. ["10.0.0.0/8"] (--allow-network).
@@ -108,11 +108,11 @@ FOOTER_AUDIT_EVIDENCE_TIMEOUT = 10.0
 # Write one JSON line per audited page to this file, or "-" for standard output ("": off).
 FOOTER_AUDIT_JSONL_OUTPUT = ""
 
-# --- footer-audit: portfolio-wide rules (crawler/portfolio_findings.py) ---------------------
+# --- footer-audit: portfolio-wide rules (crawler/portfolio/findings.py) ---------------------
 # Run subject_inconsistent across each organisation's sites when a portfolio crawl ends.
 FOOTER_AUDIT_PORTFOLIO_RULES = True
 
-# --- footer-audit: progress (crawler/progress.py) -------------------------------------------
+# --- footer-audit: progress (crawler/extensions/progress.py) ------------------------------------
 # Show a progress bar on stderr when it is a terminal.
 FOOTER_AUDIT_PROGRESS_ENABLED = True
 # Print a summary table per organisation on stderr when a portfolio crawl ends.
@@ -140,11 +140,12 @@ FOOTER_AUDIT_RENDER_SETTLE_MS = 500
 # from its static HTML (render_timeout).
 FOOTER_AUDIT_RENDER_TIMEOUT = 20.0
 
-# --- footer-audit: --resolve (crawler/resolve.py) -------------------------------------------
+# --- footer-audit: --resolve (crawler/fetch/resolve.py) -------------------------------------------
 # HOST:ADDRESS[:PORT] rules: every connection for HOST goes to ADDRESS (and PORT).
 FOOTER_AUDIT_RESOLVE: list[str] = []
 
-# --- footer-audit: report store (pipelines/report.py, crawler/store/) -----------------------
+
+# --- footer-audit: report store (pipelines/report.py, crawler/reports/store/) ---------------------
 # Write each audited page to the report store (the portfolio spider adds the pipeline).
 FOOTER_AUDIT_STORE_ENABLED = True
 # Name runs are filed under; empty: the spider's portfolio_name, else its name.

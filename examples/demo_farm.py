@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.portfolio import DomainSpec, OrgSpec, Portfolio, load_portfolio  # noqa: E402
+from crawler.portfolio.model import DomainSpec, OrgSpec, Portfolio, load_portfolio  # noqa: E402
 from rules.data import resolve_province  # noqa: E402
 from tests.farm import footer, page, serve_farm  # noqa: E402
 
@@ -175,7 +175,7 @@ def main() -> None:
               flush=True)
         if args.run:
             # This Python's own footer-audit, not whichever one PATH finds first.
-            argv = [sys.executable, "-c", "from crawler.cli import main; main()"]
+            argv = [sys.executable, "-c", "from crawler.app.cli import main; main()"]
             print("$ " + shlex.join(cmd + run_args), flush=True)
             try:
                 code = subprocess.call([*argv, *cmd[1:], *run_args], cwd=os.getcwd())

@@ -8,7 +8,7 @@ from typing import Any, Self
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from crawler.fetch_status import PageStatus
+from crawler.fetch.statuses import PageStatus
 from crawler.items import AuditedPage, FetchedPage
 from rules.audit import audit_page
 from rules.model import Findings, PageInput

@@ -1,11 +1,11 @@
 """The evidence pipeline: a clipped screenshot of the footer of each rendered page with violations.
 
 Runs after the audit pipeline (300) and before the writers (800, 900). A rendered page arrives
-with its Playwright page still open (`FetchedPage.browser_page`, see crawler/page_handles.py);
-when its audit found violations, the footer region (`rules.footer_region.footer_region` on the
-rendered HTML the audit read) is photographed into `AuditedPage.screenshot` (+ `screenshot_type`,
-`screenshot_clip`). The page is then closed, always: no violations, a failed screenshot, another
-kind of item.
+with its Playwright page still open (`FetchedPage.browser_page`, see
+crawler/render/page_handles.py); when its audit found violations, the footer region
+(`rules.footer_region.footer_region` on the rendered HTML the audit read) is photographed into
+`AuditedPage.screenshot` (+ `screenshot_type`, `screenshot_clip`). The page is then closed,
+always: no violations, a failed screenshot, another kind of item.
 
 Settings (docs/settings.md): FOOTER_AUDIT_EVIDENCE_ENABLED, _FORMAT, _MAX_BYTES, _MAX_HEIGHT,
 _QUALITY, _TIMEOUT.
@@ -24,9 +24,9 @@ from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
 
 from crawler.errors import UsageError
-from crawler.fetch_status import error_line
+from crawler.fetch.statuses import error_line
 from crawler.items import AuditedPage
-from crawler.page_handles import ITEM_FIELD, close_page
+from crawler.render.page_handles import ITEM_FIELD, close_page
 from rules.footer_region import Region, footer_region
 
 __all__ = ["EvidenceConfig", "EvidencePipeline", "Screenshot", "take_screenshot"]

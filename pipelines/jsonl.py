@@ -24,7 +24,7 @@ from typing import IO, Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.portfolio_findings import PORTFOLIO_FINDINGS
+from crawler.portfolio.findings import PORTFOLIO_FINDINGS
 from crawler.version import tool_version
 
 __all__ = ["OUTPUT_FAILED", "JsonlWriterPipeline", "page_record"]

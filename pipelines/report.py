@@ -9,7 +9,7 @@ at all), results go to a spool file and are written when it is back; when no spo
 takes them either, the crawl stops early (close reason `store_failed`) with one error line.
 
 At the start, runs left `running` by a crawl that died are marked `incomplete`
-(`crawler.store.liveness`) and spool files this store's earlier runs left are written.
+(`crawler.reports.store.liveness`) and spool files this store's earlier runs left are written.
 
 Settings (all optional; see docs/reports.md):
     FOOTER_AUDIT_STORE_ENABLED         bool, True: store results
@@ -44,18 +44,18 @@ from scrapy.settings import BaseSettings
 from scrapy.spiders import Spider
 
 from crawler.errors import StoreError
-from crawler.stats import RUN_NOTE_STAT, RUN_STATUS_STAT, SPOOL_FILES_STAT, STORE_OUTCOME_STAT
-from crawler.store import ReportStore, Run, data_dir, new_run_id, open_store, store_ident
-from crawler.store.base import TRIGGERS, StoreUnavailable
-from crawler.store.liveness import mark_dead_runs
-from crawler.store.spool import (
+from crawler.reports.store import ReportStore, Run, data_dir, new_run_id, open_store, store_ident
+from crawler.reports.store.base import TRIGGERS, StoreUnavailable
+from crawler.reports.store.liveness import mark_dead_runs
+from crawler.reports.store.spool import (
     Journal,
     SpoolElsewhere,
     default_spool_dirs,
     recover_journals,
     replay_file,
 )
-from crawler.store.writer import BackgroundWriter, RunWriter
+from crawler.reports.store.writer import BackgroundWriter, RunWriter
+from crawler.stats import RUN_NOTE_STAT, RUN_STATUS_STAT, SPOOL_FILES_STAT, STORE_OUTCOME_STAT
 
 __all__ = ["ReportPipeline", "StoreConfig", "item_record"]
 

@@ -4,8 +4,9 @@ Everything here is plain data. The crawler, the API and the store exchange these
 JSON form, `AuditResult.to_json()`, which is the contract of docs/check.md).
 
 Layout facts travel inside the HTML: a rendered page is annotated in the browser by the layout probe
-(`crawler/layout_probe.js`) before its DOM is serialised, so the pure core reads them as attributes
-(constants below) and needs no browser of its own. A page that was not rendered has none of them.
+(`crawler/render/layout_probe.js`) before its DOM is serialised, so the pure core reads them as
+attributes (constants below) and needs no browser of its own. A page that was not rendered has
+none of them.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ python="$venv/bin/python"
 say "installing footer-audit and its test dependencies into $venv"
 "$python" -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
-# The places crawler/browser.py looks: $FOOTER_AUDIT_CHROMIUM, then a headless shell (Playwright's
+# The places crawler/render/browser.py looks: $FOOTER_AUDIT_CHROMIUM, then a headless shell (Playwright's
 # download, Debian's chromium-headless-shell: about half the CPU of the full browser), then a full
 # Chromium. A machine with only a full Chromium gets the shell added.
 have_shell() {

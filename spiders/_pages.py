@@ -11,9 +11,8 @@ import scrapy
 from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
-from crawler.address_policy import AddressRefused
-from crawler.charset import declared_charset
-from crawler.fetch_status import (
+from crawler.fetch.charset import declared_charset
+from crawler.fetch.statuses import (
     PageStatus,
     declares_html,
     failure_status,
@@ -21,8 +20,9 @@ from crawler.fetch_status import (
     sniff_content,
 )
 from crawler.items import FetchedPage
-from crawler.page_handles import META_PAGE, PageReleaser, close_soon, take_page
-from crawler.rendering import (
+from crawler.net.addresses import AddressRefused
+from crawler.render.page_handles import META_PAGE, PageReleaser, close_soon, take_page
+from crawler.render.policy import (
     META_EXTRACTION,
     META_FALLBACK_URL,
     META_RENDER,

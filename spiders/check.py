@@ -6,7 +6,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from crawler.domains import host_of
+from crawler.net.domains import host_of
 from rules.model import Expectations
 from spiders._pages import PageSpider
 

@@ -25,13 +25,13 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.settings import SETTINGS_PRIORITIES
 from twisted.python.failure import Failure
 
-from crawler.domains import SiteScope, host_of, registrable_domain
-from crawler.fetch_status import PageStatus
+from crawler.extensions.progress import SITES_DONE_STAT, SITES_TOTAL_STAT
+from crawler.fetch.resolve import chromium_args, parse_resolve
+from crawler.fetch.statuses import PageStatus
 from crawler.items import FetchedPage
-from crawler.portfolio import AppSpec, DomainSpec, OrgSpec, Portfolio, load_portfolio
-from crawler.progress import SITES_DONE_STAT, SITES_TOTAL_STAT
-from crawler.resolve import chromium_args, parse_resolve
-from crawler.store.base import normalise_url
+from crawler.net.domains import SiteScope, host_of, registrable_domain
+from crawler.portfolio.model import AppSpec, DomainSpec, OrgSpec, Portfolio, load_portfolio
+from crawler.reports.store.base import normalise_url
 from spiders._pages import PageSpider
 
 __all__ = ["PortfolioSpider", "template_key"]
@@ -91,9 +91,9 @@ class PortfolioSpider(PageSpider):
             ("pipelines.report.ReportPipeline", 900)))
         # Findings first: the summary printed at close includes them.
         _add_components(settings, "EXTENSIONS", (
-            ("crawler.portfolio_findings.PortfolioFindingsExtension", 500),
-            ("crawler.render_memory.RenderMemoryExtension", 510),
-            ("crawler.progress.ProgressExtension", 520)))
+            ("crawler.portfolio.findings.PortfolioFindingsExtension", 500),
+            ("crawler.render.memory.RenderMemoryExtension", 510),
+            ("crawler.extensions.progress.ProgressExtension", 520)))
         for name, value in (
                 # A callback yields a page and a few requests: Scrapy's 100 parallel item
                 # workers per response cost 100 asyncio tasks each time for nothing.

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from crawler.browser import find_chromium
+from crawler.render.browser import find_chromium
 from tests.mockserver import MockServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,7 +76,7 @@ def run_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
     def run(*args: str, timeout: float = 120,
             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-c", "from crawler.cli import main; main()", *args],
+            [sys.executable, "-c", "from crawler.app.cli import main; main()", *args],
             cwd=ROOT, env=_env(env), capture_output=True, text=True, timeout=timeout,
         )
     return run

@@ -349,7 +349,7 @@ def run_crawl(portfolio_yaml: str, workdir: Path, *args: str, resolve: tuple[str
     pf = workdir / "portfolio.yaml"
     pf.write_text(portfolio_yaml, encoding="utf-8")
     out = workdir / "out.jsonl"
-    cmd = [sys.executable, "-c", "from crawler.cli import main; main()", "run", str(pf),
+    cmd = [sys.executable, "-c", "from crawler.app.cli import main; main()", "run", str(pf),
            "--format", "jsonl", "--output", str(out), *args]
     for rule in resolve:
         cmd += ["--resolve", rule]

@@ -116,7 +116,7 @@ def start_crawl(workdir: Path, farm: Farm, sites: int, *args: str,
     pf = workdir / "portfolio.yaml"
     pf.write_text(portfolio_yaml(sites), encoding="utf-8")
     out = output or workdir / "out.jsonl"
-    cmd = [sys.executable, "-c", "from crawler.cli import main; main()", "run", str(pf),
+    cmd = [sys.executable, "-c", "from crawler.app.cli import main; main()", "run", str(pf),
            "--format", "jsonl", "--output", str(out), "--render", "never", "--timeout", "10",
            "--quiet", "--resolve", farm.resolve, *args]
     full_env = {**os.environ, "XDG_DATA_HOME": str(workdir / "data"),
@@ -137,7 +137,7 @@ def report(workdir: Path, *args: str, env: dict[str, str] | None = None
     full_env.pop("REDIS_URL", None)
     full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get(
         "PYTHONPATH")]))
-    return subprocess.run([sys.executable, "-c", "from crawler.cli import main; main()",
+    return subprocess.run([sys.executable, "-c", "from crawler.app.cli import main; main()",
                            "report", *args], cwd=ROOT, env=full_env, capture_output=True,
                           text=True, timeout=120)
 
@@ -346,7 +346,7 @@ def _signalled(workdir: Path, sites: int, sig: signal.Signals, name: str,
 
 
 def _newest_status(db: Path) -> str | None:
-    from crawler.store.sqlite import SQLiteStore
+    from crawler.reports.store.sqlite import SQLiteStore
 
     if not db.exists():
         return None

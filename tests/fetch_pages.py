@@ -15,7 +15,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
-from crawler.check import crawl_settings, parse_target
+from crawler.app.check import crawl_settings, parse_target
 
 
 def main() -> None:

@@ -134,7 +134,7 @@ class open_test_store:
         self.prefix = unique_prefix()
 
     def __enter__(self):
-        from crawler.store import open_store
+        from crawler.reports.store import open_store
 
         if self.kind == "sqlite":
             self.store = open_store(str(self.tmp_path / f"{uuid.uuid4().hex[:8]}.sqlite3"))

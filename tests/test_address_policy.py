@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from scrapy.settings import Settings
 
-from crawler.address_policy import (
+from crawler.errors import UsageError
+from crawler.net.addresses import (
     AddressPolicy,
     AddressRefused,
     classify,
     parse_networks,
 )
-from crawler.errors import UsageError
 
 
 @pytest.mark.parametrize(("address", "kind"), [
@@ -115,6 +115,6 @@ def test_refusal_messages():
 def test_only_public_documents_are_handed_to_the_browser(ip, handed) -> None:
     """Chromium is served the static answer only for a document from a public address: a handed
     document counts as public, and its requests to local hosts would be refused."""
-    from crawler.rendering import _public
+    from crawler.render.policy import _public
 
     assert _public(ip) is handed

@@ -1,4 +1,5 @@
-"""crawler/browser.py: where Chromium is found, how it is launched, which requests are skipped."""
+"""crawler/render/browser.py: where Chromium is found, how it is launched, which requests
+are skipped."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler import browser
-from crawler.browser import ENV_CHROMIUM, find_chromium, launch_options
+from crawler.render import browser
+from crawler.render.browser import ENV_CHROMIUM, find_chromium, launch_options
 
 
 def _fake_executable(path: Path) -> Path:

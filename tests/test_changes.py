@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from crawler.changes import (
+from crawler.reports.changes import (
     Waiver,
     diff_runs,
     fingerprint,
@@ -14,8 +14,8 @@ from crawler.changes import (
     normalise_evidence,
     previous_finished_run,
 )
-from crawler.store import Run, new_run_id, summarise_run
-from crawler.store.writer import close_run
+from crawler.reports.store import Run, new_run_id, summarise_run
+from crawler.reports.store.writer import close_run
 from tests.redis_server import BACKENDS, open_test_store, page_record
 
 
@@ -107,7 +107,7 @@ def test_waivers_listed_apart_and_back_after_expiry(store):
                             until=date(2026, 6, 1)))
     before = date(2026, 5, 31)
     assert diff_runs(store, r1, today=before).counts["waived"] == 1
-    from crawler.changes import active_waivers
+    from crawler.reports.changes import active_waivers
     summary = summarise_run(store, r1.id, active_waivers(store, before))
     assert (summary["violations"], summary["waived"]) == (1, 1)
     assert summary["by_rule"] == {"gongan_missing_icon": {"severity": "warning", "violations": 1,

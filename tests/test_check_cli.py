@@ -286,7 +286,7 @@ def test_verdict_plurals() -> None:
 
     from rich.console import Console
 
-    from crawler.commands.check_cmd import print_report
+    from crawler.app.commands.check_cmd import print_report
     from rules.audit import audit_page
     from rules.model import PageInput
 
@@ -303,7 +303,7 @@ def test_verdict_plurals() -> None:
 
 
 def test_snippet_hint_never_proposes_another_provinces_number() -> None:
-    from crawler.commands.check_cmd import _snippet_hint
+    from crawler.app.commands.check_cmd import _snippet_hint
     from rules.audit import audit_page
     from rules.model import Expectations, PageInput
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from crawler.cli import app
-from crawler.limits import MAX_PAGE_BYTES
+from crawler.app.cli import app
+from crawler.fetch.limits import MAX_PAGE_BYTES
 
 runner = CliRunner()
 
@@ -66,9 +66,9 @@ def test_help_shows_flags_without_a_value() -> None:
 
 @pytest.mark.parametrize(("code", "heavy"), [
     # `footer-audit --help` and every command's help: no crawl engine, browser driver or parser.
-    ("import crawler.cli", {"scrapy", "twisted", "playwright", "scrapy_playwright", "lxml"}),
+    ("import crawler.app.cli", {"scrapy", "twisted", "playwright", "scrapy_playwright", "lxml"}),
     # `footer-audit rules`: the registry, still without the HTML parser.
-    ("import crawler.cli, rules.registry", {"scrapy", "twisted", "playwright", "lxml"}),
+    ("import crawler.app.cli, rules.registry", {"scrapy", "twisted", "playwright", "lxml"}),
 ])
 def test_commands_import_what_they_need_when_they_run(code: str, heavy: set[str]) -> None:
     import subprocess

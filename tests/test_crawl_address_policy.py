@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.browser import find_chromium
+from crawler.render.browser import find_chromium
 from tests.farm import closed_port, footer, page, run_crawl, serve_farm
 
 

@@ -60,7 +60,7 @@ def test_portfolio_wide_and_app_findings(tmp_path):
 
 
 def test_results_stored_with_owner_and_run_id(tmp_path):
-    from crawler.store.sqlite import SQLiteStore
+    from crawler.reports.store.sqlite import SQLiteStore
 
     store_path = tmp_path / "store.sqlite3"
     portfolio = ("crawl:\n  inner_pages: 0\norganisations:\n  - name: 上海某某有限公司\n"

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from crawler.portfolio import Portfolio, load_portfolio
+from crawler.portfolio.model import Portfolio, load_portfolio
 from tests.farm import ROOT, CrawlRun, run_crawl, serve_farm
 
 PORTFOLIO = ROOT / "examples" / "portfolio.yaml"
@@ -145,7 +145,7 @@ def test_readme_screenshot_sequence(tmp_path: Path) -> None:
     assert run.returncode == 1, run.stderr[-2000:]  # the demo plants errors
     shot = tmp_path / "footer.jpg"
     out = subprocess.run(
-        [sys.executable, "-c", "from crawler.cli import main; main()", "report", "screenshot",
+        [sys.executable, "-c", "from crawler.app.cli import main; main()", "report", "screenshot",
          "latest", "https://shop.example.cn/", "-o", str(shot)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.fetch_status import PageStatus
+from crawler.fetch.statuses import PageStatus
 from crawler.items import FetchedPage
 from pipelines.audit import audit_fetched_page
 from rules.model import Expectations

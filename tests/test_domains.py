@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.domains import SiteScope, host_of, matches_host_pattern, registrable_domain
+from crawler.net.domains import SiteScope, host_of, matches_host_pattern, registrable_domain
 
 
 @pytest.mark.parametrize(("host", "expected"), [

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.browser import VIEWPORT, launch_options
-from crawler.rendering import probe_source
-from crawler.store import open_store
+from crawler.render.browser import VIEWPORT, launch_options
+from crawler.render.policy import probe_source
+from crawler.reports.store import open_store
 from pipelines.evidence import EvidenceConfig, take_screenshot
 from tests.farm import footer, page, run_crawl, serve_farm
 from tests.images import image_size

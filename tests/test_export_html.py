@@ -9,10 +9,10 @@ import re
 
 import pytest
 
-from crawler.changes import Waiver
-from crawler.exports import write_html
-from crawler.store import Run, new_run_id
-from crawler.store.writer import close_run
+from crawler.reports.changes import Waiver
+from crawler.reports.exports import write_html
+from crawler.reports.store import Run, new_run_id
+from crawler.reports.store.writer import close_run
 from tests.redis_server import open_test_store, page_record
 from tests.tofu import artifacts_dir, shows_tofu
 
@@ -21,7 +21,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 def _launch_options() -> dict:
     try:
-        from crawler.browser import launch_options
+        from crawler.render.browser import launch_options
     except ImportError:  # the browser module is optional here: fall back to Debian's Chromium
         args = ["--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]

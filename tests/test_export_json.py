@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from crawler.exports import write_json
-from crawler.store import Run, new_run_id
-from crawler.store.writer import close_run
+from crawler.reports.exports import write_json
+from crawler.reports.store import Run, new_run_id
+from crawler.reports.store.writer import close_run
 from tests.redis_server import open_test_store, page_record
 
 

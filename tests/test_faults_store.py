@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.commands.crawl_cmd import EXIT_INCOMPLETE, EXIT_SPOOLED
-from crawler.store.base import ABANDONED_NOTE
+from crawler.app.commands.crawl_cmd import EXIT_INCOMPLETE, EXIT_SPOOLED
+from crawler.reports.store.base import ABANDONED_NOTE
 from tests.fault_runs import Unavailable, run_scenario
 
 pytestmark = pytest.mark.faults

@@ -1,10 +1,10 @@
-"""crawler/charset.py: the charset a page declares, named as reports show it."""
+"""crawler/fetch/charset.py: the charset a page declares, named as reports show it."""
 
 from __future__ import annotations
 
 import pytest
 
-from crawler.charset import declared_charset
+from crawler.fetch.charset import declared_charset
 
 HEAD = b"<html><head><title>\xc4\xb3\xc4\xb3</title>%s</head><body>x</body></html>"
 

@@ -1,4 +1,4 @@
-"""crawler/fetch_status.py: failures and answers map to page statuses with one-line reasons."""
+"""crawler/fetch/statuses.py: failures and answers map to page statuses with one-line reasons."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from twisted.internet import error as tw
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseNeverReceived
 
-from crawler import fetch_status
-from crawler.fetch_status import (
+from crawler.fetch import statuses as fetch_status
+from crawler.fetch.statuses import (
     PageStatus,
     failure_status,
     host_failure,

@@ -1,5 +1,5 @@
-"""crawler/tls.py: static connections share one OpenSSL context unless certificates are verified.
-(The https crawls of tests/test_crawl_*.py fetch through it end to end.)"""
+"""crawler/fetch/tls.py: static connections share one OpenSSL context unless certificates
+are verified. (The https crawls of tests/test_crawl_*.py fetch through it end to end.)"""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.tls import share_tls_context
+from crawler.fetch.tls import share_tls_context
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,8 +23,8 @@ SCRIPT = textwrap.dedent("""
 
     install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
     from crawler import settings as project
-    from crawler.playwright_handler import SharedPlaywrightDownloadHandler
-    from crawler.tls import share_tls_context
+    from crawler.render.handler import SharedPlaywrightDownloadHandler
+    from crawler.fetch.tls import share_tls_context
 
     settings = {k: getattr(project, k) for k in dir(project) if k.isupper()}
     settings["DOWNLOAD_VERIFY_CERTIFICATES"] = sys.argv[1] == "verify"

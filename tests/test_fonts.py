@@ -1,5 +1,5 @@
-"""Chinese text must be readable: crawler/fonts.py finds a CJK font, `check`, `crawl` and `run`
-warn once without one, and Chromium draws a Chinese footer with real glyphs, not boxes."""
+"""Chinese text must be readable: crawler/render/fonts.py finds a CJK font, `check`, `crawl` and
+`run` warn once without one, and Chromium draws a Chinese footer with real glyphs, not boxes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from crawler.fonts import NO_CJK_FONT_WARNING, cjk_font_missing
+from crawler.render.fonts import NO_CJK_FONT_WARNING, cjk_font_missing
 from tests.mockserver import footer_html, page
 from tests.tofu import fontless_config, shows_tofu
 
@@ -61,7 +61,7 @@ def test_crawl_warns_once_without_a_cjk_font(run_cli: Any, closed_port: int,
 def _footer_shows_tofu(env: dict[str, str] | None) -> bool:
     from playwright.sync_api import sync_playwright
 
-    from crawler.browser import launch_options
+    from crawler.render.browser import launch_options
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(**launch_options(), **({"env": env} if env else {}))

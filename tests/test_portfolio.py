@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from crawler.errors import PortfolioError
-from crawler.portfolio import Portfolio, load_portfolio, parse_portfolio
+from crawler.portfolio.model import Portfolio, load_portfolio, parse_portfolio
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "portfolio.yaml"
 
@@ -329,7 +329,7 @@ def test_run_prints_every_problem_and_warning(tmp_path):
     def run(text: str, *args: str) -> subprocess.CompletedProcess[str]:
         path = tmp_path / "p.yaml"
         path.write_text(text, encoding="utf-8")
-        return subprocess.run([sys.executable, "-c", "from crawler.cli import main; main()",
+        return subprocess.run([sys.executable, "-c", "from crawler.app.cli import main; main()",
                                "run", str(path), "--quiet", "--no-store", *args],
                               capture_output=True, text=True, timeout=120, cwd=root, env=env)
 

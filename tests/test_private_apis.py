@@ -33,14 +33,14 @@ def test_scrapy_playwright_methods_that_crawler_playwright_handler_overrides() -
 
 
 def test_playwright_target_closed_error_location() -> None:
-    # Not exported by playwright.async_api: crawler/playwright_handler.py imports it from here.
+    # Not exported by playwright.async_api: crawler/render/handler.py imports it from here.
     from playwright._impl._errors import Error, TargetClosedError
 
     assert issubclass(TargetClosedError, Error)
 
 
 def test_scrapy_http11_handler_tls_context_factory() -> None:
-    # crawler/tls.py caches the handler's `_contextFactory._get_cert_options` when
+    # crawler/fetch/tls.py caches the handler's `_contextFactory._get_cert_options` when
     # `_verify_certificates` is off (tests/test_fetch_tls.py runs it in a real crawl).
     from scrapy.core.downloader.contextfactory import ScrapyClientContextFactory
     from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler

@@ -1,11 +1,11 @@
-"""crawler/render_contexts.py: which context each page goes to, and when an old one may close.
+"""crawler/render/contexts.py: which context each page goes to, and when an old one may close.
 (The same rotation with a real Chromium: tests/test_crawl_render.py.)"""
 
 from __future__ import annotations
 
 import pytest
 
-from crawler.render_contexts import (
+from crawler.render.contexts import (
     ROTATING_PREFIX,
     SINGLE_USE_PREFIX,
     ContextRotation,

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from parsel import Selector
 
-from crawler.rendering import probe_source
+from crawler.render.policy import probe_source
 from rules.model import ATTR_BOX, ATTR_DOC, ATTR_HIT, ATTR_VISIBLE
 from tests.mockserver import ICP, MockServer
 

@@ -1,5 +1,6 @@
-"""The settle wait after load (crawler/rendering.py SETTLE_SCRIPT) in real Chromium: it ends soon
-after a filing mark shows, waits for a footer injected late, and waits the whole time without."""
+"""The settle wait after load (crawler/render/policy.py SETTLE_SCRIPT) in real Chromium: it ends
+soon after a filing mark shows, waits for a footer injected late, and waits the whole time
+without."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import asyncio
 
 import pytest
 
-from crawler.browser import launch_options
-from crawler.rendering import SETTLE_SCRIPT
+from crawler.render.browser import launch_options
+from crawler.render.policy import SETTLE_SCRIPT
 
 pytestmark = pytest.mark.browser
 

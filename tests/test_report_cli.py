@@ -10,10 +10,10 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from crawler.cli import app
+from crawler.app.cli import app
 from crawler.errors import StoreError, UsageError
-from crawler.store import Run, open_store
-from crawler.store.writer import close_run
+from crawler.reports.store import Run, open_store
+from crawler.reports.store.writer import close_run
 from tests.redis_server import (
     SHARED_REDIS,
     free_port,
@@ -169,13 +169,13 @@ def test_reaudit_reports_what_todays_rules_change(tmp_path):
 def test_errors_are_one_line_with_their_exit_status(tmp_path):
     env_db = str(tmp_path / "none.sqlite3")
     proc = subprocess.run(
-        [sys.executable, "-c", "from crawler.cli import main; main()", "report", "--redis",
+        [sys.executable, "-c", "from crawler.app.cli import main; main()", "report", "--redis",
          f"redis://127.0.0.1:{free_port()}/0", "list"], capture_output=True, text=True,
         timeout=60)
     assert proc.returncode == 4
     assert proc.stderr.strip().startswith("error: Redis at") and "\n" not in proc.stderr.strip()
     proc = subprocess.run(
-        [sys.executable, "-c", "from crawler.cli import main; main()", "report", "--db", env_db,
+        [sys.executable, "-c", "from crawler.app.cli import main; main()", "report", "--db", env_db,
          "show", "missing"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 4 and "no run 'missing'" in proc.stderr
 
@@ -191,7 +191,7 @@ def test_export_to_a_closed_pipe_is_quiet(tmp_path):
         store.put_page(run.id, page_record(f"https://s{i}.example.cn/", [("icp_missing", "")]))
     close_run(store, run.id, "finished")
     store.close()
-    cli = f"{sys.executable} -c 'from crawler.cli import main; main()'"
+    cli = f"{sys.executable} -c 'from crawler.app.cli import main; main()'"
     out = subprocess.run(
         ["bash", "-c", f"set -o pipefail; {cli} report --db {db} export --format csv -o - "
                        "| head -n 2; echo \"status ${PIPESTATUS[0]}\" >&2"],

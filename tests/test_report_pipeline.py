@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.store import open_store
+from crawler.reports.store import open_store
 from pipelines.report import item_record
 from tests.redis_server import SHARED_REDIS, open_test_store, redis_prefix_cleanup, unique_prefix
 
@@ -178,7 +178,7 @@ def test_item_record_from_an_audited_page_item(tmp_path):
     assert "html" not in record
     json.dumps(record)  # JSON-ready
     with open_test_store("sqlite", tmp_path) as store:
-        from crawler.store import Run
+        from crawler.reports.store import Run
         store.create_run(Run(id="r", portfolio="p"))
         assert store.put_page("r", record) is True
 

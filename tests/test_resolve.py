@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from crawler.errors import UsageError
-from crawler.resolve import chromium_args, find_rule, parse_resolve
+from crawler.fetch.resolve import chromium_args, find_rule, parse_resolve
 from tests.farm import serve_farm
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,7 +71,7 @@ CRAWL_SCRIPT = textwrap.dedent("""
             print(json.dumps({"url": failure.request.url, "error": failure.type.__name__}))
 
     process = CrawlerProcess({
-        "TWISTED_DNS_RESOLVER": "crawler.resolve.ResolvingHostnameResolver",
+        "TWISTED_DNS_RESOLVER": "crawler.fetch.resolve.ResolvingHostnameResolver",
         "FOOTER_AUDIT_RESOLVE": [sys.argv[1]], "LOG_LEVEL": "ERROR", "RETRY_ENABLED": False,
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
     })
@@ -136,9 +136,9 @@ FILTER_SCRIPT = textwrap.dedent("""
     from twisted.internet.interfaces import IResolutionReceiver
     from zope.interface import provider
     from scrapy.resolver import CachingHostnameResolver
-    from crawler.address_policy import AddressPolicy, parse_networks
+    from crawler.net.addresses import AddressPolicy, parse_networks
     from crawler.middlewares.address_policy import AddressGuard
-    from crawler.resolve import ResolvingHostnameResolver, parse_resolve
+    from crawler.fetch.resolve import ResolvingHostnameResolver, parse_resolve
 
     def answer(resolver, host):
         done, found = Deferred(), []

@@ -1,4 +1,4 @@
-"""`footer-audit rules [CODE]` (crawler/commands/rules_cmd.py), run as a process."""
+"""`footer-audit rules [CODE]` (crawler/app/commands/rules_cmd.py), run as a process."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 
 from rules.registry import RULES
 
-CLI = [sys.executable, "-c", "from crawler.cli import main; main()"]
+CLI = [sys.executable, "-c", "from crawler.app.cli import main; main()"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -48,7 +48,7 @@ def test_unknown_code_is_one_line_and_exit_2() -> None:
 def test_explanation_in_chinese_first() -> None:
     from typer.testing import CliRunner
 
-    from crawler.cli import app
+    from crawler.app.cli import app
 
     out = CliRunner().invoke(app, ["rules", "gongan_missing_icon"], env={"COLUMNS": "200"})
     assert out.exit_code == 0, out.output

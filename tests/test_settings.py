@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from crawler import settings
-from crawler.browser import ENV_CHROMIUM
+from crawler.render.browser import ENV_CHROMIUM
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "settings.md"
 
@@ -70,7 +70,7 @@ def test_environment_variables_are_documented() -> None:
 
 
 def test_command_line_choices_become_settings() -> None:
-    from crawler.run import portfolio_settings
+    from crawler.app.run import portfolio_settings
 
     stored = portfolio_settings(store="redis://127.0.0.1:6379/0")
     assert stored.get("FOOTER_AUDIT_STORE_URL") == "redis://127.0.0.1:6379/0"
@@ -81,7 +81,8 @@ def test_command_line_choices_become_settings() -> None:
     assert unstored.getbool("FOOTER_AUDIT_EVIDENCE_ENABLED") is False
     # --render never: Scrapy's client with the shared TLS context, the other middlewares kept.
     never = portfolio_settings(render="never")
-    assert set(never.getdict("DOWNLOAD_HANDLERS").values()) == {"crawler.tls.StaticDownloadHandler"}
+    handlers = set(never.getdict("DOWNLOAD_HANDLERS").values())
+    assert handlers == {"crawler.fetch.tls.StaticDownloadHandler"}
     middlewares = never.getdict("DOWNLOADER_MIDDLEWARES")
     assert middlewares["crawler.middlewares.render.RenderOnDemandMiddleware"] is None
     assert middlewares["crawler.middlewares.politeness.SlotConcurrencyMiddleware"] == 950

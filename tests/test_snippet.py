@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from crawler.cli import app
+from crawler.app.cli import app
 from crawler.errors import UsageError
 from rules.snippet import GONGAN_BADGE_SRC, SnippetError, footer_facts, footer_snippet
 from tests.mockserver import page

@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from crawler.changes import Lifecycle, Waiver
 from crawler.errors import StoreError
-from crawler.store import Run, StoreUnavailable, new_run_id, open_store
-from crawler.store.base import normalise_url, runs_to_prune
-from crawler.store.sqlite import SQLiteStore
+from crawler.reports.changes import Lifecycle, Waiver
+from crawler.reports.store import Run, StoreUnavailable, new_run_id, open_store
+from crawler.reports.store.base import normalise_url, runs_to_prune
+from crawler.reports.store.sqlite import SQLiteStore
 from tests.redis_server import BACKENDS, free_port, open_test_store, page_record
 
 
@@ -164,8 +164,8 @@ def test_screenshot_follows_redelivery_and_pruning(store):
 
 
 def test_screenshot_survives_the_spool(store, tmp_path):
-    from crawler.store.spool import Spool
-    from crawler.store.writer import close_run
+    from crawler.reports.store.spool import Spool
+    from crawler.reports.store.writer import close_run
 
     run = _run()
     spool = Spool(tmp_path / "spool.jsonl")  # JSON lines: the image travels as base64
@@ -267,7 +267,7 @@ def test_run_liveness_fields_and_note_round_trip(store):
 
 
 def test_store_ident_names_the_store_without_its_password(tmp_path):
-    from crawler.store import store_ident
+    from crawler.reports.store import store_ident
     from tests.redis_server import SHARED_REDIS
 
     db = tmp_path / "a" / ".." / "r.sqlite3"

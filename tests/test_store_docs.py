@@ -1,12 +1,13 @@
-"""docs/redis-layout.md lists exactly the keys that crawler/store/keys.py documents and builds."""
+"""docs/redis-layout.md lists exactly the keys that crawler/reports/store/keys.py documents
+and builds."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-import crawler.store.keys as keys_module
-from crawler.store.keys import Keys
+import crawler.reports.store.keys as keys_module
+from crawler.reports.store.keys import Keys
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "redis-layout.md"
 

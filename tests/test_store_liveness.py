@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from crawler.store import Run, new_run_id
-from crawler.store.base import ABANDONED_NOTE
-from crawler.store.liveness import STALE_AFTER, is_dead, mark_dead_runs, this_worker
-from crawler.store.writer import close_run
+from crawler.reports.store import Run, new_run_id
+from crawler.reports.store.base import ABANDONED_NOTE
+from crawler.reports.store.liveness import STALE_AFTER, is_dead, mark_dead_runs, this_worker
+from crawler.reports.store.writer import close_run
 from tests.redis_server import BACKENDS, open_test_store, page_record
 
 
@@ -27,7 +27,7 @@ def _ago(seconds: float) -> str:
 
 def _dead_worker() -> str:
     """The worker id of a process that ran here and is gone."""
-    code = "from crawler.store.liveness import this_worker; print(this_worker())"
+    code = "from crawler.reports.store.liveness import this_worker; print(this_worker())"
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True).stdout.strip()
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import logging
 
-from crawler.store import Run, new_run_id, open_store
-from crawler.store.spool import Spool, replay_file
-from crawler.store.writer import RunWriter
+from crawler.reports.store import Run, new_run_id, open_store
+from crawler.reports.store.spool import Spool, replay_file
+from crawler.reports.store.writer import RunWriter
 from tests.redis_server import RedisServer, page_record
 
 
@@ -119,7 +119,7 @@ def test_a_spool_replays_only_into_the_store_it_names(tmp_path, caplog):
     """A Redis run's leftovers must never be poured into the next run's SQLite store."""
     import pytest
 
-    from crawler.store.spool import SpoolElsewhere
+    from crawler.reports.store.spool import SpoolElsewhere
 
     caplog.set_level(logging.WARNING)
     run = Run(id=new_run_id(), portfolio="acme")
@@ -163,7 +163,7 @@ def test_unwritable_spool_directory_moves_on_and_then_fails_in_one_line(tmp_path
     line."""
     import pytest
 
-    from crawler.store.spool import SpoolFailed
+    from crawler.reports.store.spool import SpoolFailed
 
     blocked = tmp_path / "blocked"
     blocked.write_text("not a directory")
@@ -182,7 +182,7 @@ def test_unwritable_spool_directory_moves_on_and_then_fails_in_one_line(tmp_path
 def test_background_writer_never_waits_for_a_frozen_redis(tmp_path):
     import time
 
-    from crawler.store.writer import BackgroundWriter
+    from crawler.reports.store.writer import BackgroundWriter
 
     with RedisServer() as server:
         store = open_store(server.url, prefix="fa:", timeout=0.5)
@@ -210,7 +210,7 @@ def test_background_writer_never_waits_for_a_frozen_redis(tmp_path):
 
 
 def test_pages_a_restarted_redis_lost_are_written_again_from_the_journal(tmp_path, caplog):
-    from crawler.store.spool import Journal
+    from crawler.reports.store.spool import Journal
 
     caplog.set_level(logging.WARNING)
     with RedisServer() as server:

@@ -1,4 +1,4 @@
-"""Enforce the address policy (`crawler/address_policy.py`) on every connection of a crawl.
+"""Enforce the address policy (`crawler/net/addresses.py`) on every connection of a crawl.
 
 Three places, one decision (`AddressGuard`):
 
@@ -7,9 +7,9 @@ Three places, one decision (`AddressGuard`):
   and a host whose every address is refused fails with `AddressRefused`: the page gets the status
   `unreachable` and an error that names the host, the address and its kind. Redirects pass here
   again, so a public page that redirects to `http://169.254.169.254/` is refused too.
-- `crawler.resolve.ResolvingHostnameResolver`: at connect time, refused addresses are dropped from
-  every DNS answer, so a name whose address changes between the check and the connection (DNS
-  rebinding) still never reaches a refused address.
+- `crawler.fetch.resolve.ResolvingHostnameResolver`: at connect time, refused addresses are
+  dropped from every DNS answer, so a name whose address changes between the check and the
+  connection (DNS rebinding) still never reaches a refused address.
 - `guard_playwright_abort`: Chromium resolves names itself; every request a rendered page makes
   (its scripts, frames, XHR) goes through scrapy-playwright's route hook, which aborts those to
   refused addresses. Playwright routes only the first request of a redirect chain, so redirects
@@ -38,10 +38,10 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 
-from crawler.address_policy import AddressPolicy, AddressRefused, parse_networks
-from crawler.domains import host_of, is_ip
-from crawler.resolve import SETTING as RESOLVE_SETTING
-from crawler.resolve import ResolveRule, ResolvingHostnameResolver, find_rule, parse_resolve
+from crawler.fetch.resolve import SETTING as RESOLVE_SETTING
+from crawler.fetch.resolve import ResolveRule, ResolvingHostnameResolver, find_rule, parse_resolve
+from crawler.net.addresses import AddressPolicy, AddressRefused, parse_networks
+from crawler.net.domains import host_of, is_ip
 
 __all__ = ["AddressGuard", "AddressPolicyMiddleware", "guard_playwright_abort"]
 

@@ -3,8 +3,8 @@ auto); fall back to the static HTML when rendering times out or fails.
 
 Every page is fetched statically first, so the download size cap (Content-Length, the body as it
 streams, the inflated size of a compressed body), redirects and the content checks of
-`crawler.fetch_status.response_status` apply before Chromium sees it; the browser is then served
-that same static document (`crawler.rendering.serve_static_document`), never a second download.
+`crawler.fetch.statuses.response_status` apply before Chromium sees it; the browser is then served
+that same static document (`crawler.render.policy.serve_static_document`), never a second download.
 A page that crashes the browser is rendered once more in a fresh context; after a second crash
 its static HTML is audited with the needs-review reason `render_crashed`."""
 
@@ -18,8 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, Response
 
-from crawler.browser import find_chromium
-from crawler.fetch_status import (
+from crawler.fetch.statuses import (
     PageStatus,
     declares_html,
     error_line,
@@ -28,9 +27,10 @@ from crawler.fetch_status import (
     render_crashed,
     sniff_content,
 )
-from crawler.page_handles import close_soon, take_page
-from crawler.render_contexts import single_use_context
-from crawler.rendering import (
+from crawler.render.browser import find_chromium
+from crawler.render.contexts import single_use_context
+from crawler.render.page_handles import close_soon, take_page
+from crawler.render.policy import (
     META_EXTRACTION,
     META_RENDER,
     META_RENDER_ERROR,

@@ -1,0 +1,220 @@
+"""`footer-audit crawl SITE...` (on demand) and `footer-audit run PORTFOLIO` (a whole portfolio).
+
+Both run the same portfolio spider (`crawler.app.run.crawl_portfolio`). Exit status
+(docs/portfolio.md):
+
+    0  the run is complete and stored; no violation of severity error
+    1  the run is complete and stored; some violations of severity error
+    2  bad usage or a bad portfolio file (nothing is crawled)
+    4  the report store named can never work (a bad URL; nothing is crawled)
+    5  the run is incomplete: interrupted (SIGTERM, Ctrl-C), stopped early because its results
+       could be kept nowhere, or the store lost pages it had written
+    6  the run is complete but not stored: its results wait in a spool file (`report replay`)
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from crawler.app.commands.expectations import valid_icp, valid_province
+from crawler.errors import UsageError
+from crawler.fetch.limits import DEFAULT_TIMEOUT
+
+if TYPE_CHECKING:  # the portfolio model and the crawl load only when a command runs
+    from crawler.portfolio.model import Portfolio
+
+__all__ = ["EXIT_INCOMPLETE", "EXIT_SPOOLED", "crawl", "run"]
+
+EXIT_INCOMPLETE = 5
+EXIT_SPOOLED = 6
+
+Resolve = Annotated[list[str] | None, typer.Option(
+    "--resolve", metavar="HOST:ADDRESS[:PORT]",
+    help="Send connections for HOST (or *.zone, or *) to ADDRESS[:PORT]; repeatable.")]
+AllowNetwork = Annotated[list[str] | None, typer.Option(
+    "--allow-network", metavar="CIDR",
+    help="Crawl hosts that resolve into this private or reserved address range (e.g. "
+         "10.0.0.0/8); repeatable. Public addresses are always allowed.")]
+Format = Annotated[str, typer.Option("--format", help="Output format: jsonl.")]
+Output = Annotated[str | None, typer.Option(
+    "--output", "-o", help="Write results to FILE, or - for standard output.")]
+Render = Annotated[str | None, typer.Option(
+    "--render", help="auto | always | never (default: each domain's setting, else auto).")]
+Timeout = Annotated[float, typer.Option("--timeout", help="Seconds per page (fetch or render).")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")]
+UserAgent = Annotated[str | None, typer.Option("--user-agent", help="User agent to send.")]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log the crawl (INFO).")]
+Store = Annotated[str | None, typer.Option(
+    "--store", help="Report store: redis://… or a SQLite file (default: $REDIS_URL, else the "
+    "embedded SQLite file).")]
+NoStore = Annotated[bool, typer.Option("--no-store", help="Do not keep results in the store.")]
+Concurrency = Annotated[int | None, typer.Option(
+    "--concurrency", help="Pages fetched at once (default: CONCURRENT_REQUESTS).")]
+Trigger = Annotated[str, typer.Option(
+    "--trigger", help="What started the run, kept with it in the store: nightly (a scheduled "
+    "job), on-demand or api.")]
+
+
+def _check_format(fmt: str) -> None:
+    if fmt != "jsonl":
+        raise UsageError(f"--format {fmt!r}: only jsonl is available")
+
+
+def _warn_without_cjk_font(portfolio: Portfolio, render: str | None) -> None:
+    """One line on stderr when pages may be rendered and no Chinese font is installed."""
+    from crawler.render.browser import find_chromium
+    from crawler.render.fonts import cjk_font_warning
+
+    modes = {render} if render else {d.render for o in portfolio.organisations
+                                     for d in o.domains}
+    warning = cjk_font_warning(modes != {"never"} and find_chromium() is not None)
+    if warning:
+        typer.echo(warning, err=True)
+
+
+def _finish(portfolio: Portfolio, *, fmt: str, output: str | None, resolve: list[str] | None,
+            render: str | None, timeout: float, quiet: bool, user_agent: str | None,
+            verbose: bool, concurrency: int | None = None, store: str | None = None,
+            no_store: bool = False, trigger: str = "on-demand",
+            allow_network: list[str] | None = None) -> None:
+    from crawler.app.run import crawl_portfolio
+    from crawler.reports.store.base import TRIGGERS
+
+    _check_format(fmt)
+    if trigger not in TRIGGERS:
+        raise UsageError(f"--trigger {trigger!r}: use {', '.join(TRIGGERS)}")
+    _warn_without_cjk_font(portfolio, render)
+    if not no_store:
+        _check_store(store)
+    outcome = crawl_portfolio(
+        portfolio, output=output, resolve=resolve or (), render=render, timeout=timeout,
+        quiet=quiet, user_agent=user_agent, log_level="INFO" if verbose else "WARNING",
+        concurrency=concurrency, store=False if no_store else (store or True),
+        allow_networks=allow_network or (), extra={"FOOTER_AUDIT_STORE_TRIGGER": trigger})
+    code = _outcome_status(outcome.stats, stored=not no_store, run_id=outcome.run_id,
+                           quiet=quiet)
+    if outcome.sites_done < outcome.sites_total and not quiet:
+        typer.echo(f"warning: {outcome.sites_total - outcome.sites_done} of "
+                   f"{outcome.sites_total} sites have no homepage result (see the log)", err=True)
+    raise typer.Exit(code if code is not None else (1 if outcome.errors else 0))
+
+
+def _check_store(url: str | None) -> None:
+    """A store URL that can never work stops the command before crawling (exit 4); a store that
+    cannot be reached now is the crawl's business (it spools)."""
+    from crawler.reports.store import open_store
+    from crawler.reports.store.base import StoreUnavailable
+
+    with contextlib.suppress(StoreUnavailable):
+        open_store(url, timeout=2.0).close()
+
+
+def _outcome_status(stats: dict, *, stored: bool, run_id: str | None,
+                    quiet: bool) -> int | None:
+    """What the run's end says on stderr, and its exit status when it is not 0/1 (None)."""
+    from crawler.stats import (
+        RUN_NOTE_STAT,
+        RUN_STATUS_STAT,
+        SPOOL_FILES_STAT,
+        STORE_OUTCOME_STAT,
+    )
+
+    reason = stats.get("finish_reason")
+    status = stats.get(RUN_STATUS_STAT)
+    where = stats.get(STORE_OUTCOME_STAT)
+    note = "" if reason == "finished" else f" (stopped: {reason or 'killed'})"
+    if stored and where == "stored":
+        if not quiet or status != "finished":
+            typer.echo(f"run {run_id} stored, {status}{note}: footer-audit report show "
+                       f"{run_id}", err=True)
+        if stats.get(RUN_NOTE_STAT):
+            typer.echo(f"run {run_id}: {stats[RUN_NOTE_STAT]}", err=True)
+    elif stored and where == "spooled":
+        files = " ".join(stats.get(SPOOL_FILES_STAT) or [])
+        typer.echo(f"run {run_id} not stored: its results wait in {files}; write them with "
+                   f"footer-audit report replay {files}", err=True)
+    elif stored and where is None:
+        typer.echo(f"run {run_id or '?'} was not closed (the crawl was stopped hard); the next "
+                   "footer-audit command marks it incomplete", err=True)
+    elif stored:
+        typer.echo(f"run {run_id or '?'} not stored: its results could not be kept (see the "
+                   "error above)", err=True)
+    complete = reason == "finished" and (not stored or status == "finished")
+    if not complete:
+        return EXIT_INCOMPLETE
+    if stored and where != "stored":
+        return EXIT_SPOOLED
+    return None
+
+
+def crawl(
+    sites: Annotated[list[str], typer.Argument(help="Domains to crawl, e.g. example.cn.")],
+    org: Annotated[str | None, typer.Option("--org", help="Filing subject (主办单位).")] = None,
+    province: Annotated[str | None, typer.Option("--province", help="e.g. 北京 or 京.")] = None,
+    expect_icp: Annotated[str | None, typer.Option(
+        "--expect-icp", help="The subject or website number the sites must show.")] = None,
+    max_subdomains: Annotated[int, typer.Option(
+        "--max-subdomains", help="Discovered subdomains per domain.")] = 200,
+    depth: Annotated[int, typer.Option("--depth", help="Link hops while discovering.")] = 2,
+    resolve: Resolve = None,
+    allow_network: AllowNetwork = None,
+    fmt: Format = "jsonl",
+    output: Output = None,
+    render: Render = None,
+    timeout: Timeout = DEFAULT_TIMEOUT,
+    quiet: Quiet = False,
+    user_agent: UserAgent = None,
+    verbose: Verbose = False,
+    concurrency: Concurrency = None,
+    store: Store = None,
+    no_store: NoStore = False,
+    trigger: Trigger = "on-demand",
+) -> None:
+    """Crawl sites on demand: homepages, www., subdomains found in links and sitemaps."""
+    from crawler.portfolio.model import CrawlSpec, Portfolio
+
+    _check_format(fmt)
+    province, expect_icp = valid_province(province), valid_icp(expect_icp)
+    if max_subdomains < 0 or depth < 0:
+        raise UsageError("--max-subdomains and --depth must be 0 or more")
+    portfolio = Portfolio.on_demand(
+        sites, org=org, province=province, render=render or "auto",
+        crawl=CrawlSpec(subdomain_cap=max_subdomains, link_depth=depth))
+    if expect_icp:
+        org_spec = portfolio.organisations[0].model_copy(update={"icp": expect_icp})
+        portfolio = portfolio.model_copy(update={"organisations": (org_spec,)})
+    _finish(portfolio, fmt=fmt, output=output, resolve=resolve, render=render, timeout=timeout,
+            quiet=quiet, user_agent=user_agent, verbose=verbose, concurrency=concurrency,
+            store=store, no_store=no_store, trigger=trigger, allow_network=allow_network)
+
+
+def run(
+    portfolio: Annotated[str, typer.Argument(help="Portfolio file (YAML).")],
+    resolve: Resolve = None,
+    allow_network: AllowNetwork = None,
+    fmt: Format = "jsonl",
+    output: Output = None,
+    render: Render = None,
+    timeout: Timeout = DEFAULT_TIMEOUT,
+    quiet: Quiet = False,
+    user_agent: UserAgent = None,
+    verbose: Verbose = False,
+    concurrency: Concurrency = None,
+    store: Store = None,
+    no_store: NoStore = False,
+    trigger: Trigger = "on-demand",
+) -> None:
+    """Crawl a whole portfolio (see examples/portfolio.yaml)."""
+    from crawler.portfolio.model import load_portfolio
+
+    _check_format(fmt)
+    loaded = load_portfolio(portfolio)  # a bad file stops here: nothing starts
+    for warning in loaded.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    _finish(loaded, fmt=fmt, output=output, resolve=resolve, render=render, timeout=timeout,
+            quiet=quiet, user_agent=user_agent or loaded.crawl.user_agent, verbose=verbose,
+            concurrency=concurrency, store=store, no_store=no_store, trigger=trigger,
+            allow_network=allow_network)

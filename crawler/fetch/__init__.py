@@ -1,0 +1,2 @@
+"""Fetching a page statically: charset, TLS, name resolution (`--resolve`), page size and time
+limits, local files, and the page statuses a fetch ends in."""

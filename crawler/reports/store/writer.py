@@ -1,0 +1,348 @@
+"""Writes one run's results as they arrive, and never loses one without saying so.
+
+`RunWriter` opens the run, stores each page, keeps the run's heartbeat, and closes the run with
+its status. While the store is unreachable (or could not even be opened), operations go to a
+spool file (`crawler.reports.store.spool`); every later write first tries to drain the spool (at
+most once per `retry_interval` seconds), and `close()` tries once more. What is still spooled at
+the end stays on disk with a warning naming the file and the command that replays it. When no spool
+directory takes the results either, `fatal` holds the one line that says so (the crawl stops).
+
+The writer remembers which pages it was given. When the run closes, a store that holds fewer of
+them (a Redis restarted without persistence drops what was written before) makes the run
+`incomplete`, its counts say how many pages were lost and its note names their sites.
+
+`BackgroundWriter` runs a `RunWriter` on a thread of its own, so a slow or frozen store never
+holds up the crawl (write-behind): the crawl only hands pages over.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from crawler.reports.changes import update_lifecycle
+from crawler.reports.store.base import (
+    ABANDONED_NOTE,
+    ReportStore,
+    Run,
+    StoreUnavailable,
+    normalise_url,
+    run_counts,
+    summarise_run,
+    utc_now,
+)
+from crawler.reports.store.liveness import HEARTBEAT_INTERVAL, this_worker
+from crawler.reports.store.spool import Journal, Spool, SpoolFailed
+
+__all__ = ["BackgroundWriter", "RunWriter", "close_run", "lost_pages_note"]
+
+logger = logging.getLogger(__name__)
+
+_SITES_NAMED = 10
+
+
+def lost_pages_note(lost: int, expected: int, missing: Sequence[str] = ()) -> str:
+    """The run's note when the store holds fewer pages than the run wrote."""
+    note = (f"the store lost {lost} of {expected} page(s) written during the run (a Redis "
+            "restarted without persistence?)")
+    sites = sorted({(urlsplit(u).hostname or u) for u in missing})
+    if sites:
+        more = f" and {len(sites) - _SITES_NAMED} more" if len(sites) > _SITES_NAMED else ""
+        note += f"; sites missing: {', '.join(sites[:_SITES_NAMED])}{more}"
+    return note
+
+
+def close_run(store: ReportStore, run_id: str, status: str, finished: str | None = None, *,
+              note: str = "", expected: int | None = None,
+              missing: Sequence[str] = ()) -> Run:
+    """Finish a run: store its counts, status and note, and fold it into the violations'
+    lifecycle. A run that is already closed keeps its first status (replays are idempotent),
+    except one a later command found abandoned. `expected` is the number of distinct pages the
+    run wrote: a store holding fewer makes the run incomplete (`missing`: their URLs, if known)."""
+    run = store.get_run(run_id)
+    if run is None:
+        raise StoreUnavailable(f"run {run_id} is not in the store")
+    if run.status == "running" or run.note.startswith(ABANDONED_NOTE):
+        run.status = status
+        run.finished = finished or utc_now()
+        run.note = note
+    summary = summarise_run(store, run_id)
+    run.counts = run_counts(summary)
+    if expected is not None and summary["pages"] < expected:
+        lost = expected - summary["pages"]
+        run.counts["pages_expected"], run.counts["pages_lost"] = expected, lost
+        run.status = "incomplete"
+        lost_note = lost_pages_note(lost, expected, missing)
+        if lost_note not in run.note:
+            run.note = f"{run.note}; {lost_note}" if run.note else lost_note
+    store.update_run(run)
+    update_lifecycle(store, run)
+    return run
+
+
+class RunWriter:
+    def __init__(self, store: ReportStore | None, run: Run, spool_path: Path,
+                 retry_interval: float = 5.0, *,
+                 opener: Callable[[], ReportStore] | None = None, store_ident: str = "",
+                 fallback_dirs: Sequence[Path] = (),
+                 heartbeat_interval: float = HEARTBEAT_INTERVAL,
+                 journal: Journal | None = None) -> None:
+        """`store` may be None when it could not be opened: `opener` is then tried again at
+        each retry. `store_ident` names the store in the spool when there is no store object.
+        `journal`: the run's write-ahead journal (the crawl appends to it), from which pages
+        the store lost are written again at close; removed when the run closes."""
+        self.journal = journal
+        self.store = store
+        self.opener = opener
+        self.run = run
+        self.spool = Spool(spool_path, store=store.ident if store else store_ident,
+                           run_id=run.id, fallback_dirs=fallback_dirs)
+        self.retry_interval = retry_interval
+        self.heartbeat_interval = heartbeat_interval
+        self.written = 0  # pages written to the store
+        self.spooled = 0  # pages written to the spool (some may have been drained since)
+        self.delivered: set[str] = set()  # URL keys of every page handed over
+        self.fatal: str | None = None  # why results can be kept nowhere (the crawl must stop)
+        self.store_lost_run = False
+        self._next_try = 0.0
+        self._next_beat = 0.0
+        self._warned = False
+
+    # -- the store, when it can be had ---------------------------------------------------------
+    def _store(self) -> ReportStore:
+        if self.store is None:
+            if self.opener is None:
+                raise StoreUnavailable("no report store")
+            self.store = self.opener()
+            self.spool.store = self.store.ident
+        return self.store
+
+    def _lost_store(self, exc: StoreUnavailable) -> None:
+        self._next_try = time.monotonic() + self.retry_interval
+        if not self._warned:
+            logger.warning("report store unavailable (%s); keeping results in %s until it is "
+                           "back", exc, self.spool.path)
+            self._warned = True
+
+    def _spool(self, op: str, **payload: Any) -> bool:
+        if self.fatal:
+            return False
+        try:
+            self.spool.append(op, **payload)
+            return True
+        except SpoolFailed as exc:
+            self.fatal = f"results cannot be kept: the store is unavailable and {exc}"
+            logger.error("%s", self.fatal)
+            return False
+
+    def _drain(self, *, force: bool = False) -> bool:
+        """Replay the spool if it has anything; True when the store is usable now."""
+        if self.store is not None and not self.spool:
+            return True
+        if not force and time.monotonic() < self._next_try:
+            return False
+        try:
+            store = self._store()
+            if self.spool:
+                if self.written and store.get_run(self.run.id) is None:
+                    self._notice_lost_run()
+                pages = self.spool.replay(store, close_run)
+                self.written += pages
+                if self._warned:
+                    logger.warning("report store is back: %d spooled page(s) written", pages)
+        except StoreUnavailable as exc:
+            self._lost_store(exc)
+            return False
+        self._warned = False
+        return True
+
+    def _notice_lost_run(self) -> None:
+        if not self.store_lost_run:
+            self.store_lost_run = True
+            logger.warning("the report store lost run %s and the %d page(s) written to it "
+                           "before it went away (restarted without persistence?): the run "
+                           "will be incomplete", self.run.id, self.written)
+
+    # -- the run -------------------------------------------------------------------------------
+    def open(self) -> None:
+        self.run.worker = this_worker()
+        self.run.heartbeat = utc_now()
+        self._next_beat = time.monotonic() + self.heartbeat_interval
+        try:
+            self._store().create_run(self.run)
+        except StoreUnavailable as exc:
+            self._spool("run", run=self.run.to_json())
+            self._lost_store(exc)
+
+    def beat(self) -> None:
+        """Refresh the run's heartbeat when it is due (and the store is in use)."""
+        if self.store is None or self.spool or time.monotonic() < self._next_beat:
+            return
+        self._next_beat = time.monotonic() + self.heartbeat_interval
+        self.run.heartbeat = utc_now()
+        try:
+            self.store.update_run(self.run)
+        except StoreUnavailable as exc:
+            self._lost_store(exc)
+
+    def write(self, record: dict[str, Any]) -> None:
+        self.delivered.add(normalise_url(record["url"]))
+        if self._drain():
+            try:
+                self._store().put_page(self.run.id, record)
+                self.written += 1
+                return
+            except StoreUnavailable as exc:
+                # The spool must recreate the run too: the store may come back empty.
+                self._spool("run", run=self.run.to_json())
+                self._lost_store(exc)
+        self.spool_page(record)
+
+    def spool_page(self, record: dict[str, Any]) -> None:
+        """Keep a page in the spool (the store is away, or failed on this page)."""
+        self.delivered.add(normalise_url(record["url"]))
+        if not self.spool:
+            self._spool("run", run=self.run.to_json())
+        if self._spool("page", run_id=self.run.id, record=record):
+            self.spooled += 1
+
+    def _missing(self, store: ReportStore) -> list[str]:
+        stored = {m.url_key for m in store.iter_page_meta(self.run.id)}
+        return sorted(self.delivered - stored)
+
+    def _restore(self, store: ReportStore, missing: list[str]) -> int:
+        """Write the pages the store lost again from the journal (their latest delivery)."""
+        if self.journal is None or not missing:
+            return 0
+        wanted = set(missing)
+        latest: dict[str, dict[str, Any]] = {}
+        for record in self.journal.records():
+            key = normalise_url(record.get("url") or "")
+            if key in wanted:
+                latest[key] = record
+        for record in latest.values():
+            store.put_page(self.run.id, record)
+        if latest:
+            logger.warning("the report store lost %d page(s) of run %s during the run "
+                           "(restarted without persistence?): written again from the run's "
+                           "journal; earlier runs, lifecycles and waivers in that store may be "
+                           "gone", len(latest), self.run.id)
+        return len(latest)
+
+    def close(self, status: str, note: str = "") -> Run | None:
+        """Close the run as `status`; returns the stored run, or None if it stays spooled (or
+        could be kept nowhere: `fatal`)."""
+        finished = utc_now()
+        if self.fatal:
+            status, note = "incomplete", f"{note}; {self.fatal}" if note else self.fatal
+        expected = len(self.delivered)
+        try:
+            if self._drain(force=True):
+                assert self.store is not None
+                # Carries what the run learnt (rules version); recreates a run the store lost.
+                self.store.update_run(self.run)
+                missing = self._missing(self.store)
+                restored = self._restore(self.store, missing)
+                if restored:
+                    missing = self._missing(self.store)
+                    again = (f"the store lost {restored} page(s) during the run (a Redis "
+                             "restarted without persistence?); written again from the run's "
+                             "journal")
+                    note = f"{note}; {again}" if note else again
+                self.run = close_run(self.store, self.run.id, status, finished, note=note,
+                                     expected=expected, missing=missing)
+                self.spool.close()
+                if self.journal is not None:
+                    self.journal.remove()
+                if self.run.counts.get("pages_lost"):
+                    logger.error("run %s is incomplete: %s", self.run.id, self.run.note)
+                return self.run
+        except StoreUnavailable as exc:
+            self._lost_store(exc)
+        if not self.spool:
+            self._spool("run", run=self.run.to_json())
+        kept = self._spool("close", run_id=self.run.id, status=status, finished=finished,
+                           note=note, expected=expected)
+        try:
+            self.spool.close()
+        except OSError:
+            kept = False
+        if self.journal is not None:
+            self.journal.remove()
+        if kept:
+            logger.warning("report store still unavailable at the end of run %s: %d page(s) "
+                           "kept in %s; write them with `footer-audit report replay %s`",
+                           self.run.id, self.spool.pages, " and ".join(map(str, self.spool.files)),
+                           " ".join(map(str, self.spool.files)))
+        return None
+
+
+class BackgroundWriter:
+    """A RunWriter on its own thread: `write` hands a page over and returns at once; `close`
+    waits for the thread to write (or spool) everything and close the run."""
+
+    def __init__(self, writer: RunWriter) -> None:
+        self.writer = writer
+        self._queue: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self._thread = threading.Thread(target=self._loop, name="footer-audit-store",
+                                        daemon=True)
+        self._result: Run | None = None
+        self._failures = 0
+
+    @property
+    def run(self) -> Run:
+        return self.writer.run
+
+    @property
+    def fatal(self) -> str | None:
+        return self.writer.fatal
+
+    def start(self) -> None:
+        self._queue.put(("open", None))
+        self._thread.start()
+
+    def write(self, record: dict[str, Any]) -> None:
+        self._queue.put(("page", record))
+
+    def close(self, status: str, note: str = "") -> Run | None:
+        self._queue.put(("close", (status, note)))
+        self._thread.join()
+        return self._result
+
+    def _loop(self) -> None:
+        while True:
+            try:
+                op, arg = self._queue.get(timeout=max(self.writer.heartbeat_interval, 0.05))
+            except queue.Empty:
+                self.writer.beat()
+                continue
+            if op == "close":  # the last op, whatever becomes of it: close() is waiting
+                try:
+                    self._result = self.writer.close(*arg)
+                except Exception:
+                    logger.exception("report store: closing the run failed")
+                return
+            try:
+                if op == "open":
+                    self.writer.open()
+                else:
+                    self._write(arg)
+                self.writer.beat()
+            except Exception:  # the thread must live on to close the run
+                logger.exception("report store: %s failed", op)
+
+    def _write(self, record: dict[str, Any]) -> None:
+        try:
+            self.writer.write(record)
+        except Exception as exc:  # one line, not a traceback per page
+            self._failures += 1
+            if self._failures == 1:
+                logger.error("report store: a page could not be written (%s: %s); this and "
+                             "any further such page go to the spool", type(exc).__name__, exc)
+            self.writer.spool_page(record)
