@@ -79,6 +79,15 @@ BAD = [
      "greater than or equal"),
     ("organisations:\n  - name: X\n    severity:\n      icp_missing: fatal\n",
      4, "organisations.0.severity.icp_missing", "'error', 'warning' or 'info'"),
+    # Rule codes are checked against the registry: a typo names the nearest code.
+    ("organisations:\n  - name: X\n    disabled_rules:\n      - icp_mising\n",
+     4, "organisations.0.disabled_rules.0", "unknown rule code 'icp_mising': did you mean "
+     "icp_missing?"),
+    ("organisations:\n  - name: X\n    severity:\n      icp_link_missing: info\n"
+     "      copyright_year_stal: info\n",
+     5, "organisations.0.severity.copyright_year_stal", "did you mean copyright_year_stale?"),
+    ("organisations:\n  - name: X\n    disabled_rules: [zzzz]\n",
+     3, "organisations.0.disabled_rules.0", "unknown rule code 'zzzz' (footer-audit rules"),
     ("organisations:\n  - province: 北京\n", 2, "organisations.0.name", "Field required"),
     ("organisations: []\n", 1, "organisations", "at least one"),
     ("organisations:\n  - name: [unclosed\n", 3, "", "not valid YAML"),

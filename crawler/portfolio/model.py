@@ -10,6 +10,7 @@ The full documented example is `examples/portfolio.yaml`; the reference is `docs
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -48,6 +49,22 @@ RenderMode = Literal["auto", "always", "never"]
 # Rule profile: "government" adds the 网站标识码 and badge rules (default for .gov.cn hosts).
 ProfileName = Literal["government", "standard"]
 SeverityName = Literal["error", "warning", "info"]
+
+
+def _rule_code(value: str) -> str:
+    """A code of the rule registry (a renamed code becomes its new name); a typo is an error
+    naming the nearest code, since an override that matches no rule silently does nothing."""
+    from rules.registry import RULES, get_rule
+
+    rule = get_rule(value)
+    if rule is not None:
+        return rule.code
+    near = difflib.get_close_matches(value, [r.code for r in RULES], n=1)
+    hint = f": did you mean {near[0]}?" if near else " (footer-audit rules lists them)"
+    raise ValueError(f"unknown rule code {value!r}{hint}")
+
+
+RuleCode = Annotated[str, AfterValidator(_rule_code)]
 
 # Problems listed in a PortfolioError's one-line message; `PortfolioError.lines` has them all.
 _MESSAGE_PROBLEMS = 5
@@ -153,8 +170,8 @@ class OrgSpec(_Model):
     gongan_required: bool = False
     profile: ProfileName | None = None  # None: government for .gov.cn hosts, else standard
     layout_checks: bool = False  # render every homepage to check position and covering
-    severity: dict[str, SeverityName] = Field(default_factory=dict)  # rule code -> severity
-    disabled_rules: tuple[str, ...] = ()
+    severity: dict[RuleCode, SeverityName] = Field(default_factory=dict)  # rule code -> severity
+    disabled_rules: tuple[RuleCode, ...] = ()
     domains: tuple[DomainSpec, ...] = ()
     apps: tuple[AppSpec, ...] = ()
 
