@@ -31,6 +31,7 @@ from crawler.net.addresses import parse_networks
 from crawler.net.host_names import normalise_host
 from crawler.portfolio.lines import line_of
 from crawler.portfolio.overlaps import Problem, find_overlaps
+from crawler.render.modes import RenderMode
 from rules.data import GONGAN_CODE
 from rules.model import Expectations
 
@@ -45,7 +46,6 @@ __all__ = [
     "parse_portfolio",
 ]
 
-RenderMode = Literal["auto", "always", "never"]
 # Rule profile: "government" adds the 网站标识码 and badge rules (default for .gov.cn hosts).
 ProfileName = Literal["government", "standard"]
 SeverityName = Literal["error", "warning", "info"]
@@ -117,7 +117,7 @@ class DomainSpec(_Model):
     gongan_required: bool | None = None  # None: the organisation's policy
     copyright_required: bool | None = None  # None: the organisation's policy
     profile: ProfileName | None = None  # None: the organisation's, else by host (.gov.cn)
-    render: RenderMode = "auto"
+    render: RenderMode = RenderMode.AUTO
     start_urls: tuple[str, ...] = ()  # extra pages to audit beside the homepage
     skip_subdomains: tuple[str, ...] = ()  # hosts (or *.zone) never crawled
     add_subdomains: tuple[str, ...] = ()  # hosts audited even if no link leads to them
@@ -242,7 +242,7 @@ class Portfolio(_Model):
 
     @classmethod
     def on_demand(cls, sites: list[str], *, org: str | None = None,
-                  province: str | None = None, render: RenderMode = "auto",
+                  province: str | None = None, render: RenderMode = RenderMode.AUTO,
                   layout_checks: bool = False, crawl: CrawlSpec | None = None) -> Portfolio:
         """A one-organisation portfolio for `footer-audit crawl SITE...`; a site named twice
         (`example.cn www.example.cn`, or in Unicode and punycode) is crawled once."""
