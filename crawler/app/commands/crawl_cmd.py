@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from crawler.app.commands.expectations import valid_icp, valid_province
+from crawler.app.commands.options import STORE_HELP
 from crawler.errors import UsageError
 from crawler.fetch.limits import DEFAULT_TIMEOUT
 from crawler.render.modes import RenderMode
@@ -48,9 +49,7 @@ Timeout = Annotated[float, typer.Option("--timeout", help="Seconds per page (fet
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")]
 UserAgent = Annotated[str | None, typer.Option("--user-agent", help="User agent to send.")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log the crawl (INFO).")]
-Store = Annotated[str | None, typer.Option(
-    "--store", help="Report store: redis://… or a SQLite file (default: $REDIS_URL, else the "
-    "embedded SQLite file).")]
+Store = Annotated[str | None, typer.Option("--store", metavar="URL", help=STORE_HELP)]
 NoStore = Annotated[bool, typer.Option("--no-store", help="Do not keep results in the store.")]
 Concurrency = Annotated[int | None, typer.Option(
     "--concurrency", help="Pages fetched at once (default: CONCURRENT_REQUESTS).")]
