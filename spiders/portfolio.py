@@ -16,7 +16,6 @@ extensions of the crawl are wired in `crawler/settings.py`, not here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,38 +31,19 @@ from crawler.fetch.statuses import PageStatus
 from crawler.items import FetchedPage
 from crawler.net.domains import SiteScope, host_of, registrable_domain
 from crawler.portfolio.model import AppSpec, DomainSpec, OrgSpec, Portfolio, load_portfolio
+from crawler.portfolio.sampling import followable, template_key
 from crawler.render.modes import RenderMode
 from crawler.render.policy import page_render_mode
 from crawler.reports.store.base import normalise_url
 from crawler.stats import SITES_DONE_STAT, SITES_TOTAL_STAT
 from spiders._pages import PageSpider
 
-__all__ = ["PortfolioSpider", "template_key"]
+__all__ = ["PortfolioSpider"]
 
 # Request.meta key: where this request sits in the crawl (see _Where).
 META_WHERE = "footer_audit_where"
 
-_SKIP_EXT = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|ico|css|js|pdf|zip|rar|gz|mp4|mp3|apk|exe|"
-                       r"docx?|xlsx?|pptx?)$", re.IGNORECASE)
 _MAX_SITEMAPS_PER_SITE = 8  # robots.txt and sitemap files per site
-
-
-def template_key(url: str) -> str:
-    """A URL's path shape: `/news/2024/0312.html` -> `/news/*/#.html`. Pages sharing a shape
-    usually share a template, so one of each is enough to sample."""
-    parts = [p for p in urlsplit(url).path.split("/") if p]
-    shape = []
-    for i, part in enumerate(parts):
-        stem, dot, ext = part.rpartition(".")
-        if not dot:
-            stem, ext = part, ""
-        if i == 0 and not stem.isdigit() and dot == "":
-            shape.append(part.lower())
-        elif stem.isdigit() or re.fullmatch(r"[0-9a-f_-]{6,}", stem, re.IGNORECASE):
-            shape.append("#" + (f".{ext.lower()}" if dot else ""))
-        else:
-            shape.append("*" + (f".{ext.lower()}" if dot else ""))
-    return "/" + "/".join(shape)
 
 
 @dataclass(frozen=True)
@@ -258,8 +238,7 @@ class PortfolioSpider(PageSpider):
                  response.css("a::attr(href), area::attr(href)").getall())
         for href in hrefs:
             url = urljoin(base, href.strip())
-            if not url.startswith(("http://", "https://")) or _SKIP_EXT.search(
-                    urlsplit(url).path):
+            if not followable(url):
                 continue
             host = host_of(url)
             if host != here:

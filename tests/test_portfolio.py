@@ -355,3 +355,17 @@ def test_run_prints_every_problem_and_warning(tmp_path):
     assert warned.returncode == 0, warned.stderr[-2000:]
     assert warned.stderr.startswith(f"warning: {tmp_path / 'p.yaml'}:5: "
                                     "organisations.0.domains.1.domain: shop.a.cn is under a.cn")
+
+
+def test_inner_pages_are_sampled_by_url_shape():
+    from crawler.portfolio.sampling import followable, template_key
+
+    assert template_key("https://a.cn/news/2024/0312.html") == "/news/#/#.html"
+    assert template_key("https://a.cn/news/2024/0313.html") == template_key(
+        "https://a.cn/news/2023/0101.html")
+    assert template_key("https://a.cn/News/a1b2c3d4e5/") == "/news/#"
+    assert template_key("https://a.cn/about/team.html") == "/about/*.html"
+    assert template_key("https://a.cn/") == "/"
+    assert followable("https://a.cn/about/") and followable("http://a.cn/x.html")
+    assert not followable("https://a.cn/logo.PNG") and not followable("https://a.cn/a.tar.gz")
+    assert not followable("mailto:web@a.cn") and not followable("ftp://a.cn/")
