@@ -17,7 +17,6 @@ from crawler.errors import UsageError
 from crawler.fetch.limits import DEFAULT_TIMEOUT
 from crawler.fetch.resolve import resolve_settings
 from crawler.net.addresses import allow_settings
-from crawler.render.browser import launch_options
 from crawler.render.modes import RenderMode
 from crawler.render.policy import static_only_settings
 
@@ -85,7 +84,7 @@ def crawl_settings(*, render: RenderMode | None = None, timeout: float = DEFAULT
         overrides["USER_AGENT"] = user_agent
     if concurrency:
         overrides["CONCURRENT_REQUESTS"] = concurrency
-    overrides.update(resolve_settings(resolve or (), launch_options()))
+    overrides.update(resolve_settings(resolve or ()))
     overrides.update(allow_settings(allow_networks))
     overrides.update(extra or {})
     settings.setdict(overrides, priority="cmdline")
