@@ -37,7 +37,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.politeness.SlotConcurrencyMiddleware": 950,
 }
 # Every component of a crawl is listed here; each one switches itself off (NotConfigured) by its
-# own FOOTER_AUDIT_*_ENABLED setting (or FOOTER_AUDIT_JSONL_OUTPUT), so a spider names none.
+# own FOOTER_AUDIT_*_ENABLED setting (the JSON Lines writer: an empty FOOTER_AUDIT_JSONL_OUTPUT),
+# so a spider names none.
 ITEM_PIPELINES = {
     "pipelines.audit.AuditPipeline": 300,
     # Screenshots of rendered footers with violations; closes every kept Playwright page.
@@ -127,7 +128,7 @@ FOOTER_AUDIT_JSONL_OUTPUT = ""
 
 # --- footer-audit: portfolio-wide rules (crawler/portfolio/findings.py) ---------------------
 # Run subject_inconsistent across each organisation's sites when a portfolio crawl ends.
-FOOTER_AUDIT_PORTFOLIO_RULES = True
+FOOTER_AUDIT_PORTFOLIO_ENABLED = True
 
 # --- footer-audit: progress (crawler/extensions/progress.py) ------------------------------------
 # Show the crawl's progress and summary on stderr (off: neither; the exit status does not change).

@@ -22,7 +22,7 @@ class CheckSpider(PageSpider):
     # is, also under `scrapy crawl check` (crawler/settings.py wires every component).
     custom_settings: ClassVar[dict[str, Any]] = {
         "FOOTER_AUDIT_EVIDENCE_ENABLED": False,
-        "FOOTER_AUDIT_PORTFOLIO_RULES": False,
+        "FOOTER_AUDIT_PORTFOLIO_ENABLED": False,
         "FOOTER_AUDIT_PROGRESS_ENABLED": False,
         "FOOTER_AUDIT_RENDER_MEMORY_ENABLED": False,
         "FOOTER_AUDIT_STORE_ENABLED": False,

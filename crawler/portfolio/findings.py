@@ -55,8 +55,8 @@ class PortfolioFindingsExtension:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> PortfolioFindingsExtension:
-        if not crawler.settings.getbool("FOOTER_AUDIT_PORTFOLIO_RULES", True):
-            raise NotConfigured  # FOOTER_AUDIT_PORTFOLIO_RULES off (bare: Scrapy logs no warning)
+        if not crawler.settings.getbool("FOOTER_AUDIT_PORTFOLIO_ENABLED", True):
+            raise NotConfigured  # FOOTER_AUDIT_PORTFOLIO_ENABLED off (bare: Scrapy logs no warning)
         ext = cls(crawler)
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
