@@ -369,3 +369,20 @@ def test_inner_pages_are_sampled_by_url_shape():
     assert followable("https://a.cn/about/") and followable("http://a.cn/x.html")
     assert not followable("https://a.cn/logo.PNG") and not followable("https://a.cn/a.tar.gz")
     assert not followable("mailto:web@a.cn") and not followable("ftp://a.cn/")
+
+
+def test_run_refuses_a_misspelt_rule_code_before_crawling(tmp_path):
+    """`footer-audit run`: a typo in disabled_rules is a portfolio error (exit status 2) naming
+    the file, the line and the nearest rule code."""
+    from typer.testing import CliRunner
+
+    from crawler.app.cli import app
+
+    path = tmp_path / "typo.yaml"
+    path.write_text("organisations:\n  - name: X\n    disabled_rules: [icp_position_not_bottom]\n"
+                    "    domains:\n      - domain: a.cn\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", str(path), "--quiet", "--no-store"])
+    exc = result.exception
+    assert isinstance(exc, PortfolioError) and exc.exit_code == 2, result.output
+    assert str(exc) == (f"{path}:3: organisations.0.disabled_rules.0: unknown rule code "
+                        "'icp_position_not_bottom': did you mean icp_position_not_bottom_centre?")
