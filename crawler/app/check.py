@@ -7,7 +7,6 @@ redirects, rendering, statuses) is exactly the crawler's.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +16,7 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
-from crawler.app.crawl_settings import crawl_settings
+from crawler.app.crawl_settings import crawl_settings, quiet_third_party_logs
 from crawler.errors import FooterAuditError, UsageError
 from crawler.fetch.limits import DEFAULT_TIMEOUT
 from crawler.fetch.local_files import checked_local_file, serve_local_files
@@ -94,15 +93,6 @@ def choose_render(requested: RenderMode | None) -> tuple[RenderMode, str | None]
     return RenderMode.NEVER, f"notice: no Chromium found, reading the page statically ({hint})"
 
 
-def _quiet_third_party_logs() -> None:
-    # scrapy-playwright logs each failed render as a warning with a traceback; our render
-    # middleware already says it in one line.
-    logging.getLogger("scrapy-playwright").setLevel(logging.ERROR)
-    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
-    # Certificates are not verified (DOWNLOAD_VERIFY_CERTIFICATES): no warning per host.
-    logging.getLogger("scrapy.core.downloader.tls").setLevel(logging.ERROR)
-
-
 def _missing(target: dict[str, str]) -> dict[str, Any]:
     return {
         "url": target["url"], "final_url": target["url"], "status": PageStatus.UNREACHABLE,
@@ -148,8 +138,7 @@ def _crawl(parsed: list[dict[str, str]], expect: Expectations | None, *, render:
                               user_agent=user_agent, log_level=log_level,
                               allow_networks=allow_networks, one_shot=True)
     process = CrawlerProcess(settings)
-    if log_level.upper() != "DEBUG":
-        _quiet_third_party_logs()
+    quiet_third_party_logs(log_level)
     crawler = process.create_crawler("check")
     items: list[Any] = []
     crawler.signals.connect(lambda item, **_: items.append(item), signal=signals.item_scraped,

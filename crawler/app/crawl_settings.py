@@ -3,10 +3,12 @@ API: `crawler/settings.py` plus the operator's choices, built in one place.
 
 A one-shot crawl (`check`: a few pages now) leaves out what it never uses, so it starts fast;
 a portfolio crawl keeps every component of `crawler/settings.py`, each switched by its setting.
+`quiet_third_party_logs` is the rest of the set-up both share.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,7 +22,7 @@ from crawler.net.addresses import allow_settings
 from crawler.render.modes import RenderMode
 from crawler.render.policy import static_only_settings
 
-__all__ = ["crawl_settings"]
+__all__ = ["crawl_settings", "quiet_third_party_logs"]
 
 # Scrapy's components a one-shot check needs: stats, the log counter, the close conditions.
 _ONE_SHOT_EXTENSIONS = {
@@ -89,6 +91,20 @@ def crawl_settings(*, render: RenderMode | None = None, timeout: float = DEFAULT
     overrides.update(extra or {})
     settings.setdict(overrides, priority="cmdline")
     return settings
+
+
+def quiet_third_party_logs(log_level: str) -> None:
+    """Below DEBUG, the libraries' log lines that repeat what a page's result already says."""
+    if log_level.upper() == "DEBUG":
+        return
+    # scrapy-playwright logs each failed render with a traceback; the render middleware
+    # already says it in one line.
+    logging.getLogger("scrapy-playwright").setLevel(logging.ERROR)
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+    # Certificates are not verified (DOWNLOAD_VERIFY_CERTIFICATES): no warning per host.
+    logging.getLogger("scrapy.core.downloader.tls").setLevel(logging.ERROR)
+    # A dead host is a result (status unreachable, its error line), not a log line each.
+    logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
 
 
 def _one_shot_overrides() -> dict[str, Any]:

@@ -9,13 +9,12 @@ does not restart).
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 
-from crawler.app.crawl_settings import crawl_settings
+from crawler.app.crawl_settings import crawl_settings, quiet_third_party_logs
 from crawler.portfolio.model import Portfolio
 from crawler.render.modes import RenderMode
 from crawler.stats import SITES_DONE_STAT, SITES_TOTAL_STAT, audited_pages, error_violations
@@ -48,15 +47,7 @@ def crawl_portfolio(portfolio: Portfolio, *, render: RenderMode | None = None,
     `render`: always or never force every page's mode; None or auto: each domain's own."""
     settings = crawl_settings(render=render, **options)
     process = CrawlerProcess(settings)
-    if settings.get("LOG_LEVEL", "").upper() != "DEBUG":
-        # scrapy-playwright logs each failed render with a traceback; the render middleware
-        # already says it in one line.
-        logging.getLogger("scrapy-playwright").setLevel(logging.ERROR)
-        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
-        # Certificates are not verified (DOWNLOAD_VERIFY_CERTIFICATES): no warning per host.
-        logging.getLogger("scrapy.core.downloader.tls").setLevel(logging.ERROR)
-        # A dead host is a result (status unreachable, its error line), not a log line each.
-        logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
+    quiet_third_party_logs(settings.get("LOG_LEVEL", ""))
     process.crawl("portfolio", portfolio=portfolio, render=render)
     (crawler,) = process.crawlers
     process.start()
