@@ -13,6 +13,7 @@ from typing import Any
 __all__ = [
     "PAGES_STAT",
     "PORTFOLIO_VIOLATIONS_STAT",
+    "RUN_ID_STAT",
     "RUN_NOTE_STAT",
     "RUN_STATUS_STAT",
     "SITES_DONE_STAT",
@@ -34,6 +35,7 @@ VIOLATIONS_STAT = "footer_audit/violations"
 # Portfolio-wide violations by severity, + "/error"... (crawler/portfolio/findings.py).
 PORTFOLIO_VIOLATIONS_STAT = "footer_audit/portfolio_violations"
 
+RUN_ID_STAT = "footer_audit/run_id"  # the run's id in the store
 RUN_STATUS_STAT = "footer_audit/run_status"  # the run's final status in the store
 # Where the results went: `stored`, `spooled` (a spool file for `report replay`), `failed`.
 STORE_OUTCOME_STAT = "footer_audit/store/outcome"

@@ -17,7 +17,13 @@ from scrapy.crawler import CrawlerProcess
 from crawler.app.crawl_settings import crawl_settings, quiet_third_party_logs
 from crawler.portfolio.model import Portfolio
 from crawler.render.modes import RenderMode
-from crawler.stats import SITES_DONE_STAT, SITES_TOTAL_STAT, audited_pages, error_violations
+from crawler.stats import (
+    RUN_ID_STAT,
+    SITES_DONE_STAT,
+    SITES_TOTAL_STAT,
+    audited_pages,
+    error_violations,
+)
 
 __all__ = ["CrawlOutcome", "crawl_portfolio"]
 
@@ -37,7 +43,7 @@ class CrawlOutcome:
         return cls(pages=audited_pages(stats), errors=error_violations(stats),
                    sites_total=int(stats.get(SITES_TOTAL_STAT, 0)),
                    sites_done=int(stats.get(SITES_DONE_STAT, 0)),
-                   run_id=stats.get("footer_audit/run_id"), stats=stats)
+                   run_id=stats.get(RUN_ID_STAT), stats=stats)
 
 
 def crawl_portfolio(portfolio: Portfolio, *, render: RenderMode | None = None,
