@@ -15,7 +15,7 @@ from rules.model import Expectations
 
 __all__ = ["AuditedPage", "FetchedPage", "RenderMode", "utc_now"]
 
-RenderMode = str  # "always" | "auto" | "never" (see crawler.render.policy.RENDER_MODES)
+RenderMode = str  # "always" | "auto" | "never" (crawler.render.modes.RenderMode, a str)
 
 
 def utc_now() -> str:

@@ -36,11 +36,29 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.address_policy.AddressPolicyMiddleware": 940,
     "crawler.middlewares.politeness.SlotConcurrencyMiddleware": 950,
 }
+# Every component of a crawl is listed here; each one switches itself off (NotConfigured) by its
+# own FOOTER_AUDIT_*_ENABLED setting (the JSON Lines writer: an empty FOOTER_AUDIT_JSONL_OUTPUT),
+# so a spider names none.
 ITEM_PIPELINES = {
     "pipelines.audit.AuditPipeline": 300,
     # Screenshots of rendered footers with violations; closes every kept Playwright page.
     "pipelines.evidence.EvidencePipeline": 500,
+    "pipelines.jsonl.JsonlWriterPipeline": 800,
+    "pipelines.report.ReportPipeline": 900,
 }
+EXTENSIONS = {
+    # Findings first: the summary printed at close includes them.
+    "crawler.portfolio.findings.PortfolioFindingsExtension": 500,
+    "crawler.render.memory.RenderMemoryExtension": 510,
+    "crawler.extensions.progress.ProgressExtension": 520,
+}
+# A callback yields a page and a few requests: Scrapy's 100 parallel item workers per response
+# cost 100 asyncio tasks each time for nothing.
+CONCURRENT_ITEMS = 8
+# Every host is its own download slot. The downloader-aware queue scans all slots with pending
+# requests on each pop: thousands of hosts make that quadratic, and with one or two requests per
+# host it balances nothing.
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.ScrapyPriorityQueue"
 
 # A desktop browser's identity naming the tool: some sites refuse "HeadlessChrome" or bare bots.
 USER_AGENT = (
@@ -110,11 +128,13 @@ FOOTER_AUDIT_JSONL_OUTPUT = ""
 
 # --- footer-audit: portfolio-wide rules (crawler/portfolio/findings.py) ---------------------
 # Run subject_inconsistent across each organisation's sites when a portfolio crawl ends.
-FOOTER_AUDIT_PORTFOLIO_RULES = True
+FOOTER_AUDIT_PORTFOLIO_ENABLED = True
 
 # --- footer-audit: progress (crawler/extensions/progress.py) ------------------------------------
-# Show a progress bar on stderr when it is a terminal.
+# Show the crawl's progress and summary on stderr (off: neither; the exit status does not change).
 FOOTER_AUDIT_PROGRESS_ENABLED = True
+# Show a progress bar on stderr when it is a terminal.
+FOOTER_AUDIT_PROGRESS_BAR = True
 # Print a summary table per organisation on stderr when a portfolio crawl ends.
 FOOTER_AUDIT_PROGRESS_SUMMARY = True
 
@@ -146,7 +166,7 @@ FOOTER_AUDIT_RESOLVE: list[str] = []
 
 
 # --- footer-audit: report store (pipelines/report.py, crawler/reports/store/) ---------------------
-# Write each audited page to the report store (the portfolio spider adds the pipeline).
+# Write each audited page to the report store.
 FOOTER_AUDIT_STORE_ENABLED = True
 # Name runs are filed under; empty: the spider's portfolio_name, else its name.
 FOOTER_AUDIT_STORE_PORTFOLIO = ""

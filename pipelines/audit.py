@@ -10,6 +10,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.fetch.statuses import PageStatus
 from crawler.items import AuditedPage, FetchedPage
+from crawler.stats import PAGES_STAT, VIOLATIONS_STAT
 from rules.audit import audit_page
 from rules.model import Findings, PageInput
 from rules.render_decision import needs_rendering
@@ -77,7 +78,7 @@ class AuditPipeline:
         if not isinstance(item, FetchedPage) or isinstance(item, AuditedPage):
             return item
         audited = audit_fetched_page(item, snapshot=self.snapshot)
-        self.stats.inc_value(f"footer_audit/pages/{audited.status}")
+        self.stats.inc_value(f"{PAGES_STAT}/{audited.status}")
         for violation in audited.audit.get("violations", []):
-            self.stats.inc_value(f"footer_audit/violations/{violation['severity']}")
+            self.stats.inc_value(f"{VIOLATIONS_STAT}/{violation['severity']}")
         return audited

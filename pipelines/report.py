@@ -55,7 +55,13 @@ from crawler.reports.store.spool import (
     replay_file,
 )
 from crawler.reports.store.writer import BackgroundWriter, RunWriter
-from crawler.stats import RUN_NOTE_STAT, RUN_STATUS_STAT, SPOOL_FILES_STAT, STORE_OUTCOME_STAT
+from crawler.stats import (
+    RUN_ID_STAT,
+    RUN_NOTE_STAT,
+    RUN_STATUS_STAT,
+    SPOOL_FILES_STAT,
+    STORE_OUTCOME_STAT,
+)
 
 __all__ = ["ReportPipeline", "StoreConfig", "item_record"]
 
@@ -238,7 +244,7 @@ class ReportPipeline:
                            journal=self.journal)
         self.writer = BackgroundWriter(writer)
         self.writer.start()
-        self.crawler.stats.set_value("footer_audit/run_id", run.id)
+        self.crawler.stats.set_value(RUN_ID_STAT, run.id)
         where = self.store.url if self.store else "the spool"
         logger.info("Report run %s (%s) stored in %s", run.id, portfolio, where)
 

@@ -113,8 +113,8 @@ class IcpMark:
     box: tuple[float, float, float, float] | None = None
     selector: str = ""
     # How the number parsed (rules/parsers/icp.py): filing (ICP备), licence (ICP证) or b2; the
-    # prefix read as ok / nonstandard (川贵云甘) / unknown (vanity) / missing; the serial digits,
-    # the -n sequence, and whether whitespace sat inside the number as displayed.
+    # prefix read as ok / nonstandard (rules.data.ICP_NONSTANDARD) / unknown (vanity) / missing;
+    # the serial digits, the -n sequence, and whether whitespace sat inside the number as shown.
     form: str = "filing"
     prefix_status: str = "ok"
     serial: str = ""

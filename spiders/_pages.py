@@ -29,8 +29,8 @@ from crawler.render.policy import (
     META_RENDER_ERROR,
     META_REVIEW,
     META_URL,
-    RENDER_MODES,
     RenderConfig,
+    RenderMode,
 )
 
 __all__ = ["META_CONTEXT", "PageSpider"]
@@ -61,13 +61,11 @@ class PageSpider(scrapy.Spider):
         spider.page_releaser = PageReleaser(crawler)
         return spider
 
-    def page_request(self, url: str, *, render: str | None = None,
+    def page_request(self, url: str, *, render: RenderMode | None = None,
                      fallback_url: str | None = None, context: dict[str, Any] | None = None,
                      priority: int = 0) -> scrapy.Request:
         """A request for one page; `render` defaults to FOOTER_AUDIT_RENDER."""
         mode = render or self.render_config.mode
-        if mode not in RENDER_MODES:
-            raise ValueError(f"render mode must be one of {', '.join(RENDER_MODES)}: {mode!r}")
         meta: dict[str, Any] = {
             META_URL: url, META_RENDER: mode, META_CONTEXT: dict(context or {}),
             "handle_httpstatus_list": _ERROR_STATUSES,
@@ -118,7 +116,7 @@ class PageSpider(scrapy.Spider):
             review_reasons=list(meta.get(META_REVIEW, [])),
             extraction=meta.pop(META_EXTRACTION, None) if html and status == PageStatus.OK
             and "playwright" not in response.flags else None,
-            render_mode=meta.get(META_RENDER, "auto"),
+            render_mode=meta.get(META_RENDER, RenderMode.AUTO),
             browser_page=meta.get(META_PAGE),
             **meta.get(META_CONTEXT, {}),
         )
@@ -149,7 +147,7 @@ class PageSpider(scrapy.Spider):
             status=status,
             redirect_chain=list(meta.get("redirect_urls", [])),
             error=message,
-            render_mode=meta.get(META_RENDER, "auto"),
+            render_mode=meta.get(META_RENDER, RenderMode.AUTO),
             **meta.get(META_CONTEXT, {}),
         )
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, ClassVar
 
 from crawler.net.domains import host_of
+from crawler.render.modes import RenderMode
 from rules.model import Expectations
 from spiders._pages import PageSpider
 
@@ -17,9 +18,18 @@ class CheckSpider(PageSpider):
     """One request per target; each target is a URL or ``{"url": ..., "fallback_url": ...}``."""
 
     name = "check"
+    # A check keeps no report, feeds no portfolio-wide rule and leaves the render memory as it
+    # is, also under `scrapy crawl check` (crawler/settings.py wires every component).
+    custom_settings: ClassVar[dict[str, Any]] = {
+        "FOOTER_AUDIT_EVIDENCE_ENABLED": False,
+        "FOOTER_AUDIT_PORTFOLIO_ENABLED": False,
+        "FOOTER_AUDIT_PROGRESS_ENABLED": False,
+        "FOOTER_AUDIT_RENDER_MEMORY_ENABLED": False,
+        "FOOTER_AUDIT_STORE_ENABLED": False,
+    }
 
     def __init__(self, targets: list[Any] | str = (), expect: Expectations | None = None,
-                 render: str | None = None, **kwargs: Any) -> None:
+                 render: RenderMode | str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if isinstance(targets, str):  # `scrapy crawl check -a targets=URL,URL` or a JSON list
             targets = json.loads(targets) if targets.startswith("[") else targets.split(",")
@@ -29,7 +39,7 @@ class CheckSpider(PageSpider):
             host_of(url) for t in self.targets
             for url in (t.get("url"), t.get("fallback_url")) if url)
         self.expect = expect
-        self.render = render
+        self.render = RenderMode(render) if render else None  # `-a render=never` is a str
 
     async def start(self) -> AsyncIterator[Any]:
         for target in self.targets:

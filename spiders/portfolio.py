@@ -3,17 +3,19 @@ inner pages and app landing pages. `footer-audit run FILE`, `footer-audit crawl 
 `scrapy crawl portfolio -a file=FILE` (or `-a sites=a.cn,b.cn`) all run this spider.
 
 Per domain: `https://HOST/` falling back to `http://HOST/`, for the domain and its `www.` variant.
-Links (and the sitemaps robots.txt names, else /sitemap.xml) to other hosts of the same
+Links (and the sitemaps robots.txt names, else /sitemap.xml; gzip files and sitemap indexes
+included, read by Scrapy's parsers in `crawler/fetch/sitemaps.py`) to other hosts of the same
 registrable domain are subdomains, crawled up to `crawl.subdomain_cap` per domain and
 `crawl.link_depth` link hops, each audited with the parent's expectations (`subdomain=True`).
 Same-host links with distinct path shapes are sampled (`crawl.inner_pages`) to confirm the
 homepage's footer is the site's.
-Fetching, rendering and statuses are the base spider's (`spiders/_pages.py`).
+Fetching, rendering and statuses are the base spider's (`spiders/_pages.py`); each page's render
+mode is the render policy's (`crawler.render.policy.page_render_mode`). The pipelines and
+extensions of the crawl are wired in `crawler/settings.py`, not here.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,47 +23,27 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from scrapy.http import HtmlResponse, Response, TextResponse
-from scrapy.settings import SETTINGS_PRIORITIES
+from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
-from crawler.extensions.progress import SITES_DONE_STAT, SITES_TOTAL_STAT
-from crawler.fetch.resolve import chromium_args, parse_resolve
+from crawler.fetch.sitemaps import read_sitemap, sitemaps_in_robots
 from crawler.fetch.statuses import PageStatus
 from crawler.items import FetchedPage
 from crawler.net.domains import SiteScope, host_of, registrable_domain
 from crawler.portfolio.model import AppSpec, DomainSpec, OrgSpec, Portfolio, load_portfolio
+from crawler.portfolio.sampling import followable, template_key
+from crawler.render.modes import RenderMode
+from crawler.render.policy import page_render_mode
 from crawler.reports.store.base import normalise_url
+from crawler.stats import SITES_DONE_STAT, SITES_TOTAL_STAT
 from spiders._pages import PageSpider
 
-__all__ = ["PortfolioSpider", "template_key"]
+__all__ = ["PortfolioSpider"]
 
 # Request.meta key: where this request sits in the crawl (see _Where).
 META_WHERE = "footer_audit_where"
 
-_LOC_RE = re.compile(rb"<loc>\s*([^<\s]+)\s*</loc>", re.IGNORECASE)
-_SITEMAP_LINE_RE = re.compile(r"^\s*sitemap\s*:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
-_SKIP_EXT = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|ico|css|js|pdf|zip|rar|gz|mp4|mp3|apk|exe|"
-                       r"docx?|xlsx?|pptx?)$", re.IGNORECASE)
 _MAX_SITEMAPS_PER_SITE = 8  # robots.txt and sitemap files per site
-
-
-def template_key(url: str) -> str:
-    """A URL's path shape: `/news/2024/0312.html` -> `/news/*/#.html`. Pages sharing a shape
-    usually share a template, so one of each is enough to sample."""
-    parts = [p for p in urlsplit(url).path.split("/") if p]
-    shape = []
-    for i, part in enumerate(parts):
-        stem, dot, ext = part.rpartition(".")
-        if not dot:
-            stem, ext = part, ""
-        if i == 0 and not stem.isdigit() and dot == "":
-            shape.append(part.lower())
-        elif stem.isdigit() or re.fullmatch(r"[0-9a-f_-]{6,}", stem, re.IGNORECASE):
-            shape.append("#" + (f".{ext.lower()}" if dot else ""))
-        else:
-            shape.append("*" + (f".{ext.lower()}" if dot else ""))
-    return "/" + "/".join(shape)
 
 
 @dataclass(frozen=True)
@@ -81,42 +63,6 @@ class PortfolioSpider(PageSpider):
     name = "portfolio"
 
     @classmethod
-    def update_settings(cls, settings: Any) -> None:
-        """Wire the writer and the crawl's extensions, also for `scrapy crawl portfolio`;
-        a project setting that names them (or disables them with None) wins."""
-        super().update_settings(settings)
-        _add_components(settings, "ITEM_PIPELINES", (
-            ("pipelines.jsonl.JsonlWriterPipeline", 800),
-            # Results go to the report store too (off: FOOTER_AUDIT_STORE_ENABLED=False).
-            ("pipelines.report.ReportPipeline", 900)))
-        # Findings first: the summary printed at close includes them.
-        _add_components(settings, "EXTENSIONS", (
-            ("crawler.portfolio.findings.PortfolioFindingsExtension", 500),
-            ("crawler.render.memory.RenderMemoryExtension", 510),
-            ("crawler.extensions.progress.ProgressExtension", 520)))
-        for name, value in (
-                # A callback yields a page and a few requests: Scrapy's 100 parallel item
-                # workers per response cost 100 asyncio tasks each time for nothing.
-                ("CONCURRENT_ITEMS", 8),
-                # Every host is its own download slot. The downloader-aware queue scans all
-                # slots with pending requests on each pop: thousands of hosts make that
-                # quadratic, and with one or two requests per host it balances nothing.
-                ("SCHEDULER_PRIORITY_QUEUE", "scrapy.pqueues.ScrapyPriorityQueue")):
-            if settings.getpriority(name) <= SETTINGS_PRIORITIES["default"]:
-                settings.set(name, value, priority="spider")
-        options = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")
-        rules = settings.getlist("FOOTER_AUDIT_RESOLVE")
-        if rules and not any(str(a).startswith("--host-resolver-rules=")
-                             for a in options.get("args", [])):
-            # `scrapy crawl portfolio -s FOOTER_AUDIT_RESOLVE=...`: Chromium gets the same map.
-            options["args"] = [*options.get("args", []), *chromium_args(parse_resolve(rules))]
-            # Spider priority at least, like _add_components: `scrapy crawl` re-applies the
-            # project's own value after update_settings.
-            priority = max(settings.getpriority("PLAYWRIGHT_LAUNCH_OPTIONS") or 0,
-                           SETTINGS_PRIORITIES["spider"])
-            settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options, priority=priority)
-
-    @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Any:
         spider = super().from_crawler(crawler, *args, **kwargs)
         # The portfolio's politeness becomes the download slots' (one slot per registrable
@@ -129,7 +75,7 @@ class PortfolioSpider(PageSpider):
 
     def __init__(self, file: str | None = None, portfolio: Portfolio | None = None,
                  sites: str | list[str] | None = None, org: str | None = None,
-                 province: str | None = None, render: str | None = None,
+                 province: str | None = None, render: RenderMode | str | None = None,
                  **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if portfolio is None:
@@ -145,7 +91,8 @@ class PortfolioSpider(PageSpider):
         # The report store files runs under this name (the portfolio file's stem).
         self.portfolio_name = (Path(portfolio.source).stem if portfolio.source.endswith(
             (".yaml", ".yml")) else "on-demand")
-        self.render_override = render
+        # The command line's mode for every page (always, never); auto: each domain's own.
+        self.render_override = RenderMode(render) if render else None
         self.scopes: dict[tuple[int, int], SiteScope] = {}
         self.sampled: dict[str, set[str]] = {}  # host -> template keys already requested
         self.aux_urls: dict[str, set[str]] = {}  # site key -> robots/sitemap URLs requested
@@ -218,17 +165,13 @@ class PortfolioSpider(PageSpider):
         return request
 
     def _render_mode(self, org: OrgSpec, domain: DomainSpec | None, host: str,
-                     where: _Where) -> str:
-        if self.render_override:
-            return self.render_override
-        mode = domain.render if domain else "auto"
-        if mode == "auto":
-            if org.layout_checks and where.kind in ("home", "subdomain", "app"):
-                mode = "always"  # the page the law looks at gets its layout checked
-            memory = getattr(self.crawler, "render_memory", None)
-            if memory is not None and memory.needs_rendering(host):
-                mode = "always"
-        return mode
+                     where: _Where) -> RenderMode:
+        memory = getattr(self.crawler, "render_memory", None)
+        return page_render_mode(
+            domain.render if domain else RenderMode.AUTO, forced=self.render_override,
+            landing_page=where.kind in ("home", "subdomain", "app"),
+            layout_checks=org.layout_checks,
+            remembered=memory is not None and memory.needs_rendering(host))
 
     # ---- answers ----
 
@@ -295,8 +238,7 @@ class PortfolioSpider(PageSpider):
                  response.css("a::attr(href), area::attr(href)").getall())
         for href in hrefs:
             url = urljoin(base, href.strip())
-            if not url.startswith(("http://", "https://")) or _SKIP_EXT.search(
-                    urlsplit(url).path):
+            if not followable(url):
                 continue
             host = host_of(url)
             if host != here:
@@ -356,8 +298,7 @@ class PortfolioSpider(PageSpider):
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         where: _Where = response.meta[META_WHERE]
-        named = (_SITEMAP_LINE_RE.findall(response.text)
-                 if isinstance(response, TextResponse) and response.status == 200 else [])
+        named = sitemaps_in_robots(response, self.crawler)
         if not named:
             yield from self._default_sitemap(response.url, where)
             return
@@ -367,36 +308,20 @@ class PortfolioSpider(PageSpider):
                 yield from self._aux_request(url, self.parse_sitemap, where)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        if response.status != 200:
-            return
         where: _Where = response.meta[META_WHERE]
         scope = self.scopes[(where.org_index, where.domain_index)]  # type: ignore[index]
-        for raw in _LOC_RE.findall(response.body[: 5 * 1024 * 1024]):
-            url = raw.decode("utf-8", "replace").replace("&amp;", "&")
-            host = host_of(url)
-            if url.endswith(".xml") and scope.contains(host):
+        entries = read_sitemap(response, max_size=response.meta.get(
+            "download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE")))
+        for url in entries.sitemaps:  # a sitemap index: its sitemaps, within the domain
+            if scope.contains(host_of(url)):
                 yield from self._aux_request(url, self.parse_sitemap, where)
-            elif host != host_of(response.url) and scope.admit(host):
+        for url in entries.pages:
+            host = host_of(url)
+            if host != host_of(response.url) and scope.admit(host):
                 yield self._home_request(
                     host, _Where(where.site, where.org_index, where.domain_index, 1,
                                  "subdomain"),
                     discovered_from=response.url, scheme=urlsplit(url).scheme or "https")
-
-
-def _add_components(settings: Any, name: str, components: tuple[tuple[str, int], ...]) -> None:
-    """Add components to a priority dict unless it already names them (even as None).
-
-    Set at spider priority at least: `scrapy crawl` re-applies the process settings over the
-    crawler's after `update_settings`, which would drop additions made at project priority.
-    """
-    current = settings.getdict(name)
-    named = {k if isinstance(k, str) else f"{k.__module__}.{k.__qualname__}" for k in current}
-    merged = dict(current)
-    for path, order in components:
-        if path not in named:
-            merged[path] = order
-    priority = max(settings.getpriority(name) or 0, SETTINGS_PRIORITIES["spider"])
-    settings.set(name, merged, priority=priority)
 
 
 def _slot(host: str) -> str:

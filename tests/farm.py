@@ -7,7 +7,8 @@ certificates). A host with `"https": false` fails the TLS handshake, like a site
 
 The spec is JSON: `{"hosts": {HOST: {"https": bool, "pages": {PATH: PAGE}}}}` where PAGE is
 `{"status": 200, "body": "...", "type": "text/html; charset=utf-8", "headers": {...},
-"delay": seconds, "size": bytes (a huge page streamed to that length), "encoding": "gbk"}`.
+"delay": seconds, "size": bytes (a huge page streamed to that length), "encoding": "gbk",
+"gzip": true (the body sent gzip-compressed as the file itself, a `.xml.gz` sitemap)}`.
 An unknown path is a 404; an unknown host is a 404 page too.
 
 Run: `python tests/farm.py SPEC.json [--log FILE]` prints the port on its first line. Every request
@@ -21,6 +22,7 @@ import argparse
 import asyncio
 import contextlib
 import datetime
+import gzip
 import json
 import os
 import socket
@@ -214,6 +216,8 @@ class FarmServer:
             extra["Location"] = spec["location"]
         size = spec.get("size")
         body = b"" if size else spec.get("body", "").encode(encoding, "replace")
+        if spec.get("gzip"):
+            body = gzip.compress(body)
         length = int(size) if size else len(body)
         head = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Status')}",
                 f"Content-Type: {ctype}", f"Content-Length: {length}"]

@@ -290,8 +290,8 @@ def _redis_crawl(workdir: Path, sites: int, fault: Callable[[RedisServer, Crawl]
         server.thaw()
         spools = spool_files(workdir)
         if spools:
-            report(workdir, "--redis", server.url, "replay", *map(str, spools))
-        run = stored_run(("--redis", server.url), workdir)
+            report(workdir, "--store", server.url, "replay", *map(str, spools))
+        run = stored_run(("--store", server.url), workdir)
         return _result(name, crawl, code, err, secs, run, spools=len(spools))
 
 

@@ -15,7 +15,8 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
-from crawler.app.check import crawl_settings, parse_target
+from crawler.app.check import parse_target
+from crawler.app.crawl_settings import crawl_settings
 
 
 def main() -> None:
@@ -26,7 +27,8 @@ def main() -> None:
     parser.add_argument("urls", nargs="+")
     args = parser.parse_args()
 
-    settings = crawl_settings(render=args.render, timeout=args.timeout, log_level="WARNING")
+    settings = crawl_settings(render=args.render, timeout=args.timeout, log_level="WARNING",
+                              one_shot=True)
     settings.setdict({"ITEM_PIPELINES": {}, **json.loads(args.settings)}, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler("check")

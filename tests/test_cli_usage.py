@@ -78,3 +78,11 @@ def test_commands_import_what_they_need_when_they_run(code: str, heavy: set[str]
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          timeout=60, check=True)
     assert not heavy & set(out.stdout.split())
+
+
+@pytest.mark.parametrize("command", [["check", "examples/homepage.html"], ["crawl", "example.cn"],
+                                     ["run", "examples/portfolio.yaml"]])
+def test_render_mode_is_one_choice_checked_by_the_command_line(command: list[str]) -> None:
+    result = invoke(*command, "--render", "sometimes")
+    assert result.exit_code == 2
+    assert "'sometimes' is not one of 'auto', 'always', 'never'" in result.output

@@ -182,3 +182,53 @@ def test_politeness_holds_per_registrable_domain_not_per_host(tmp_path):
     # Another registrable domain has slots of its own: calm.cn is not queued behind busy.cn.
     calm = min(t for t, host, target in arrivals if host == "calm.cn")
     assert calm < times[2]
+
+
+def test_gzip_sitemaps_and_sitemap_indexes_name_subdomains(tmp_path):
+    """robots.txt names a sitemap index (relative URL); the index names a gzip sitemap (served as
+    the file itself, no Content-Encoding) and a plain one; their pages on other hosts of the
+    registrable domain are subdomains. An index entry on another domain is never fetched."""
+    urlset = ("<?xml version='1.0' encoding='UTF-8'?>"
+              "<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>{}</urlset>")
+    entry = "<url><loc>{}</loc><lastmod>2024-01-01</lastmod></url>"
+    sites = {"hosts": {
+        "mapped.cn": {"pages": {"/": {"status": 301, "location": "https://www.mapped.cn/"}}},
+        "www.mapped.cn": {"pages": {
+            "/": {"body": page(foot=footer(ICP))},
+            "/robots.txt": {"type": "text/plain",
+                            "body": "User-agent: *\nDisallow: /admin\nSitemap: /index.xml\n"},
+            "/index.xml": {"type": "application/xml", "body": (
+                "<?xml version='1.0' encoding='UTF-8'?>"
+                "<sitemapindex xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+                "<sitemap><loc>https://www.mapped.cn/pages.xml.gz</loc></sitemap>"
+                "<sitemap><loc>https://www.mapped.cn/more.xml</loc></sitemap>"
+                "<sitemap><loc>https://elsewhere.cn/sitemap.xml</loc></sitemap>"
+                "</sitemapindex>")},
+            "/pages.xml.gz": {"type": "application/x-gzip", "gzip": True, "body": urlset.format(
+                entry.format("https://zipped.mapped.cn/")
+                + entry.format("https://www.mapped.cn/about.html"))},
+            "/more.xml": {"type": "text/xml", "body": urlset.format(
+                entry.format("http://plain.mapped.cn/x?a=1&amp;b=2"))},
+        }},
+        "zipped.mapped.cn": {"pages": {"/": {"body": page(foot=footer(ICP))}}},
+        "plain.mapped.cn": {"https": False, "pages": {"/": {"body": page(foot=footer(ICP))}}},
+        "elsewhere.cn": {"pages": {"/sitemap.xml": {
+            "type": "application/xml", "body": urlset.format(entry.format("https://trap.mapped.cn/"))}}},
+        "trap.mapped.cn": {"pages": {"/": {"body": page()}}},
+    }}
+    portfolio = ("crawl:\n  inner_pages: 0\norganisations:\n  - name: 某公司\n"
+                 "    domains:\n      - domain: mapped.cn\n")
+    with serve_farm(sites, tmp_path / "farm") as farm:
+        run = run_crawl(portfolio, tmp_path, "--render", "never", "--timeout", "5", "--quiet",
+                        resolve=(farm.resolve,))
+        fetched = {(host, path) for _, host, path in farm.requests()}
+    assert run.returncode in (0, 1), run.stderr[-3000:]
+    assert {("www.mapped.cn", p) for p in ("/robots.txt", "/index.xml", "/pages.xml.gz",
+                                           "/more.xml")} <= fetched
+    assert ("www.mapped.cn", "/sitemap.xml") not in fetched  # robots.txt named one
+    assert not any(host in ("elsewhere.cn", "trap.mapped.cn") for host, _ in fetched)
+    by_host = {r["host"]: r for r in run.pages()}
+    assert set(by_host) == {"mapped.cn", "www.mapped.cn", "zipped.mapped.cn", "plain.mapped.cn"}
+    assert by_host["zipped.mapped.cn"]["discovered_from"] == "https://www.mapped.cn/pages.xml.gz"
+    assert by_host["plain.mapped.cn"]["discovered_from"] == "https://www.mapped.cn/more.xml"
+    assert by_host["plain.mapped.cn"]["url"] == "http://plain.mapped.cn/"

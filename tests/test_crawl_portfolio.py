@@ -108,3 +108,30 @@ def test_inner_pages_confirm_the_homepage_footer(tmp_path):
     assert differ["host"] == "tpl.cn" and differ["homepage"] == [own]
     assert differ["inner_pages"] == {"https://tpl.cn/news/1.html": [other]}
     assert "subject_inconsistent" in {v["code"] for v in record["violations"]}
+
+
+def test_exit_status_comes_from_the_stats_not_the_progress_extension(tmp_path):
+    """--quiet leaves the progress extension out (FOOTER_AUDIT_PROGRESS_ENABLED off): the exit
+    status is the same, counting the page errors and the portfolio-wide ones alike."""
+    # Pages that are fine alone; two subject numbers in one organisation, made an error: an
+    # error only across the portfolio (subject_inconsistent).
+    across = ("crawl:\n  inner_pages: 0\norganisations:\n  - name: 北京某某科技有限公司\n"
+              "    province: 北京\n    domains:\n      - domain: one.cn\n      - domain: two.cn\n")
+    escalated = across.replace("    domains:", "    severity:\n      subject_inconsistent: error\n"
+                               "    domains:")
+    runs = {}
+    with serve_farm(SITES, tmp_path / "farm") as farm:
+        for name, portfolio, args in (
+                ("shown", PORTFOLIO, ()), ("quiet", PORTFOLIO, ("--quiet",)),
+                ("across", across, ("--quiet",)), ("escalated", escalated, ("--quiet",))):
+            runs[name] = run_crawl(portfolio, tmp_path / name, "--render", "never", "--timeout",
+                                   "5", "--no-store", *args, resolve=(farm.resolve,))
+    assert "crawl summary" in runs["shown"].stderr
+    assert "crawl summary" not in runs["quiet"].stderr  # the extension was not there
+    assert runs["shown"].returncode == runs["quiet"].returncode == 1, runs["quiet"].stderr[-3000:]
+    assert runs["across"].returncode == 0, runs["across"].stderr[-3000:]  # a warning
+    assert runs["escalated"].returncode == 1, runs["escalated"].stderr[-3000:]
+    assert not any(v["severity"] == "error" for r in runs["escalated"].pages()
+                   for v in r["violations"])
+    (record,) = [r for r in runs["escalated"].records if r.get("kind") == "portfolio"]
+    assert [v["severity"] for v in record["violations"]] == ["error"]

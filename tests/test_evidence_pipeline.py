@@ -223,7 +223,7 @@ def test_redis_store_keeps_the_screenshot(tmp_path, run_cli):
         with open_store(SHARED_REDIS, prefix=prefix) as store:
             found = _check_crawl(crawl, store)
         out = tmp_path / "bad.jpg"
-        done = run_cli("report", "--redis", SHARED_REDIS, "--redis-prefix", prefix,
+        done = run_cli("report", "--store", SHARED_REDIS, "--redis-prefix", prefix,
                        "screenshot", found["run"][:15], "https://bad.cn/", "-o", str(out))
         assert done.returncode == 0, done.stderr
         assert out.read_bytes() == found["data"]

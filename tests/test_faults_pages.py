@@ -122,7 +122,7 @@ def test_sigterm_during_a_hung_render_ends_the_run_as_incomplete(
         sent), args=("--store", str(store)))
     assert sent, "no renderer ever started"
     assert "rendering stopped: the crawl is shutting down" in run.stderr
-    listed = run_cli("report", "--db", str(store), "list", "--json", timeout=60)
+    listed = run_cli("report", "--store", str(store), "list", "--json", timeout=60)
     runs = json.loads(listed.stdout)
     runs = runs.get("runs", runs) if isinstance(runs, dict) else runs
     assert [r["status"] for r in runs] == ["incomplete"], listed.stdout

@@ -79,6 +79,15 @@ BAD = [
      "greater than or equal"),
     ("organisations:\n  - name: X\n    severity:\n      icp_missing: fatal\n",
      4, "organisations.0.severity.icp_missing", "'error', 'warning' or 'info'"),
+    # Rule codes are checked against the registry: a typo names the nearest code.
+    ("organisations:\n  - name: X\n    disabled_rules:\n      - icp_mising\n",
+     4, "organisations.0.disabled_rules.0", "unknown rule code 'icp_mising': did you mean "
+     "icp_missing?"),
+    ("organisations:\n  - name: X\n    severity:\n      icp_link_missing: info\n"
+     "      copyright_year_stal: info\n",
+     5, "organisations.0.severity.copyright_year_stal", "did you mean copyright_year_stale?"),
+    ("organisations:\n  - name: X\n    disabled_rules: [zzzz]\n",
+     3, "organisations.0.disabled_rules.0", "unknown rule code 'zzzz' (footer-audit rules"),
     ("organisations:\n  - province: 北京\n", 2, "organisations.0.name", "Field required"),
     ("organisations: []\n", 1, "organisations", "at least one"),
     ("organisations:\n  - name: [unclosed\n", 3, "", "not valid YAML"),
@@ -346,3 +355,34 @@ def test_run_prints_every_problem_and_warning(tmp_path):
     assert warned.returncode == 0, warned.stderr[-2000:]
     assert warned.stderr.startswith(f"warning: {tmp_path / 'p.yaml'}:5: "
                                     "organisations.0.domains.1.domain: shop.a.cn is under a.cn")
+
+
+def test_inner_pages_are_sampled_by_url_shape():
+    from crawler.portfolio.sampling import followable, template_key
+
+    assert template_key("https://a.cn/news/2024/0312.html") == "/news/#/#.html"
+    assert template_key("https://a.cn/news/2024/0313.html") == template_key(
+        "https://a.cn/news/2023/0101.html")
+    assert template_key("https://a.cn/News/a1b2c3d4e5/") == "/news/#"
+    assert template_key("https://a.cn/about/team.html") == "/about/*.html"
+    assert template_key("https://a.cn/") == "/"
+    assert followable("https://a.cn/about/") and followable("http://a.cn/x.html")
+    assert not followable("https://a.cn/logo.PNG") and not followable("https://a.cn/a.tar.gz")
+    assert not followable("mailto:web@a.cn") and not followable("ftp://a.cn/")
+
+
+def test_run_refuses_a_misspelt_rule_code_before_crawling(tmp_path):
+    """`footer-audit run`: a typo in disabled_rules is a portfolio error (exit status 2) naming
+    the file, the line and the nearest rule code."""
+    from typer.testing import CliRunner
+
+    from crawler.app.cli import app
+
+    path = tmp_path / "typo.yaml"
+    path.write_text("organisations:\n  - name: X\n    disabled_rules: [icp_position_not_bottom]\n"
+                    "    domains:\n      - domain: a.cn\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", str(path), "--quiet", "--no-store"])
+    exc = result.exception
+    assert isinstance(exc, PortfolioError) and exc.exit_code == 2, result.output
+    assert str(exc) == (f"{path}:3: organisations.0.disabled_rules.0: unknown rule code "
+                        "'icp_position_not_bottom': did you mean icp_position_not_bottom_centre?")

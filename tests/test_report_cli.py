@@ -30,10 +30,10 @@ def target(request, tmp_path):
     """(global options, store) with two closed runs of portfolio `acme`."""
     if request.param == "sqlite":
         db = str(tmp_path / "cli.sqlite3")
-        opts, store = ["--db", db], open_store(db)
+        opts, store = ["--store", db], open_store(db)
     else:
         prefix = unique_prefix()
-        opts = ["--redis", SHARED_REDIS, "--redis-prefix", prefix]
+        opts = ["--store", SHARED_REDIS, "--redis-prefix", prefix]
         store = open_store(SHARED_REDIS, prefix=prefix)
     for day, ids, pages in (
         (1, "20260501T000000-aaaaaa", {"a.example.cn": [("icp_missing", "")],
@@ -157,7 +157,7 @@ def test_reaudit_reports_what_todays_rules_change(tmp_path):
         store.put_page(run.id, page_record("https://b.example.cn/", [], status="timeout",
                                            snapshot=""))
         close_run(store, run.id, "finished")
-    result = json.loads(invoke(["--db", db], "reaudit", "--json").output)
+    result = json.loads(invoke(["--store", db], "reaudit", "--json").output)
     assert result["counts"]["pages"] == 2 and result["counts"]["no_snapshot"] == 1
     removed = {c["code"] for c in result["changes"]["removed"]}
     added = {c["code"] for c in result["changes"]["added"]}
@@ -166,17 +166,48 @@ def test_reaudit_reports_what_todays_rules_change(tmp_path):
     assert result["counts"]["added"] + result["counts"]["unchanged"] == len(today)
 
 
+def test_the_store_is_named_as_in_every_command(tmp_path, monkeypatch):
+    """`--store URL` (a SQLite file or a redis:// URL), `--db` and `--redis` its older spellings,
+    `$REDIS_URL` the default when none is given."""
+    prefix = unique_prefix()
+    redis_store = open_store(SHARED_REDIS, prefix=prefix)
+    db = str(tmp_path / "named.sqlite3")
+    sqlite_store = open_store(db)
+    try:
+        for store, portfolio in ((redis_store, "in-redis"), (sqlite_store, "in-sqlite")):
+            run = Run(id="20260501T000000-dddddd", portfolio=portfolio, trigger="nightly",
+                      started="2026-05-01T00:00:00.000000Z")
+            store.create_run(run)
+            close_run(store, run.id, "finished")
+
+        def listed(*opts: str) -> set[str]:
+            result = invoke([*opts, "--redis-prefix", prefix], "list", "--json")
+            assert result.exit_code == 0, result.output
+            return {r["portfolio"] for r in json.loads(result.output)}
+
+        monkeypatch.delenv("REDIS_URL", raising=False)
+        assert listed("--store", db) == listed("--db", db) == {"in-sqlite"}
+        assert listed("--store", SHARED_REDIS) == listed("--redis", SHARED_REDIS) == {"in-redis"}
+        monkeypatch.setenv("REDIS_URL", SHARED_REDIS)
+        assert listed() == {"in-redis"}
+        assert listed("--store", db) == {"in-sqlite"}  # the option wins over the environment
+    finally:
+        redis_store.close()
+        sqlite_store.close()
+        redis_prefix_cleanup(SHARED_REDIS, prefix)
+
+
 def test_errors_are_one_line_with_their_exit_status(tmp_path):
     env_db = str(tmp_path / "none.sqlite3")
     proc = subprocess.run(
-        [sys.executable, "-c", "from crawler.app.cli import main; main()", "report", "--redis",
+        [sys.executable, "-c", "from crawler.app.cli import main; main()", "report", "--store",
          f"redis://127.0.0.1:{free_port()}/0", "list"], capture_output=True, text=True,
         timeout=60)
     assert proc.returncode == 4
     assert proc.stderr.strip().startswith("error: Redis at") and "\n" not in proc.stderr.strip()
     proc = subprocess.run(
-        [sys.executable, "-c", "from crawler.app.cli import main; main()", "report", "--db", env_db,
-         "show", "missing"], capture_output=True, text=True, timeout=60)
+        [sys.executable, "-c", "from crawler.app.cli import main; main()", "report", "--store",
+         env_db, "show", "missing"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 4 and "no run 'missing'" in proc.stderr
 
 
@@ -193,7 +224,7 @@ def test_export_to_a_closed_pipe_is_quiet(tmp_path):
     store.close()
     cli = f"{sys.executable} -c 'from crawler.app.cli import main; main()'"
     out = subprocess.run(
-        ["bash", "-c", f"set -o pipefail; {cli} report --db {db} export --format csv -o - "
+        ["bash", "-c", f"set -o pipefail; {cli} report --store {db} export --format csv -o - "
                        "| head -n 2; echo \"status ${PIPESTATUS[0]}\" >&2"],
         capture_output=True, text=True, timeout=120)
     assert len(out.stdout.splitlines()) == 2

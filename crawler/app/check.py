@@ -7,7 +7,6 @@ redirects, rendering, statuses) is exactly the crawler's.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,20 +15,17 @@ from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
-from scrapy.settings import default_settings as _defaults
 
+from crawler.app.crawl_settings import crawl_settings, quiet_third_party_logs
 from crawler.errors import FooterAuditError, UsageError
 from crawler.fetch.limits import DEFAULT_TIMEOUT
 from crawler.fetch.local_files import checked_local_file, serve_local_files
-from crawler.fetch.resolve import resolve_settings
 from crawler.fetch.statuses import PageStatus
-from crawler.net.addresses import allow_settings
-from crawler.render.browser import ENV_CHROMIUM, find_chromium, launch_options
-from crawler.render.policy import RENDER_MODES, static_only_settings
+from crawler.render.browser import ENV_CHROMIUM, find_chromium
+from crawler.render.modes import RenderMode
 from rules.model import Expectations
 
-__all__ = ["check_pages", "choose_render", "crawl_settings", "parse_target"]
+__all__ = ["check_pages", "choose_render", "parse_target"]
 
 
 _HOST = re.compile(
@@ -81,85 +77,20 @@ def _local(path: Path) -> dict[str, str]:
     return {"url": resolved.as_uri(), "local": str(resolved)}
 
 
-def choose_render(requested: str | None) -> tuple[str, str | None]:
+def choose_render(requested: RenderMode | None) -> tuple[RenderMode, str | None]:
     """The render mode to use and an optional one-line notice.
 
     The default (None) is ``always`` when a browser exists, else ``never`` with a notice; an
     explicit ``always`` without a browser is a usage error.
     """
-    if requested is not None and requested not in RENDER_MODES:
-        raise UsageError(f"--render must be one of {', '.join(RENDER_MODES)}, not {requested!r}")
-    if requested in ("never", "auto"):
-        return requested, None
+    if requested is not None and RenderMode(requested) != RenderMode.ALWAYS:
+        return RenderMode(requested), None
     if find_chromium() is not None:
-        return "always", None
+        return RenderMode.ALWAYS, None
     hint = (f"set {ENV_CHROMIUM} to a Chromium executable or run `playwright install chromium`")
-    if requested == "always":
+    if requested is not None:
         raise UsageError(f"--render always needs Chromium and none was found: {hint}")
-    return "never", f"notice: no Chromium found, reading the page statically ({hint})"
-
-
-# Scrapy's components a one-page check needs: stats, the log counter, the close conditions.
-_CHECK_EXTENSIONS = {
-    "scrapy.extensions.corestats.CoreStats": 0,
-    "scrapy.extensions.logcount.LogCount": 0,
-    "scrapy.extensions.closespider.CloseSpider": 0,
-}
-# Off for a check anyway (robots.txt is not obeyed, no cache, no HTTP auth).
-_CHECK_UNUSED_MIDDLEWARES = frozenset({
-    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware",
-    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware",
-    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware",
-    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware",
-})
-
-
-def crawl_settings(*, render: str, timeout: float = DEFAULT_TIMEOUT,
-                   resolve: Sequence[str] | None = None, user_agent: str | None = None,
-                   log_level: str = "WARNING", allow_networks: Sequence[str] = ()) -> Settings:
-    """`crawler/settings.py` tuned for a quick, quiet on-demand crawl."""
-    settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
-    overrides: dict[str, Any] = {
-        "LOG_LEVEL": log_level,
-        "LOG_VERSIONS": [],
-        # Nothing to show, throttle or persist for a few pages, and no data, FTP or S3 URLs:
-        # components left out of the *_BASE lists are never imported, where a `None` in
-        # EXTENSIONS still imports the class to name it.
-        "EXTENSIONS_BASE": _CHECK_EXTENSIONS,
-        "DOWNLOAD_HANDLERS_BASE": {
-            "file": _defaults.DOWNLOAD_HANDLERS_BASE["file"]},  # file:// URLs given to the crawl
-        "DOWNLOADER_MIDDLEWARES_BASE": {
-            path: order for path, order in _defaults.DOWNLOADER_MIDDLEWARES_BASE.items()
-            if path not in _CHECK_UNUSED_MIDDLEWARES},
-        "TELNETCONSOLE_ENABLED": False,
-        # The check reports what it sees now; a retry would only hide a flaky answer.
-        "RETRY_ENABLED": False,
-        "ITEM_PIPELINES": {"pipelines.audit.AuditPipeline": 300},
-        # The check keeps no report: rendered pages close at once, no screenshot is taken.
-        "FOOTER_AUDIT_EVIDENCE_ENABLED": False,
-        "DOWNLOAD_TIMEOUT": timeout,
-        "FOOTER_AUDIT_RENDER": render,
-        "FOOTER_AUDIT_RENDER_TIMEOUT": timeout,
-        "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": int(timeout * 1000),
-    }
-    if render == "never":
-        overrides.update(static_only_settings(settings))
-    if user_agent:
-        overrides["USER_AGENT"] = user_agent
-    overrides.update(resolve_settings(resolve or (), launch_options()))
-    overrides.update(allow_settings(allow_networks))
-    settings.setdict(overrides, priority="cmdline")
-    return settings
-
-
-def _quiet_third_party_logs() -> None:
-    # scrapy-playwright logs each failed render as a warning with a traceback; our render
-    # middleware already says it in one line.
-    logging.getLogger("scrapy-playwright").setLevel(logging.ERROR)
-    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
-    # Certificates are not verified (DOWNLOAD_VERIFY_CERTIFICATES): no warning per host.
-    logging.getLogger("scrapy.core.downloader.tls").setLevel(logging.ERROR)
+    return RenderMode.NEVER, f"notice: no Chromium found, reading the page statically ({hint})"
 
 
 def _missing(target: dict[str, str]) -> dict[str, Any]:
@@ -172,7 +103,8 @@ def _missing(target: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def check_pages(targets: list[str], expect: Expectations | None = None, render: str = "always",
+def check_pages(targets: list[str], expect: Expectations | None = None,
+                render: RenderMode = RenderMode.ALWAYS,
                 timeout: float = DEFAULT_TIMEOUT, resolve: Sequence[str] | None = None, *,
                 user_agent: str | None = None, log_level: str = "ERROR",
                 allow_networks: Sequence[str] = ()) -> list[dict[str, Any]]:
@@ -182,10 +114,7 @@ def check_pages(targets: list[str], expect: Expectations | None = None, render: 
     with a page is in its result, so the log stays quiet below ERROR unless asked. Runs a Scrapy
     crawl in this process: a process can run it once (Twisted's reactor does not restart).
     """
-    if render not in RENDER_MODES:
-        raise UsageError(f"render mode must be one of {', '.join(RENDER_MODES)}: {render!r}")
-    if timeout <= 0:
-        raise UsageError(f"--timeout must be positive, not {timeout}")
+    render = RenderMode(render)  # a caller's plain "always" too
     parsed = [parse_target(t) for t in targets]
     local = [Path(t["local"]) for t in parsed if "local" in t]
     with serve_local_files(local) as served:
@@ -202,15 +131,14 @@ def check_pages(targets: list[str], expect: Expectations | None = None, render: 
     return results
 
 
-def _crawl(parsed: list[dict[str, str]], expect: Expectations | None, *, render: str,
+def _crawl(parsed: list[dict[str, str]], expect: Expectations | None, *, render: RenderMode,
            timeout: float, resolve: Sequence[str] | None, user_agent: str | None,
            log_level: str, allow_networks: Sequence[str]) -> list[dict[str, Any]]:
-    settings = crawl_settings(render=render, timeout=timeout, resolve=resolve,
+    settings = crawl_settings(render=render, timeout=timeout, resolve=resolve or (),
                               user_agent=user_agent, log_level=log_level,
-                              allow_networks=allow_networks)
+                              allow_networks=allow_networks, one_shot=True)
     process = CrawlerProcess(settings)
-    if log_level.upper() != "DEBUG":
-        _quiet_third_party_logs()
+    quiet_third_party_logs(log_level)
     crawler = process.create_crawler("check")
     items: list[Any] = []
     crawler.signals.connect(lambda item, **_: items.append(item), signal=signals.item_scraped,

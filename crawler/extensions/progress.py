@@ -1,10 +1,11 @@
 """Progress bar and end-of-crawl summary table (a Scrapy extension).
 
 On a terminal, a rich progress bar on stderr shows sites done of total, pages, violations and an
-ETA. It stays quiet when stderr is not a terminal or `FOOTER_AUDIT_PROGRESS_ENABLED` is off (JSON
+ETA. It stays quiet when stderr is not a terminal or `FOOTER_AUDIT_PROGRESS_BAR` is off (JSON
 on stdout). When the spider closes, a table per organisation (pages, statuses, violations by
-severity) is printed to stderr unless `FOOTER_AUDIT_PROGRESS_SUMMARY` is off; the same figures are
-kept on `crawler.footer_audit_summary` for the caller's exit status.
+severity) is printed to stderr unless `FOOTER_AUDIT_PROGRESS_SUMMARY` is off.
+`FOOTER_AUDIT_PROGRESS_ENABLED` off: the extension is not loaded at all. It only shows: the crawl's
+figures and the exit status come from the stats (`crawler/stats.py`), never from here.
 """
 
 from __future__ import annotations
@@ -24,14 +25,12 @@ from rich.progress import (
 )
 from rich.table import Table
 from scrapy import signals
+from scrapy.exceptions import NotConfigured
 
 from crawler.fetch.statuses import FETCH_FAILURES
+from crawler.stats import SITES_DONE_STAT, SITES_TOTAL_STAT
 
-__all__ = ["SITES_DONE_STAT", "SITES_TOTAL_STAT", "CrawlSummary", "ProgressExtension"]
-
-# Stats the spider keeps: sites (portfolio domains and apps) to do and done.
-SITES_TOTAL_STAT = "footer_audit/sites_total"
-SITES_DONE_STAT = "footer_audit/sites_done"
+__all__ = ["CrawlSummary", "ProgressExtension"]
 
 _FAILURES = tuple(sorted(FETCH_FAILURES))
 
@@ -46,7 +45,7 @@ class OrgTally:
 
 @dataclass
 class CrawlSummary:
-    """Figures of a crawl, per organisation."""
+    """Figures of a crawl per organisation, for the table."""
 
     orgs: dict[str, OrgTally] = field(default_factory=lambda: defaultdict(OrgTally))
 
@@ -68,10 +67,6 @@ class CrawlSummary:
             tally = self.orgs[record.get("org") or "-"]
             for v in record.get("violations", []):
                 tally.severities[v.get("severity", "?")] += 1
-
-    @property
-    def errors(self) -> int:
-        return sum(t.severities["error"] for t in self.orgs.values())
 
     @property
     def pages(self) -> int:
@@ -110,7 +105,6 @@ class ProgressExtension:
         self.progress: Progress | None = None
         self.task: Any = None
         self.violations = 0
-        crawler.footer_audit_summary = self.summary
         if show_progress and sys.stderr.isatty():
             self.progress = Progress(
                 TextColumn("[bold]sites"), BarColumn(), MofNCompleteColumn(),
@@ -120,7 +114,9 @@ class ProgressExtension:
     @classmethod
     def from_crawler(cls, crawler: Any) -> ProgressExtension:
         s = crawler.settings
-        ext = cls(crawler, s.getbool("FOOTER_AUDIT_PROGRESS_ENABLED", True),
+        if not s.getbool("FOOTER_AUDIT_PROGRESS_ENABLED", True):
+            raise NotConfigured  # FOOTER_AUDIT_PROGRESS_ENABLED off (bare: Scrapy logs no warning)
+        ext = cls(crawler, s.getbool("FOOTER_AUDIT_PROGRESS_BAR", True),
                   s.getbool("FOOTER_AUDIT_PROGRESS_SUMMARY", True))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)

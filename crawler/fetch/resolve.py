@@ -225,16 +225,13 @@ class _Filtering:
         self.receiver.resolutionComplete()
 
 
-def resolve_settings(values: Sequence[str], launch_options: dict[str, Any]) -> dict[str, Any]:
-    """Scrapy settings that apply `--resolve` rules to static and rendered fetches alike."""
-    rules = parse_resolve(values)
-    if not rules:
+def resolve_settings(values: Sequence[str]) -> dict[str, Any]:
+    """Scrapy settings that apply `--resolve` rules (checked here: a bad one is a usage error
+    before anything starts) to static and rendered fetches alike: the download handler gives
+    Chromium the same map (crawler/render/handler.py)."""
+    if not parse_resolve(values):
         return {}
-    options = dict(launch_options)
-    options["args"] = [a for a in options.get("args", [])
-                       if not a.startswith("--host-resolver-rules=")] + chromium_args(rules)
     return {
         SETTING: list(values),
         "TWISTED_DNS_RESOLVER": "crawler.fetch.resolve.ResolvingHostnameResolver",
-        "PLAYWRIGHT_LAUNCH_OPTIONS": options,
     }

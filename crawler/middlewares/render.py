@@ -37,6 +37,7 @@ from crawler.render.policy import (
     META_REVIEW,
     META_STATIC,
     RenderConfig,
+    RenderMode,
     render_meta,
 )
 from rules.extract import extract
@@ -80,7 +81,7 @@ class RenderOnDemandMiddleware:
         mode = request.meta.get(META_RENDER)
         # Only HTML typed and sniffed as such is rendered (scrapy-playwright handles http(s)):
         # a browser shows HTML served as image/png as an image.
-        if (mode not in ("auto", "always") or self.browser is None
+        if (mode not in (RenderMode.AUTO, RenderMode.ALWAYS) or self.browser is None
                 or request.meta.get(META_RENDER_ERROR)
                 or response.status != 200 or not isinstance(response, HtmlResponse)
                 or not declares_html(_content_type(response))
@@ -88,7 +89,7 @@ class RenderOnDemandMiddleware:
                 or not response.body.strip()
                 or sniff_content(response.body) not in (None, "html")):
             return response
-        if mode == "auto":
+        if mode == RenderMode.AUTO:
             # The audit pipeline reuses this parse of the static page (spiders/_pages.py).
             extraction = extract(PageInput(url=response.url, html=response.text))
             if not needs_rendering(response.text, extraction=extraction):

@@ -7,7 +7,8 @@ whose numbers differ from its inner pages' (a footer that is not the site's temp
 homepage that lost its marks) is listed under `footers_differ`.
 
 Results are sent with the `PORTFOLIO_FINDINGS` signal (writers listen to it) and counted in
-the `footer_audit/portfolio_violations` stat.
+the `footer_audit/portfolio_violations` stats (in all, and by severity: the exit status of
+`footer-audit run` counts their errors).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.net.domains import host_of
+from crawler.stats import PORTFOLIO_VIOLATIONS_STAT
 
 __all__ = ["PORTFOLIO_FINDINGS", "PortfolioFindingsExtension", "site_numbers"]
 
@@ -53,8 +55,8 @@ class PortfolioFindingsExtension:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> PortfolioFindingsExtension:
-        if not crawler.settings.getbool("FOOTER_AUDIT_PORTFOLIO_RULES", True):
-            raise NotConfigured  # FOOTER_AUDIT_PORTFOLIO_RULES off (bare: Scrapy logs no warning)
+        if not crawler.settings.getbool("FOOTER_AUDIT_PORTFOLIO_ENABLED", True):
+            raise NotConfigured  # FOOTER_AUDIT_PORTFOLIO_ENABLED off (bare: Scrapy logs no warning)
         ext = cls(crawler)
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
@@ -103,7 +105,10 @@ class PortfolioFindingsExtension:
     def spider_closed(self, **_: Any) -> None:
         records = self.records()
         if records:
-            self.crawler.stats.set_value(
-                "footer_audit/portfolio_violations",
-                sum(len(r["violations"]) for r in records))
+            stats = self.crawler.stats
+            stats.set_value(PORTFOLIO_VIOLATIONS_STAT,
+                            sum(len(r["violations"]) for r in records))
+            for record in records:
+                for violation in record["violations"]:
+                    stats.inc_value(f"{PORTFOLIO_VIOLATIONS_STAT}/{violation['severity']}")
         self.crawler.signals.send_catch_log(PORTFOLIO_FINDINGS, records=records)

@@ -10,6 +10,7 @@ The full documented example is `examples/portfolio.yaml`; the reference is `docs
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -30,6 +31,7 @@ from crawler.net.addresses import parse_networks
 from crawler.net.host_names import normalise_host
 from crawler.portfolio.lines import line_of
 from crawler.portfolio.overlaps import Problem, find_overlaps
+from crawler.render.modes import RenderMode
 from rules.data import GONGAN_CODE
 from rules.model import Expectations
 
@@ -44,10 +46,25 @@ __all__ = [
     "parse_portfolio",
 ]
 
-RenderMode = Literal["auto", "always", "never"]
 # Rule profile: "government" adds the 网站标识码 and badge rules (default for .gov.cn hosts).
 ProfileName = Literal["government", "standard"]
 SeverityName = Literal["error", "warning", "info"]
+
+
+def _rule_code(value: str) -> str:
+    """A code of the rule registry (a renamed code becomes its new name); a typo is an error
+    naming the nearest code, since an override that matches no rule silently does nothing."""
+    from rules.registry import RULES, get_rule
+
+    rule = get_rule(value)
+    if rule is not None:
+        return rule.code
+    near = difflib.get_close_matches(value, [r.code for r in RULES], n=1)
+    hint = f": did you mean {near[0]}?" if near else " (footer-audit rules lists them)"
+    raise ValueError(f"unknown rule code {value!r}{hint}")
+
+
+RuleCode = Annotated[str, AfterValidator(_rule_code)]
 
 # Problems listed in a PortfolioError's one-line message; `PortfolioError.lines` has them all.
 _MESSAGE_PROBLEMS = 5
@@ -100,7 +117,7 @@ class DomainSpec(_Model):
     gongan_required: bool | None = None  # None: the organisation's policy
     copyright_required: bool | None = None  # None: the organisation's policy
     profile: ProfileName | None = None  # None: the organisation's, else by host (.gov.cn)
-    render: RenderMode = "auto"
+    render: RenderMode = RenderMode.AUTO
     start_urls: tuple[str, ...] = ()  # extra pages to audit beside the homepage
     skip_subdomains: tuple[str, ...] = ()  # hosts (or *.zone) never crawled
     add_subdomains: tuple[str, ...] = ()  # hosts audited even if no link leads to them
@@ -153,8 +170,8 @@ class OrgSpec(_Model):
     gongan_required: bool = False
     profile: ProfileName | None = None  # None: government for .gov.cn hosts, else standard
     layout_checks: bool = False  # render every homepage to check position and covering
-    severity: dict[str, SeverityName] = Field(default_factory=dict)  # rule code -> severity
-    disabled_rules: tuple[str, ...] = ()
+    severity: dict[RuleCode, SeverityName] = Field(default_factory=dict)  # rule code -> severity
+    disabled_rules: tuple[RuleCode, ...] = ()
     domains: tuple[DomainSpec, ...] = ()
     apps: tuple[AppSpec, ...] = ()
 
@@ -225,7 +242,7 @@ class Portfolio(_Model):
 
     @classmethod
     def on_demand(cls, sites: list[str], *, org: str | None = None,
-                  province: str | None = None, render: RenderMode = "auto",
+                  province: str | None = None, render: RenderMode = RenderMode.AUTO,
                   layout_checks: bool = False, crawl: CrawlSpec | None = None) -> Portfolio:
         """A one-organisation portfolio for `footer-audit crawl SITE...`; a site named twice
         (`example.cn www.example.cn`, or in Unicode and punycode) is crawled once."""

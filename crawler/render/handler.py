@@ -35,6 +35,10 @@ closed and the download fails with `PageTooLarge` (status `too_large`).
 
 Popups (`window.open`) are closed as soon as they open; dialogs are dismissed.
 
+Resolve map: Chromium gets the `FOOTER_AUDIT_RESOLVE` rules (`--host-resolver-rules`) unless its
+launch options name rules already, so `scrapy crawl ... -s FOOTER_AUDIT_RESOLVE=...` renders
+through the same map as the static fetches.
+
 This overrides private methods of scrapy-playwright 0.0.48 (`_create_page`, `_download_request`,
 as its own `_close` does); tests/test_crawl_render.py (recycling, killed renderers, killed
 browser) is what tells whether an upgrade still fits.
@@ -60,6 +64,8 @@ from scrapy.http import Response
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from crawler.errors import UsageError
+from crawler.fetch.resolve import SETTING as RESOLVE_SETTING
+from crawler.fetch.resolve import chromium_args, parse_resolve
 from crawler.fetch.statuses import RENDERER_CRASH, PageTooLarge, RenderTimeout
 from crawler.fetch.tls import share_tls_context
 from crawler.middlewares.address_policy import guard_playwright_abort
@@ -104,6 +110,7 @@ class SharedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
+        _add_resolve_rules(self.config.launch_options, crawler.settings.getlist(RESOLVE_SETTING))
         share_tls_context(self)  # static fetches: one OpenSSL context (crawler/fetch/tls.py)
         settings = crawler.settings
         max_pages = settings.getint("FOOTER_AUDIT_RENDER_MAX_PAGES", 4)
@@ -330,3 +337,10 @@ async def _quietly(action: Any) -> None:
     """Await a Playwright call whose target may be gone already."""
     with suppress(PlaywrightError):
         await action
+
+
+def _add_resolve_rules(launch_options: dict[str, Any], rules: list[str]) -> None:
+    """Chromium's share of the resolve map, unless its launch options name rules already."""
+    args = launch_options.get("args", [])
+    if rules and not any(str(a).startswith("--host-resolver-rules=") for a in args):
+        launch_options["args"] = [*args, *chromium_args(parse_resolve(rules))]

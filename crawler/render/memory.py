@@ -24,6 +24,8 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.render.modes import RenderMode
+
 __all__ = ["RenderMemory", "RenderMemoryExtension", "default_memory_path"]
 
 logger = logging.getLogger(__name__)
@@ -102,7 +104,7 @@ class RenderMemoryExtension:
         return ext
 
     def item_scraped(self, item: Any, **_: Any) -> None:
-        if getattr(item, "rendered", False) and getattr(item, "render_mode", "") == "auto":
+        if getattr(item, "rendered", False) and getattr(item, "render_mode", "") == RenderMode.AUTO:
             host = getattr(item, "host", None)
             if host:
                 self.memory.remember(host)

@@ -17,6 +17,7 @@ from scrapy_playwright.page import PageMethod
 from crawler.errors import UsageError
 from crawler.net.addresses import classify
 from crawler.render.browser import VIEWPORT
+from crawler.render.modes import RenderMode
 
 __all__ = [
     "META_EXTRACTION",
@@ -27,16 +28,15 @@ __all__ = [
     "META_STATIC",
     "META_URL",
     "PROBE_PATH",
-    "RENDER_MODES",
     "SETTLE_SCRIPT",
     "RenderConfig",
+    "RenderMode",
+    "page_render_mode",
     "probe_source",
     "render_meta",
     "serve_static_document",
     "static_only_settings",
 ]
-
-RENDER_MODES = ("always", "auto", "never")
 
 # Request.meta keys of the fetch path.
 META_RENDER = "footer_audit_render"  # the page's render mode
@@ -87,7 +87,7 @@ class RenderConfig:
     """The rendering settings, read once and checked together at start-up."""
 
     enabled: bool
-    mode: str  # the default render mode
+    mode: RenderMode  # the default render mode
     settle_ms: int
     timeout: float  # seconds
     user_agent: str | None
@@ -97,23 +97,40 @@ class RenderConfig:
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> RenderConfig:
+        mode = settings.get("FOOTER_AUDIT_RENDER") or RenderMode.AUTO
+        try:
+            mode = RenderMode(mode)
+        except ValueError:
+            raise UsageError(f"FOOTER_AUDIT_RENDER must be one of {', '.join(RenderMode)}, "
+                             f"not {mode!r}") from None
         config = cls(
             enabled=settings.getbool("FOOTER_AUDIT_RENDER_ENABLED"),
-            mode=settings.get("FOOTER_AUDIT_RENDER") or "auto",
+            mode=mode,
             settle_ms=settings.getint("FOOTER_AUDIT_RENDER_SETTLE_MS"),
             timeout=settings.getfloat("FOOTER_AUDIT_RENDER_TIMEOUT"),
             user_agent=settings.get("USER_AGENT"),
             verify_certificates=settings.getbool("DOWNLOAD_VERIFY_CERTIFICATES"),
             keep_page=settings.getbool("FOOTER_AUDIT_EVIDENCE_ENABLED"),
         )
-        if config.mode not in RENDER_MODES:
-            raise UsageError(f"FOOTER_AUDIT_RENDER must be one of {', '.join(RENDER_MODES)}, "
-                             f"not {config.mode!r}")
         if config.timeout <= 0:
             raise UsageError(f"FOOTER_AUDIT_RENDER_TIMEOUT must be positive, not {config.timeout}")
         if config.settle_ms < 0:
             raise UsageError("FOOTER_AUDIT_RENDER_SETTLE_MS must not be negative")
         return config
+
+
+def page_render_mode(default: RenderMode, *, forced: RenderMode | None = None,
+                     landing_page: bool = False, layout_checks: bool = False,
+                     remembered: bool = False) -> RenderMode:
+    """A page's render mode: `forced` (the command line's always or never) wins, else its
+    domain's `default`. In `auto`, a landing page (homepage, subdomain home, app page) of an
+    organisation with `layout_checks` is rendered (the page the law looks at gets its layout
+    checked), and so is a host the render memory says needed rendering before (`remembered`)."""
+    if forced is not None and forced != RenderMode.AUTO:
+        return RenderMode(forced)
+    if default == RenderMode.AUTO and ((layout_checks and landing_page) or remembered):
+        return RenderMode.ALWAYS
+    return RenderMode(default)
 
 
 def static_only_settings(settings: BaseSettings) -> dict[str, Any]:

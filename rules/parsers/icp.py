@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rules.data import ICP_PREFIX_CHARS, region_by_icp_prefix
+from rules.data import ICP_NONSTANDARD, ICP_PREFIX_CHARS, region_by_icp_prefix
 
 __all__ = ["ParsedIcp", "find_b2", "find_icp", "parse_icp"]
 
@@ -23,11 +23,11 @@ _LOOSE = re.compile(
     rf"(?P<body>\d(?:[\d ]*\d)?)(?P<tail>(?: ?号)?(?: ?{_SEQ})?(?: ?号)?)"
 )
 _STRICT_BEI = re.compile(
-    rf"(?P<prov>[{ICP_PREFIX_CHARS}川贵云甘])ICP备(?P<serial>\d{{6,10}})号"
+    rf"(?P<prov>[{ICP_PREFIX_CHARS}{ICP_NONSTANDARD}])ICP备(?P<serial>\d{{6,10}})号"
     r"(?:-(?P<seq>\d{1,4})(?P<kind>[AXK])?)?"
 )
 _STRICT_ZHENG = re.compile(
-    rf"(?P<prov>[{ICP_PREFIX_CHARS}川贵云甘])ICP证(?P<serial>\d{{6}})号(?:-(?P<seq>\d{{1,4}})(?P<kind>[AXK])?)?"
+    rf"(?P<prov>[{ICP_PREFIX_CHARS}{ICP_NONSTANDARD}])ICP证(?P<serial>\d{{6}})号(?:-(?P<seq>\d{{1,4}})(?P<kind>[AXK])?)?"
 )
 # B2 licences; also the malformed `粤B-20050235` and the early-2000s category form `滇B-2-4-…`,
 # which are read (valid False) so that they are reported as what they are, never as nothing.

@@ -21,6 +21,7 @@ from crawler.errors import FetchError
 from crawler.fetch.limits import DEFAULT_TIMEOUT
 from crawler.fetch.statuses import FETCH_FAILURES
 from crawler.render.fonts import cjk_font_warning
+from crawler.render.modes import RenderMode
 from rules.model import Expectations
 
 __all__ = ["check", "print_report"]
@@ -45,8 +46,7 @@ def check(
     expect_gongan: Annotated[str | None, typer.Option(
         "--expect-gongan", metavar="CODE",
         help="The 14-digit 公安 filing code the page must show.")] = None,
-    render: Annotated[str | None, typer.Option(
-        metavar="auto|always|never",
+    render: Annotated[RenderMode | None, typer.Option(
         help="Render in Chromium: always (default when a browser is found), auto (only when "
              "the static HTML needs it), never.")] = None,
     as_json: Annotated[bool, typer.Option(
@@ -75,7 +75,7 @@ def check(
     province, expect_icp = valid_province(province), valid_icp(expect_icp)
     expect_gongan = valid_gongan_code(expect_gongan)
     mode, notice = choose_render(render)
-    notice = notice or cjk_font_warning(mode != "never")
+    notice = notice or cjk_font_warning(mode != RenderMode.NEVER)
     if notice:
         Console(stderr=True).print(notice, highlight=False, soft_wrap=True)
     expect = Expectations(

@@ -20,8 +20,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from crawler.app.commands.expectations import valid_icp, valid_province
+from crawler.app.commands.options import STORE_HELP
 from crawler.errors import UsageError
 from crawler.fetch.limits import DEFAULT_TIMEOUT
+from crawler.render.modes import RenderMode
 
 if TYPE_CHECKING:  # the portfolio model and the crawl load only when a command runs
     from crawler.portfolio.model import Portfolio
@@ -41,15 +43,13 @@ AllowNetwork = Annotated[list[str] | None, typer.Option(
 Format = Annotated[str, typer.Option("--format", help="Output format: jsonl.")]
 Output = Annotated[str | None, typer.Option(
     "--output", "-o", help="Write results to FILE, or - for standard output.")]
-Render = Annotated[str | None, typer.Option(
-    "--render", help="auto | always | never (default: each domain's setting, else auto).")]
+Render = Annotated[RenderMode | None, typer.Option(
+    "--render", help="Render in Chromium (default: each domain's setting, else auto).")]
 Timeout = Annotated[float, typer.Option("--timeout", help="Seconds per page (fetch or render).")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")]
 UserAgent = Annotated[str | None, typer.Option("--user-agent", help="User agent to send.")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log the crawl (INFO).")]
-Store = Annotated[str | None, typer.Option(
-    "--store", help="Report store: redis://… or a SQLite file (default: $REDIS_URL, else the "
-    "embedded SQLite file).")]
+Store = Annotated[str | None, typer.Option("--store", metavar="URL", help=STORE_HELP)]
 NoStore = Annotated[bool, typer.Option("--no-store", help="Do not keep results in the store.")]
 Concurrency = Annotated[int | None, typer.Option(
     "--concurrency", help="Pages fetched at once (default: CONCURRENT_REQUESTS).")]
@@ -63,20 +63,20 @@ def _check_format(fmt: str) -> None:
         raise UsageError(f"--format {fmt!r}: only jsonl is available")
 
 
-def _warn_without_cjk_font(portfolio: Portfolio, render: str | None) -> None:
+def _warn_without_cjk_font(portfolio: Portfolio, render: RenderMode | None) -> None:
     """One line on stderr when pages may be rendered and no Chinese font is installed."""
     from crawler.render.browser import find_chromium
     from crawler.render.fonts import cjk_font_warning
 
     modes = {render} if render else {d.render for o in portfolio.organisations
                                      for d in o.domains}
-    warning = cjk_font_warning(modes != {"never"} and find_chromium() is not None)
+    warning = cjk_font_warning(modes != {RenderMode.NEVER} and find_chromium() is not None)
     if warning:
         typer.echo(warning, err=True)
 
 
 def _finish(portfolio: Portfolio, *, fmt: str, output: str | None, resolve: list[str] | None,
-            render: str | None, timeout: float, quiet: bool, user_agent: str | None,
+            render: RenderMode | None, timeout: float, quiet: bool, user_agent: str | None,
             verbose: bool, concurrency: int | None = None, store: str | None = None,
             no_store: bool = False, trigger: str = "on-demand",
             allow_network: list[str] | None = None) -> None:
@@ -181,7 +181,7 @@ def crawl(
     if max_subdomains < 0 or depth < 0:
         raise UsageError("--max-subdomains and --depth must be 0 or more")
     portfolio = Portfolio.on_demand(
-        sites, org=org, province=province, render=render or "auto",
+        sites, org=org, province=province, render=render or RenderMode.AUTO,
         crawl=CrawlSpec(subdomain_cap=max_subdomains, link_depth=depth))
     if expect_icp:
         org_spec = portfolio.organisations[0].model_copy(update={"icp": expect_icp})

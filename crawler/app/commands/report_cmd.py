@@ -1,7 +1,8 @@
 """`footer-audit report ...`: stored runs: list, show, diff, export, screenshot, ack, prune,
 reaudit, replay.
 
-The store is Redis when `--redis URL` or `$REDIS_URL` is given, else the embedded SQLite file
+The store is named as in every command: `--store URL` (a `redis://` URL or a SQLite file; `--redis`
+and `--db` are older spellings of it), else `$REDIS_URL`, else the embedded SQLite file
 (`$FOOTER_AUDIT_DB`, default `$XDG_DATA_HOME/footer-audit/reports.sqlite3`). Every command first
 writes what the journals of crawls that died (SIGKILL) hold and the store lacks, and marks runs
 whose crawl died (killed, no heartbeat) `incomplete` (`crawler.reports.store.liveness`).
@@ -20,6 +21,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from crawler.app.commands.options import STORE_HELP
 from crawler.errors import StoreError, UsageError
 from crawler.reports.changes import (
     CHANGE_KINDS,
@@ -69,19 +71,14 @@ def _store(ctx: typer.Context) -> ReportStore:
 @app.callback()
 def report(
     ctx: typer.Context,
-    redis_url: Annotated[str | None, typer.Option(
-        "--redis", envvar="REDIS_URL", metavar="URL",
-        help="Redis URL (redis://host:6379/0); default: the embedded SQLite store.")] = None,
-    db: Annotated[str | None, typer.Option(
-        "--db", metavar="PATH", help="SQLite file to use instead of the default.")] = None,
+    store: Annotated[str | None, typer.Option(
+        "--store", "--redis", "--db", metavar="URL", help=STORE_HELP)] = None,
     prefix: Annotated[str | None, typer.Option(
         "--redis-prefix", envvar="FOOTER_AUDIT_REDIS_PREFIX",
         help="Namespace of the Redis keys (default footer-audit:).")] = None,
 ) -> None:
     """Stored runs: list, show, diff, export, ack, prune, reaudit."""
-    if redis_url and db:
-        raise UsageError("give --redis or --db, not both")
-    ctx.obj = {"url": redis_url or db, "prefix": prefix, "store": None}
+    ctx.obj = {"url": store, "prefix": prefix, "store": None}
 
 
 def _console() -> Console:

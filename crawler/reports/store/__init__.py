@@ -2,6 +2,8 @@
 
 `open_store()` picks the backend: a Redis URL (argument, else `$REDIS_URL`) selects Redis; without
 one, the embedded SQLite file in the user's data directory (`$FOOTER_AUDIT_DB` overrides it).
+`store_url` is the one place `$REDIS_URL` is read: every command's `--store URL` and the
+`FOOTER_AUDIT_STORE_URL` setting default to it.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ __all__ = [
     "new_run_id",
     "open_store",
     "store_ident",
+    "store_url",
     "summarise_run",
 ]
 
@@ -43,13 +46,19 @@ def data_dir() -> Path:
     return Path(base) / "footer-audit"
 
 
+def store_url(url: str | None = None) -> str | None:
+    """The store a command or a crawl names: `url` (`--store`, `FOOTER_AUDIT_STORE_URL`), else
+    `$REDIS_URL`, else None (the embedded SQLite file)."""
+    return url or os.environ.get("REDIS_URL") or None
+
+
 def store_ident(url: str | None = None, *, prefix: str | None = None) -> str:
     """`ReportStore.ident` of the store `open_store` would open, without opening it (a spool
     names its store even when the store could not be opened at all)."""
     from crawler.reports.store.base import redis_ident, sqlite_ident
     from crawler.reports.store.sqlite import default_db_path
 
-    url = url or os.environ.get("REDIS_URL") or None
+    url = store_url(url)
     if url and url.startswith(_REDIS_SCHEMES):
         return redis_ident(url, prefix or os.environ.get("FOOTER_AUDIT_REDIS_PREFIX")
                            or DEFAULT_PREFIX)
@@ -67,7 +76,7 @@ def open_store(url: str | None = None, *, prefix: str | None = None,
     Redis keys. `timeout` (seconds) bounds each Redis call, with no retry: what a crawl uses so
     that a frozen server never stalls it. Raises StoreError when the URL cannot be used.
     """
-    url = url or os.environ.get("REDIS_URL") or None
+    url = store_url(url)
     if url and url.startswith(_REDIS_SCHEMES):
         from crawler.reports.store.redis_store import RedisStore
 
