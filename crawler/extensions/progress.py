@@ -25,7 +25,7 @@ from rich.progress import (
 from rich.table import Table
 from scrapy import signals
 
-from crawler.fetch.statuses import FETCH_FAILURES
+from rules.model import FETCH_FAILURES, PageStatus
 
 __all__ = ["SITES_DONE_STAT", "SITES_TOTAL_STAT", "CrawlSummary", "ProgressExtension"]
 
@@ -53,14 +53,14 @@ class CrawlSummary:
     def add(self, item: Any) -> int:
         """Count one audited page; returns its number of violations."""
         tally = self.orgs[getattr(item, "org", None) or "-"]
-        audit = getattr(item, "audit", None) or {}
+        record = getattr(item, "record", None)
         tally.pages += 1
-        tally.statuses[audit.get("status") or getattr(item, "status", "?")] += 1
+        tally.statuses[record.status if record else getattr(item, "status", "?")] += 1
         if getattr(item, "host", None):
             tally.hosts.add(item.host)
-        violations = audit.get("violations") or []
+        violations = record.violations if record else ()
         for v in violations:
-            tally.severities[v.get("severity", "?")] += 1
+            tally.severities[v.severity] += 1
         return len(violations)
 
     def add_portfolio(self, records: list[dict[str, Any]]) -> None:
@@ -87,8 +87,8 @@ class CrawlSummary:
                 table.add_column(col, justify="right")
         for org, t in sorted(self.orgs.items()):
             failed = sum(t.statuses[s] for s in _FAILURES)
-            review = t.statuses["needs_review"] + t.statuses["needs_rendering"]
-            table.add_row(org, str(len(t.hosts)), str(t.pages), str(t.statuses["ok"]),
+            review = t.statuses[PageStatus.NEEDS_REVIEW] + t.statuses[PageStatus.NEEDS_RENDERING]
+            table.add_row(org, str(len(t.hosts)), str(t.pages), str(t.statuses[PageStatus.OK]),
                           str(review), str(failed), _red(t.severities["error"]),
                           str(t.severities["warning"]), str(t.severities["info"]))
         return table
