@@ -93,25 +93,33 @@ class PageRecord:
         return bool(self.rules_version)
 
     def to_json(self, form: JsonForm = "check") -> dict[str, Any]:
-        """The page as JSON: the check JSON, a JSON Lines record or the stored record."""
-        out: dict[str, Any] = {
+        """The page as JSON: the check JSON, a JSON Lines record or the stored record.
+
+        Key order is not part of the contract; it is kept as it always was: a JSON Lines record
+        starts with its fetch time, and a page that was not audited lists its fetch facts
+        (redirects, error) before the empty audit."""
+        out: dict[str, Any] = {"fetched_at": self.fetched_at} if form == "lines" else {}
+        out.update({
             "url": self.url,
             "final_url": self.final_url,
             "status": self.status.value,
             "http_status": self.http_status,
             "rendered": self.rendered,
             "encoding": self.encoding,
+        })
+        fetch = {"redirect_chain": list(self.redirect_chain), "error": self.error}
+        if not self.audited:
+            out.update(fetch)
+        out.update({
             "findings": self.findings.to_json(),
             "violations": [v.to_json() for v in self.violations],
             "review": [r.to_json() for r in self.reviews],
             "rules_version": self.rules_version,
-            "redirect_chain": list(self.redirect_chain),
-            "error": self.error,
-        }
+        })
+        out.update(fetch)  # in place when already there
         if form == "lines":
-            out["fetched_at"] = self.fetched_at
-            out["tool_version"] = self.tool_version
             out.update((key, getattr(self, key)) for key in _CONTEXT_KEYS)
+            out["tool_version"] = self.tool_version
             # The image itself goes to the report store (`footer-audit report screenshot`).
             out["screenshot"] = self.screenshot is not None
             for key, value in self.notes.items():
