@@ -26,6 +26,7 @@ from rules.model import (
 from rules.page_record import PageRecord
 from rules.registry import RULES
 from rules.render_decision import needs_rendering
+from rules.rule import Result, Rule
 from rules.snapshot import footer_snapshot
 
 __all__ = ["audit_page", "audit_record"]
@@ -127,7 +128,8 @@ def audit_page(page: PageInput, expect: Expectations | None = None, *,
     return result
 
 
-def _violation(rule, res, expect: Expectations, values: dict[str, str]) -> Violation:
+def _violation(rule: Rule, res: Result, expect: Expectations,
+               values: dict[str, str]) -> Violation:
     mark = res.mark
     params = dict(res.params)
     if mark is not None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 __all__ = [
     "ATTR_BOX",
@@ -26,9 +26,11 @@ __all__ = [
     "FETCH_FAILURES",
     "AuditResult",
     "CopyrightLine",
+    "Element",
     "Expectations",
     "Findings",
     "GonganMark",
+    "IcpKind",
     "IcpMark",
     "Licence",
     "Outcome",
@@ -39,6 +41,10 @@ __all__ = [
     "Violation",
     "garbled_marks",
 ]
+
+# An element of a parsed page (lxml.html.HtmlElement): lxml ships no type information, so the
+# core names it here rather than spreading `Any` (or `object`) through its signatures.
+Element: TypeAlias = Any
 
 Severity = Literal["error", "warning", "info"]
 IcpKind = Literal["site", "subject", "app", "miniprogram", "quickapp", "licence"]
