@@ -184,7 +184,8 @@ class ReportPipeline:
                                path)
 
     def open_spider(self) -> None:
-        spider: Spider = self.crawler.spider
+        spider = self.crawler.spider
+        assert spider is not None  # Scrapy opens pipelines once the engine has its spider
         portfolio = (self.config.portfolio or getattr(spider, "portfolio_name", None)
                      or spider.name)
         run = Run(id=self.config.run_id or new_run_id(), portfolio=portfolio,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from crawler.net.domains import host_of
@@ -18,7 +18,7 @@ class CheckSpider(PageSpider):
 
     name = "check"
 
-    def __init__(self, targets: list[Any] | str = (), expect: Expectations | None = None,
+    def __init__(self, targets: Sequence[Any] | str = (), expect: Expectations | None = None,
                  render: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if isinstance(targets, str):  # `scrapy crawl check -a targets=URL,URL` or a JSON list

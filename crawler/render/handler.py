@@ -119,7 +119,8 @@ class SharedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self._crashed_pages: weakref.WeakSet[Page] = weakref.WeakSet()
         self._closing: set[asyncio.Task[None]] = set()
         # Requests of rendered pages to refused addresses are aborted (the address policy).
-        self.abort_request = guard_playwright_abort(self.abort_request, crawler)
+        self.abort_request = guard_playwright_abort(
+            self.abort_request, crawler)  # type: ignore[has-type]  # set by the base class
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Any:

@@ -15,7 +15,7 @@ Both run the same portfolio spider (`crawler.app.run.crawl_portfolio`). Exit sta
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
@@ -24,7 +24,7 @@ from crawler.errors import UsageError
 from crawler.fetch.limits import DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:  # the portfolio model and the crawl load only when a command runs
-    from crawler.portfolio.model import Portfolio
+    from crawler.portfolio.model import Portfolio, RenderMode
 
 __all__ = ["EXIT_INCOMPLETE", "EXIT_SPOOLED", "crawl", "run"]
 
@@ -181,7 +181,8 @@ def crawl(
     if max_subdomains < 0 or depth < 0:
         raise UsageError("--max-subdomains and --depth must be 0 or more")
     portfolio = Portfolio.on_demand(
-        sites, org=org, province=province, render=render or "auto",
+        # crawl_portfolio checks the mode (a usage error) before anything runs.
+        sites, org=org, province=province, render=cast("RenderMode", render or "auto"),
         crawl=CrawlSpec(subdomain_cap=max_subdomains, link_depth=depth))
     if expect_icp:
         org_spec = portfolio.organisations[0].model_copy(update={"icp": expect_icp})
