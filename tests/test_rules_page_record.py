@@ -114,3 +114,15 @@ def test_a_record_without_crawl_context_has_no_optional_store_fields() -> None:
     assert set(store) == CHECK_KEYS | CONTEXT_KEYS
     lines = PageRecord(url=URL, final_url=URL, status=PageStatus.TIMEOUT).to_json("lines")
     assert lines["screenshot"] is False and lines["org"] is None
+
+
+def test_check_md_names_every_status_in_its_table_and_field() -> None:
+    from pathlib import Path
+
+    check_md = (Path(__file__).resolve().parent.parent / "docs" / "check.md").read_text(
+        encoding="utf-8")
+    table = check_md.split("The `status` field:", 1)[1].split("\n\n", 2)[1]
+    field_row = next(line for line in check_md.splitlines() if line.startswith("| `status` |"))
+    for status in PageStatus:
+        assert f"| `{status.value}` |" in table, status
+        assert f"`{status.value}`" in field_row, status
