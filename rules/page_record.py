@@ -3,9 +3,9 @@
 A `PageRecord` holds everything footer-audit says about a page: the fetch facts (status, HTTP
 status, charset, redirects, error), the audit (findings, violations, reviews, rules version) and,
 in a crawl, the crawl's context (organisation, owner, domain, host, where the link came from,
-times, the expectations, the footer snapshot and the evidence screenshot). `rules.audit.
-audit_record` makes it, deciding the page's status in that one place; the crawler adds its
-context with `dataclasses.replace`, never by editing a dict.
+times, the expectations, the footer snapshot and the evidence screenshot).
+`rules.audit.audit_record` makes it, deciding the page's status in that one place; the crawler
+adds its context with `dataclasses.replace`, never by editing a dict.
 
 `PageRecord.to_json(form)` is the one serializer of a page:
 
