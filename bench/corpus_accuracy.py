@@ -18,7 +18,7 @@ The check path is `crawler.app.check.check_pages(urls, expect, render=...)` when
 (`--render auto`, the default, renders in Chromium only the pages whose static HTML needs it, as
 `footer-audit crawl` does; `never` reads every page statically); otherwise pages are fetched
 with urllib, decoded as Scrapy does (w3lib `html_to_unicode`) and passed to
-`rules.audit.audit_page`. The output says which path ran.
+`rules.audit.audit_record`. The output says which path ran.
 
     python bench/corpus_accuracy.py [CORPUS_DIR ...] [--render auto|never|always]
                                     [--licences-in-icp] [--verbose]
@@ -130,14 +130,14 @@ def _check_path(render: str = "never"):
                 render = check_mod.choose_render(render)[0]  # never without a browser
 
             def run(urls):
-                return check_mod.check_pages(urls, None, render=render)
+                return [r.to_json() for r in check_mod.check_pages(urls, None, render=render)]
 
             return f"crawler.app.check.check_pages (render={render})", run
 
     def run_fallback(urls):
         from w3lib.encoding import html_to_unicode
 
-        from rules.audit import audit_page
+        from rules.audit import audit_record
         from rules.model import PageInput
 
         out = []
@@ -146,10 +146,10 @@ def _check_path(render: str = "never"):
                 body = resp.read()
                 ctype = resp.headers.get("Content-Type")
             encoding, text = html_to_unicode(ctype, body)
-            out.append(audit_page(PageInput(url=url, html=text)).to_json(encoding=encoding))
+            out.append(audit_record(PageInput(url=url, html=text, encoding=encoding)).to_json())
         return out
 
-    return "fallback: urllib + w3lib html_to_unicode + rules.audit.audit_page", run_fallback
+    return "fallback: urllib + w3lib html_to_unicode + rules.audit.audit_record", run_fallback
 
 
 def _load(corpus: Path) -> tuple[list[dict], Path] | None:

@@ -8,6 +8,7 @@ is still walked when the name is not found that way, and for `scrapy list`.
 
 from __future__ import annotations
 
+import builtins
 from collections import defaultdict
 from importlib import import_module
 
@@ -56,6 +57,6 @@ class NamedSpiderLoader(SpiderLoader):
         self._walk()
         return super().list()
 
-    def find_by_request(self, request: object) -> list[str]:
+    def find_by_request(self, request: object) -> builtins.list[str]:
         self._walk()
         return super().find_by_request(request)  # type: ignore[arg-type]

@@ -4,7 +4,7 @@ Runs after the audit pipeline (300) and before the writers (800, 900). A rendere
 with its Playwright page still open (`FetchedPage.browser_page`, see
 crawler/render/page_handles.py); when its audit found violations, the footer region
 (`rules.footer_region.footer_region` on the rendered HTML the audit read) is photographed into
-`AuditedPage.screenshot` (+ `screenshot_type`, `screenshot_clip`). The page is then closed,
+the page's record (`PageRecord.screenshot`: image, type, clip box). The page is then closed,
 always: no violations, a failed screenshot, another kind of item.
 
 Settings (docs/settings.md): FOOTER_AUDIT_EVIDENCE_ENABLED, _FORMAT, _MAX_BYTES, _MAX_HEIGHT,
@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import statistics
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
@@ -28,6 +28,7 @@ from crawler.fetch.statuses import error_line
 from crawler.items import AuditedPage
 from crawler.render.page_handles import ITEM_FIELD, close_page
 from rules.footer_region import Region, footer_region
+from rules.page_record import Screenshot as StoredShot
 
 __all__ = ["EvidenceConfig", "EvidencePipeline", "Screenshot", "take_screenshot"]
 
@@ -147,9 +148,8 @@ class EvidencePipeline:
             logger.info("No screenshot of %s: no layout facts, or larger than %d bytes",
                         item.url, self.config.max_bytes)
             return
-        item.screenshot = shot.data
-        item.screenshot_type = shot.mime
-        item.screenshot_clip = shot.region.box()
+        item.record = replace(item.record, screenshot=StoredShot(
+            data=shot.data, type=shot.mime, clip=tuple(shot.region.box())))
         self.stats.inc_value("footer_audit/evidence/screenshots")
         self.stats.inc_value("footer_audit/evidence/bytes", len(shot.data))
         if len(self.timings) < _TIMINGS_KEPT:
@@ -163,4 +163,4 @@ class EvidencePipeline:
 
 def _wants_evidence(item: Any) -> bool:
     return (isinstance(item, AuditedPage) and item.rendered and bool(item.html)
-            and bool(item.audit.get("violations")))
+            and bool(item.record.violations))

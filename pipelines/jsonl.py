@@ -17,15 +17,15 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.items import item_page_record
 from crawler.portfolio.findings import PORTFOLIO_FINDINGS
-from crawler.version import tool_version
+from rules.page_record import plain
 
 __all__ = ["OUTPUT_FAILED", "JsonlWriterPipeline", "page_record"]
 
@@ -33,32 +33,9 @@ logger = logging.getLogger(__name__)
 
 OUTPUT_FAILED = "output_failed"  # close reason of a crawl whose output could not be written
 
-_TRANSPORT_KEYS = ("url", "final_url", "status", "http_status", "rendered", "encoding",
-                   "redirect_chain", "error", "fetched_at")
-
-
 def page_record(item: Any) -> dict[str, Any]:
-    """The line written for one audited page."""
-    audit = dict(getattr(item, "audit", None) or {})
-    record: dict[str, Any] = {}
-    for key in _TRANSPORT_KEYS:
-        if key not in audit:
-            record[key] = getattr(item, key, None)
-    record.update(audit)
-    # The fetch path owns the transport status; the audit can only refine an ok page.
-    record["status"] = audit.get("status") or getattr(item, "status", None)
-    for key in ("org", "owner", "domain", "host", "discovered_from"):
-        record[key] = getattr(item, key, None)
-    record.setdefault("redirect_chain", list(getattr(item, "redirect_chain", []) or []))
-    record.setdefault("fetched_at", getattr(item, "fetched_at", None))
-    record.setdefault("findings", {"icp": [], "gongan": [], "copyright": [], "licences": []})
-    record.setdefault("violations", [])
-    record.setdefault("tool_version", tool_version())
-    # The image itself goes to the report store (`footer-audit report screenshot`), not here.
-    record["screenshot"] = bool(getattr(item, "screenshot", None))
-    for key, value in (getattr(item, "notes", None) or {}).items():
-        record.setdefault(key, value)
-    return record
+    """The line written for one audited page (`PageRecord.to_json("lines")`)."""
+    return item_page_record(item).to_json("lines")
 
 
 class JsonlWriterPipeline:
@@ -97,7 +74,7 @@ class JsonlWriterPipeline:
             if self.out is None:
                 self.open_spider()
             assert self.out is not None
-            self.out.write(json.dumps(record, ensure_ascii=False, default=_default) + "\n")
+            self.out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
             self.out.flush()  # an interrupted run keeps every line already written
         except OSError as exc:
             self._fail(exc)
@@ -122,7 +99,7 @@ class JsonlWriterPipeline:
 
     def portfolio_findings(self, records: list[dict[str, Any]], **_: Any) -> None:
         for record in records:
-            self.write({"kind": "portfolio", **record})
+            self.write({"kind": "portfolio", **plain(record)})
 
     def close(self, **_: Any) -> None:
         if self.out is not None and self.owned:
@@ -135,12 +112,3 @@ class JsonlWriterPipeline:
 
     def close_spider(self, spider: Any = None) -> None:
         """Closed on spider_closed instead, after the portfolio-wide findings are written."""
-
-
-def _default(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        return asdict(value)
-    if isinstance(value, (set, frozenset, tuple)):
-        return list(value)
-    return str(value)
-

@@ -29,14 +29,11 @@ Settings (all optional; see docs/reports.md):
 
 from __future__ import annotations
 
-import base64
 import logging
-from dataclasses import asdict, dataclass, is_dataclass
-from datetime import date
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
 
-from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
@@ -44,6 +41,7 @@ from scrapy.settings import BaseSettings
 from scrapy.spiders import Spider
 
 from crawler.errors import StoreError
+from crawler.items import FetchedPage, item_page_record
 from crawler.reports.store import ReportStore, Run, data_dir, new_run_id, open_store, store_ident
 from crawler.reports.store.base import TRIGGERS, StoreUnavailable
 from crawler.reports.store.liveness import mark_dead_runs
@@ -62,6 +60,7 @@ from crawler.stats import (
     SPOOL_FILES_STAT,
     STORE_OUTCOME_STAT,
 )
+from rules.page_record import plain
 
 __all__ = ["ReportPipeline", "StoreConfig", "item_record"]
 
@@ -112,58 +111,21 @@ class StoreConfig:
         )
 
 
-def _plain(value: Any) -> Any:
-    """Expectations and other dataclasses as JSON-ready values."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return _plain(asdict(value))
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, frozenset | set):
-        return sorted(_plain(v) for v in value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
 def item_record(item: Any) -> dict[str, Any]:
-    """The stored record of one item: the check JSON (docs/check.md) plus org, owner, domain,
-    host, discovered_from, snapshot, the expectations the audit used (for re-audit) and the
-    evidence screenshot ({type, clip, size, data}: base64, which the store keeps apart).
+    """The stored record of one item (`PageRecord.to_json("store")`): the check JSON
+    (docs/check.md) plus org, owner, domain, host, discovered_from, snapshot, the expectations the
+    audit used (for re-audit) and the evidence screenshot ({type, clip, size, data}: base64,
+    which the store keeps apart).
 
-    Accepts an audited page item (fields plus `audit` and `footer_snapshot`) or a plain dict that
-    already has that shape."""
-    fields = ItemAdapter(item).asdict() if ItemAdapter.is_item(item) else dict(item)
-    audit = fields.get("audit")
-    if isinstance(audit, dict):
-        record = dict(audit)
-        for key in ("url", "final_url", "status", "http_status", "rendered", "encoding"):
-            record.setdefault(key, fields.get(key))
-        snapshot = fields.get("footer_snapshot")
-        if snapshot:
-            record["snapshot"] = snapshot
-        for key in ("fetched_at", "audited_at", "error"):
-            if fields.get(key) and key not in record:
-                record[key] = fields[key]
-    else:
-        record = dict(fields)
-    for key in ("org", "owner", "domain", "host", "discovered_from"):
-        if key not in record or record[key] is None:
-            record[key] = fields.get(key)
-    expectations = fields.get("expectations")
-    if expectations is not None and "expectations" not in (audit or {}):
-        record["expectations"] = _plain(expectations)
-    record.pop("html", None)  # the full page is not kept: the snapshot is what re-audit reads
-    for key in ("browser_page", "screenshot", "screenshot_type", "screenshot_clip"):
-        record.pop(key, None)  # a live browser handle; the image goes apart (below)
-    image = fields.get("screenshot")
-    if isinstance(image, bytes | bytearray) and image:
-        # JSON all the way to the store (and the spool); the store keeps the bytes apart.
-        record["screenshot"] = {"type": fields.get("screenshot_type") or "",
-                                "clip": list(fields.get("screenshot_clip") or []),
-                                "size": len(image), "data": base64.b64encode(image).decode()}
-    return _plain(record)
+    Accepts a page item (`crawler.items.FetchedPage` or `AuditedPage`) or a plain dict that
+    already has that shape (a record read back from a spool file)."""
+    if isinstance(item, FetchedPage):
+        return item_page_record(item).to_json("store")
+    if isinstance(item, dict):
+        record = dict(plain(item))
+        record.pop("html", None)  # the full page is not kept: the snapshot is what re-audit reads
+        return record
+    raise TypeError(f"not a page: {type(item).__name__}")
 
 
 class ReportPipeline:
@@ -228,7 +190,8 @@ class ReportPipeline:
                                path)
 
     def open_spider(self) -> None:
-        spider: Spider = self.crawler.spider
+        spider = self.crawler.spider
+        assert spider is not None  # Scrapy opens pipelines once the engine has its spider
         portfolio = (self.config.portfolio or getattr(spider, "portfolio_name", None)
                      or spider.name)
         run = Run(id=self.config.run_id or new_run_id(), portfolio=portfolio,

@@ -1,7 +1,8 @@
 """footer-audit's audit core: pure functions from a page's HTML to findings and violations.
 
-No Scrapy, no Redis, no I/O. Entry points: `rules.audit.audit_page`, `rules.registry.RULES`,
-`rules.render_decision.needs_rendering`, `rules.snapshot.footer_snapshot`.
+No Scrapy, no Redis, no I/O. Entry points: `rules.audit.audit_record` (one fetched page's
+`rules.page_record.PageRecord`, its status decided), `rules.audit.audit_page`,
+`rules.registry.RULES`, `rules.render_decision.needs_rendering`, `rules.snapshot.footer_snapshot`.
 """
 
 __all__ = ["RULES_VERSION"]

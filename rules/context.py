@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 from rules.charset import repair_mojibake
 from rules.data import (
@@ -26,7 +27,15 @@ from rules.data import (
     resolve_province,
 )
 from rules.extract import Extraction, extract, host_of
-from rules.model import Expectations, Findings, GonganMark, IcpMark, PageInput, garbled_marks
+from rules.model import (
+    CopyrightLine,
+    Expectations,
+    Findings,
+    GonganMark,
+    IcpMark,
+    PageInput,
+    garbled_marks,
+)
 
 __all__ = ["Context"]
 
@@ -87,7 +96,7 @@ class Context:
         return [m for m in self.findings.gongan if m.visible is not False]
 
     @cached_property
-    def copyright(self):
+    def copyright(self) -> list[CopyrightLine]:
         return list(self.findings.copyright)
 
     @cached_property
@@ -137,7 +146,7 @@ class Context:
         return meant if meant.icp or meant.gongan else None
 
     @cached_property
-    def blind_reason(self) -> tuple[str, dict] | None:
+    def blind_reason(self) -> tuple[str, dict[str, Any]] | None:
         """Why the page could not be fully seen, if it could not (a rule then never passes)."""
         ext = self.extraction
         if self.garbled is not None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -23,7 +24,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from rules.footer import is_footer_candidate, is_sidebar
-from rules.model import ATTR_VISIBLE
+from rules.model import ATTR_VISIBLE, Element
 
 __all__ = [
     "BLOCK_TAGS", "MAX_DEPTH", "URL_IN_JS", "FrameInfo", "Line", "PageTree", "Seg", "context_of",
@@ -66,25 +67,31 @@ _HOST_KEYS = ("beian", "conac", "dzjg", "党政机关")
 URL_IN_JS = re.compile(r"""https?://[^\s'"()<>]+|//[a-z0-9.-]+\.[a-z]{2,}[^\s'"()<>]*""", re.I)
 
 
+# What a block's ancestors give the text inside it: (link, hidden, footer, sidebar).
+Ctx = tuple[Element | None, bool, Element | None, bool]
+# The walk's stack: ("el" | "end" | "tail", element, its context).
+Item = tuple[str, Element, Ctx]
+
+
 @dataclass(eq=False)
 class Seg:
     text: str
-    el: object  # the element whose .text or child's .tail this is
-    link: object | None  # nearest <a href> (or element with onclick) around the text
+    el: Element  # the element whose .text or child's .tail this is
+    link: Element | None  # nearest <a href> (or element with onclick) around the text
     hidden: bool
-    footer: object | None  # outermost footer candidate around the text
+    footer: Element | None  # outermost footer candidate around the text
     sidebar: bool
     order: int  # document order of the element
     in_image: bool = False
-    prev: object | None = None  # for a tail: the element right before the text
+    prev: Element | None = None  # for a tail: the element right before the text
 
 
 @dataclass(eq=False)
 class FrameInfo:
-    el: object
+    el: Element
     src: str
     cross_origin: bool
-    footer: object | None
+    footer: Element | None
     sidebar: bool
     order: int
 
@@ -100,24 +107,24 @@ class Line:
 
 @dataclass(eq=False)
 class PageTree:
-    root: object
+    root: Element
     lines: list[Line] = field(default_factory=list)
     # Footer candidates met on the way to and inside the walked blocks: (element, order).
-    candidates: list[tuple[object, int]] = field(default_factory=list)
+    candidates: list[tuple[Element, int]] = field(default_factory=list)
     frames: list[FrameInfo] = field(default_factory=list)
-    mark_images: list[tuple[object, object | None, int]] = field(default_factory=list)
-    _scripts: list[object] | None = None
+    mark_images: list[tuple[Element, Element, int]] = field(default_factory=list)  # img, link
+    _scripts: list[Element] | None = None
     # 党政机关网站标识: links to the identification service and images that look like its badge.
-    gov_links: list[object] = field(default_factory=list)
-    gov_images: list[object] = field(default_factory=list)
+    gov_links: list[Element] = field(default_factory=list)
+    gov_images: list[Element] = field(default_factory=list)
     conac: bool = True  # False when the source never names conac.cn (no badge script to look for)
-    _orders: dict[int, tuple[object, int]] = field(default_factory=dict)
-    _elements: list | None = None
+    _orders: dict[int, tuple[Element, int]] = field(default_factory=dict)
+    _elements: list[Element] | None = None
 
-    def number(self, root, elements: list) -> None:
+    def number(self, root: Element, elements: list[Element]) -> None:
         """Document order of `elements` and all their ancestors, in one pass over the tree.
         The elements are alive (the caller holds them), so their id()s are stable."""
-        wanted: dict[int, object] = {}
+        wanted: dict[int, Element] = {}
         for el in elements:
             node = el
             while node is not None and id(node) not in wanted:
@@ -137,7 +144,7 @@ class PageTree:
                     break
             i += 1
 
-    def order_of(self, el) -> int:
+    def order_of(self, el: Element) -> int:
         """Document order of an element (0 for the root), computed only for the few that need it."""
         cached = self._orders.get(id(el))
         if cached is None or cached[0] is not el:
@@ -151,25 +158,25 @@ class PageTree:
         return cached[1]
 
     @property
-    def scripts(self) -> list:
+    def scripts(self) -> list[Element]:
         """Every <script> element (collected by the walk, or found on first use)."""
         if self._scripts is None:
             self._scripts = list(self.root.iter("script"))
         return self._scripts
 
-    def elements(self) -> list:
+    def elements(self) -> list[Element]:
         """Every element of the tree in document order (built once, on first use)."""
         if self._elements is None:
             self._elements = list(self.root.iter(etree.Element))
         return self._elements
 
-    def add_candidate(self, el, order: int) -> None:
+    def add_candidate(self, el: Element, order: int) -> None:
         if all(c is not el for c, _o in self.candidates):
             self.candidates.append((el, order))
 
-    def all_candidates(self) -> list:
+    def all_candidates(self) -> list[Element]:
         """Every outermost footer candidate in the page (for the render decision)."""
-        out = []
+        out: list[Element] = []
         for el in self.root.iter():
             if isinstance(el.tag, str) and is_footer_candidate(el) and not any(
                     a.tag == "footer" or is_footer_candidate(a) for a in el.iterancestors()):
@@ -198,7 +205,7 @@ class PageTree:
         return total
 
 
-def parse_html(html: str):
+def parse_html(html: str) -> Element:
     """The lxml root of any text: broken markup, empty strings and junk give a usable tree.
 
     lxml's own HTML parser (the one parsel wraps) is used directly: parsel's extra encoding round
@@ -207,7 +214,7 @@ def parse_html(html: str):
     return parse_page(html)[0]
 
 
-def parse_page(html: str) -> tuple[object, str | None]:
+def parse_page(html: str) -> tuple[Element, str | None]:
     """`parse_html`, plus the text whose lines the tree's `sourceline`s count (None when the
     parsed text is not line for line the input: junk, flattened deep markup)."""
     if not isinstance(html, str):
@@ -223,7 +230,7 @@ def parse_page(html: str) -> tuple[object, str | None]:
     return root, source
 
 
-def _parse(html: str) -> tuple[object, str | None]:
+def _parse(html: str) -> tuple[Element, str | None]:
     if "\x00" in html:
         html = html.replace("\x00", "")
     end = min((i for i in (html.find("</html"), html.find("</HTML")) if i >= 0), default=-1)
@@ -239,7 +246,7 @@ def _parse(html: str) -> tuple[object, str | None]:
     return root, html
 
 
-def _fromstring(html: str):
+def _fromstring(html: str) -> Element:
     try:
         return etree.fromstring(html, _PARSER)
     except UnicodeEncodeError:
@@ -309,31 +316,31 @@ def flatten_deep(html: str, limit: int = MAX_DEPTH) -> str:
     return "".join(out)
 
 
-def is_hidden(el) -> bool:
+def is_hidden(el: Element) -> bool:
     """Hidden by the element's own markup (inline style, `hidden`, the layout probe's "0")."""
     return _is_hidden(el)
 
 
-def _is_hidden(el) -> bool:
+def _is_hidden(el: Element) -> bool:
     if el.get("hidden") is not None or el.get(ATTR_VISIBLE) == "0":
         return True
     style = el.get("style")
     return bool(style) and _HIDDEN_STYLE.search(style) is not None
 
 
-def _hidden_after(hidden: bool, el) -> bool:
+def _hidden_after(hidden: bool, el: Element) -> bool:
     """Whether text under `el` is hidden, given its parent's state.
 
     On a rendered page the layout probe's verdict on the nearest annotated element decides (a
     zero-size link around floated children is "0" while the text inside it shows); inline styles
     and the `hidden` attribute are inherited."""
-    probe = el.get(ATTR_VISIBLE)
+    probe: str | None = el.get(ATTR_VISIBLE)
     if probe is not None:
         return probe == "0"
     return hidden or _is_hidden(el)
 
 
-def _link_of(el):
+def _link_of(el: Element) -> Element | None:
     if el.tag == "a" and (el.get("href") is not None or el.get("onclick")):
         return el
     if el.get("onclick") and URL_IN_JS.search(el.get("onclick")):
@@ -349,7 +356,7 @@ def _origin(url: str) -> tuple[str, str]:
     return parts.scheme.lower(), (parts.hostname or "").lower()
 
 
-def walk(root, page_url: str = "", source: str | None = None) -> PageTree:
+def walk(root: Element, page_url: str = "", source: str | None = None) -> PageTree:
     """One cheap pass over the tree finds the blocks whose text could hold a mark; only those are
     walked in detail, each with the context (hidden, link, footer, sidebar) of its ancestors.
 
@@ -358,8 +365,8 @@ def walk(root, page_url: str = "", source: str | None = None) -> PageTree:
     the lines of the hits are read (reading every element's text costs more than the parse)."""
     tree = PageTree(root)
     page_origin = _origin(page_url)[1]
-    hot: list[object] = []
-    frames: list[object] = []
+    hot: list[Element] = []
+    frames: list[Element] = []
     first, full = _SCAN_FIRST.search, _SCAN.search  # two-stage: a class search, then the keys
     by_lines = _hot_by_lines(tree, source) if source and len(source) > BIG_PAGE else None
     if source is not None:
@@ -407,9 +414,12 @@ def walk(root, page_url: str = "", source: str | None = None) -> PageTree:
     return tree
 
 
-def _special(tree: PageTree, el, tag: str, full, hot: list, frames: list) -> None:
+def _special(tree: PageTree, el: Element, tag: str,
+             full: Callable[[str], re.Match[str] | None], hot: list[Element],
+             frames: list[Element]) -> None:
     if tag == "script":
-        tree._scripts.append(el)
+        if tree._scripts is not None:  # the walk started the list
+            tree._scripts.append(el)
     elif tag == "img":
         label = f"{el.get('alt') or ''}{el.get('title') or ''}"
         if label and full(label):
@@ -427,7 +437,7 @@ def _special(tree: PageTree, el, tag: str, full, hot: list, frames: list) -> Non
         frames.append(el)
 
 
-def _hot_by_lines(tree: PageTree, source: str) -> tuple[list, list] | None:
+def _hot_by_lines(tree: PageTree, source: str) -> tuple[list[Element], list[Element]] | None:
     """Elements whose text or tail holds a key, found from the key's line in `source`, and every
     element read on those lines (and on lines naming a filing or badge host); None when lines
     cannot be trusted (lone CR line breaks, libxml2's 65,535-line limit on line numbers) or the
@@ -455,8 +465,8 @@ def _hot_by_lines(tree: PageTree, source: str) -> tuple[list, list] | None:
     elements = tree.elements()
     full = _SCAN.search
     seen: set[int] = set()
-    out: list[object] = []
-    near: list[object] = []
+    out: list[Element] = []
+    near: list[Element] = []
     for line in hot_lines:
         # The text holding a key on line L belongs to an element starting on L, or to the last
         # element starting before L, or is the tail of one of their ancestors.
@@ -477,13 +487,13 @@ def _hot_by_lines(tree: PageTree, source: str) -> tuple[list, list] | None:
     return out, near
 
 
-def _line_of(el) -> int:
+def _line_of(el: Element) -> int:
     return el.sourceline or 0
 
 
-def _hot_blocks(root, hot: list) -> list:
+def _hot_blocks(root: Element, hot: list[Element]) -> list[Element]:
     """The nearest block ancestor of each hot element, outermost only, none inside skipped tags."""
-    found: dict[int, object] = {}
+    found: dict[int, Element] = {}
     for el in hot:
         if el is None:
             continue
@@ -510,9 +520,9 @@ def _hot_blocks(root, hot: list) -> list:
     return outer
 
 
-def context_of(tree: PageTree, el) -> tuple | None:
+def context_of(tree: PageTree, el: Element) -> Ctx | None:
     """(link, hidden, footer, sidebar) that `el`'s ancestors give it; None inside a skipped tag."""
-    chain = []
+    chain: list[Element] = []
     node = el.getparent()
     while node is not None:
         chain.append(node)
@@ -532,7 +542,8 @@ def context_of(tree: PageTree, el) -> tuple | None:
     return link, hidden, footer, sidebar
 
 
-def _walk_from(tree: PageTree, start, ctx: tuple, start_order: int, page_origin: str) -> None:
+def _walk_from(tree: PageTree, start: Element, ctx: Ctx, start_order: int,
+               page_origin: str) -> None:
     """Depth-first walk of one block without recursion (deep junk markup is common)."""
     lines = tree.lines
     current: list[Seg] = []
@@ -545,7 +556,7 @@ def _walk_from(tree: PageTree, start, ctx: tuple, start_order: int, page_origin:
             current = []
 
     # Stack items: ("el" | "end" | "tail", element, ctx) with ctx = (link, hidden, footer, sidebar).
-    stack: list[tuple[str, object, tuple]] = [("el", start, ctx)]
+    stack: list[Item] = [("el", start, ctx)]
     while stack:
         kind, el, ctx = stack.pop()
         link, hidden, footer, sidebar = ctx
@@ -599,7 +610,9 @@ def _walk_from(tree: PageTree, start, ctx: tuple, start_order: int, page_origin:
     flush()
 
 
-def _frame(tree, el, page_origin, footer, sidebar, order, link, hidden, stack) -> None:
+def _frame(tree: PageTree, el: Element, page_origin: str, footer: Element | None,
+           sidebar: bool, order: int, link: Element | None, hidden: bool,
+           stack: list[Item]) -> None:
     srcdoc = el.get("srcdoc")
     if srcdoc:
         sub = parse_html(srcdoc)
@@ -608,7 +621,8 @@ def _frame(tree, el, page_origin, footer, sidebar, order, link, hidden, stack) -
         stack.append(("el", node, (link, _hidden_after(hidden, el), footer, sidebar)))
 
 
-def _frame_info(tree, el, page_origin, footer, sidebar, order) -> None:
+def _frame_info(tree: PageTree, el: Element, page_origin: str, footer: Element | None,
+                sidebar: bool, order: int) -> None:
     src = (el.get("src") or "").strip()
     if not src or src.startswith(("about:", "javascript:", "data:")):
         return
@@ -617,16 +631,16 @@ def _frame_info(tree, el, page_origin, footer, sidebar, order) -> None:
     tree.frames.append(FrameInfo(el, src, cross, footer, sidebar, order))
 
 
-def fragment(el, limit: int = 600) -> str:
+def fragment(el: Element, limit: int = 600) -> str:
     """The element's HTML (without its tail), cut to `limit` characters."""
     try:
-        text = lxml_html.tostring(el, encoding="unicode", with_tail=False)
+        text: str = lxml_html.tostring(el, encoding="unicode", with_tail=False)
     except (TypeError, ValueError):
         return ""
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def selector(el) -> str:
+def selector(el: Element) -> str:
     """A CSS path such as `div.footer > p:nth-of-type(2) > a`."""
     parts: list[str] = []
     node = el

@@ -14,7 +14,9 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from rules.data import (
     GONGAN_HOST_CURRENT,
@@ -42,6 +44,7 @@ from rules.model import (
     ATTR_HIT,
     ATTR_VISIBLE,
     CopyrightLine,
+    Element,
     Findings,
     GonganMark,
     IcpMark,
@@ -51,7 +54,7 @@ from rules.model import (
 from rules.normalize import normalize_map
 from rules.parsers.copyright import find_copyright, has_copyright_trigger
 from rules.parsers.gongan import find_gongan
-from rules.parsers.icp import find_b2, find_icp
+from rules.parsers.icp import ParsedIcp, find_b2, find_icp
 from rules.parsers.licence import find_licences
 from rules.urls import host_of
 
@@ -76,8 +79,8 @@ class Extraction:
     # (href, html) of MIIT links that hold only an image without alt text
     image_links: list[tuple[str, str]] = field(default_factory=list)
     cross_frames: list[tuple[str, str]] = field(default_factory=list)  # (src, html) in the footer
-    blocks: list[object] = field(default_factory=list)  # elements that carry marks (snapshot)
-    footers: list[object] = field(default_factory=list)  # footer candidates holding marks
+    blocks: list[Element] = field(default_factory=list)  # elements that carry marks (snapshot)
+    footers: list[Element] = field(default_factory=list)  # footer candidates holding marks
     # 党政机关网站标识: (href, html) of shown links to the identification service holding an
     # image, whether its script (which writes the badge) is on the page, and badge-like images
     # with no such link.
@@ -114,13 +117,13 @@ class _Span:
     def in_image(self) -> bool:
         return any(s.in_image for s in self.segs)
 
-    def link(self) -> tuple[object | None, bool]:
+    def link(self) -> tuple[Element | None, bool]:
         """The link around the match, and whether it wraps all of it."""
         links = [s.link for s in self.segs if s.text.strip()]
         found = next((lk for lk in links if lk is not None), None)
         return found, found is not None and all(lk is found for lk in links)
 
-    def element(self):
+    def element(self) -> Element:
         els = [s.el for s in self.segs]
         node = els[0]
         while node is not None:
@@ -130,7 +133,7 @@ class _Span:
         return els[0]
 
 
-def _contains(anc, el) -> bool:
+def _contains(anc: Element, el: Element | None) -> bool:
     while el is not None:
         if el is anc:
             return True
@@ -138,7 +141,7 @@ def _contains(anc, el) -> bool:
     return False
 
 
-def _img_ok(el) -> bool:
+def _img_ok(el: Element | None) -> bool:
     """A shown image with a source (an element holding only one such image counts too)."""
     if el is None or not isinstance(el.tag, str) or is_hidden(el):
         return False
@@ -151,7 +154,7 @@ def _img_ok(el) -> bool:
 _CELL_OR_INLINE = frozenset({"td", "th", "span", "font", "b", "strong", "em", "i"})
 
 
-def _sole_holder(el, limit: int = 3):
+def _sole_holder(el: Element, limit: int = 3) -> Element:
     """The outermost ancestor (at most `limit` up) that holds nothing but `el`: a link alone in
     its table cell or span, whose neighbour (the previous cell) can hold its badge."""
     node = el
@@ -170,7 +173,7 @@ def _blank(text: str | None) -> bool:
     return not text or not text.strip()
 
 
-def _icon_near(span: _Span, link) -> bool:
+def _icon_near(span: _Span, link: Element | None) -> bool:
     """A badge `<img>` with a src inside the link, or right next to the link or the text."""
     if link is not None:
         if any(_img_ok(i) for i in link.iter("img")):
@@ -206,10 +209,10 @@ def _icon_near(span: _Span, link) -> bool:
     return False
 
 
-def _layout(el, attr: str):
+def _layout(el: Element, attr: str) -> str | None:
     node = el
     while node is not None and isinstance(node.tag, str):
-        value = node.get(attr)
+        value: str | None = node.get(attr)
         if value is not None:
             return value
         node = node.getparent()
@@ -218,12 +221,12 @@ def _layout(el, attr: str):
 
 @dataclass
 class _Raw:
-    mark: object
+    mark: Any  # an IcpMark, GonganMark or CopyrightLine
     segs: list[Seg]
-    block: object
+    block: Element
 
 
-def _block_of(el):
+def _block_of(el: Element) -> Element:
     node = el
     while node is not None and isinstance(node.tag, str) and node.tag not in BLOCK_TAGS:
         node = node.getparent()
@@ -253,8 +256,8 @@ def extract(page: PageInput) -> Extraction:
     return ext
 
 
-def _scan_line(page, line: Line, raw: str, raws: list[_Raw], findings: Findings,
-               sponsors: list[str], blocks: list) -> None:
+def _scan_line(page: PageInput, line: Line, raw: str, raws: list[_Raw], findings: Findings,
+               sponsors: list[str], blocks: list[Element]) -> None:
     norm, idx = normalize_map(raw)
     if not norm:
         return
@@ -311,7 +314,7 @@ def _scan_line(page, line: Line, raw: str, raws: list[_Raw], findings: Findings,
         _copyright(line, starts, idx, raw, norm, cuts, raws)
 
 
-def _icp_mark(p, span: _Span, norm: str, visible: bool | None) -> _Raw:
+def _icp_mark(p: ParsedIcp, span: _Span, norm: str, visible: bool | None) -> _Raw:
     link, wraps_all = span.link()
     el = link if link is not None else span.element()
     href = link.get("href") if link is not None else None
@@ -339,7 +342,8 @@ def _icp_mark(p, span: _Span, norm: str, visible: bool | None) -> _Raw:
     return _Raw(mark, span.segs, _block_of(el))
 
 
-def _copyright(line, starts, idx, raw, norm, cuts, raws) -> None:
+def _copyright(line: Line, starts: list[int], idx: list[int], raw: str, norm: str,
+               cuts: list[tuple[int, int]], raws: list[_Raw]) -> None:
     bounds = sorted(cuts)
     pieces: list[tuple[int, int]] = []
     pos = 0
@@ -376,7 +380,8 @@ def _merge(into: _Raw, other: _Raw) -> None:
     into.segs.extend(s for s in other.segs if all(s is not t for t in into.segs))
 
 
-def _copyright_clause(line, starts, idx, raw, norm, s, e) -> _Raw | None:
+def _copyright_clause(line: Line, starts: list[int], idx: list[int], raw: str, norm: str,
+                      s: int, e: int) -> _Raw | None:
     text = norm[s:e]
     if not has_copyright_trigger(text):
         return None
@@ -454,7 +459,7 @@ def _gongan_badges(tree: PageTree, raws: list[_Raw], rendered: bool) -> None:
         raws.append(_Raw(mark, [seg], _block_of(link)))
 
 
-def _link_text(link) -> str:
+def _link_text(link: Element) -> str:
     return "".join(link.itertext()).strip()
 
 
@@ -471,7 +476,7 @@ def _resolve_footer(raws: list[_Raw], tree: PageTree, ext: Extraction) -> None:
 
     f = ext.findings
     for r in raws:
-        r.mark.in_footer = in_footer(r.segs)  # type: ignore[attr-defined]
+        r.mark.in_footer = in_footer(r.segs)
         if isinstance(r.mark, IcpMark):
             f.icp.append(r.mark)
         elif isinstance(r.mark, GonganMark):
@@ -488,11 +493,14 @@ def _resolve_footer(raws: list[_Raw], tree: PageTree, ext: Extraction) -> None:
             ext.blocks.append(_block_of(fr.el))
 
 
+M = TypeVar("M", IcpMark, GonganMark)
+
+
 def _dedupe(f: Findings) -> None:
-    def squash(marks, key):
+    def squash(marks: list[M], key: Callable[[M], str]) -> list[M]:
         shown = {key(m) for m in marks if m.visible is not False}
-        seen = set()
-        out = []
+        seen: set[tuple[str, str | None, bool, bool | None]] = set()
+        out: list[M] = []
         for m in marks:
             k = key(m)
             if m.visible is False and k in shown:

@@ -13,6 +13,7 @@ import re
 from functools import cache
 from typing import Any
 
+from rules.context import Context
 from rules.data import GONGAN_CODE, region_by_code, region_by_icp_prefix
 from rules.normalize import compact
 from rules.parsers.icp import parse_icp
@@ -41,12 +42,12 @@ class _Unknown(KeyError):
     pass
 
 
-class _Strict(dict):
+class _Strict(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         raise _Unknown(key)
 
 
-def _site_icp(ctx: Any) -> str | None:
+def _site_icp(ctx: Context) -> str | None:
     """The ICP number the footer should show: the expected one, else a well-formed number on
     the page from the subject's province (a nonstandard prefix corrected)."""
     province = ctx.province
@@ -72,7 +73,7 @@ def _site_icp(ctx: Any) -> str | None:
     return None
 
 
-def _site_gongan(ctx: Any) -> str | None:
+def _site_gongan(ctx: Context) -> str | None:
     if ctx.expect.expected_gongan:
         return ctx.expect.expected_gongan
     for mark in ctx.gongan:
@@ -82,14 +83,14 @@ def _site_gongan(ctx: Any) -> str | None:
     return None
 
 
-def _site_org(ctx: Any) -> str | None:
+def _site_org(ctx: Context) -> str | None:
     if ctx.expect.org:
         return ctx.expect.org
     sponsors = set(ctx.findings.sponsors)
     return sponsors.pop() if len(sponsors) == 1 else None
 
 
-def fix_values(ctx: Any) -> dict[str, str]:
+def fix_values(ctx: Context) -> dict[str, str]:
     """What is known of this site for fix templates (absent keys are unknown)."""
     out: dict[str, str] = {"this_year": str(ctx.today.year)}
     org, icp, code = _site_org(ctx), _site_icp(ctx), _site_gongan(ctx)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from rules.model import Element
+
 __all__ = ["is_footer_candidate", "is_sidebar", "tokens"]
 
 _SPLIT = re.compile(r"[^a-z0-9]+")
@@ -26,13 +28,13 @@ _SIDEBAR_TOKENS = frozenset({
 _SIDEBAR_TAGS = frozenset({"aside", "nav"})
 
 
-def tokens(el) -> set[str]:
+def tokens(el: Element) -> set[str]:
     """Lower-case tokens of an element's id and class (`g-ft-b` gives g, ft, b)."""
     raw = f"{el.get('id') or ''} {el.get('class') or ''}".lower()
     return {t for t in _SPLIT.split(raw) if t}
 
 
-def is_footer_candidate(el) -> bool:
+def is_footer_candidate(el: Element) -> bool:
     tag = el.tag
     if tag == "footer" or tag == "center":
         return True
@@ -46,7 +48,7 @@ def is_footer_candidate(el) -> bool:
     return any(t.startswith("foot") or t.endswith("footer") for t in toks)
 
 
-def is_sidebar(el) -> bool:
+def is_sidebar(el: Element) -> bool:
     if el.tag in _SIDEBAR_TAGS:
         return True
     toks = tokens(el)

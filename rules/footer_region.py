@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from rules.extract import Extraction, extract, layout_floats
 from rules.footer import is_sidebar
-from rules.model import ATTR_BOX, ATTR_DOC, ATTR_VISIBLE, PageInput
+from rules.model import ATTR_BOX, ATTR_DOC, ATTR_VISIBLE, Element, PageInput
 
 __all__ = ["BOTTOM_BAND", "MARGIN", "MAX_HEIGHT", "MAX_WIDTH", "Region", "footer_region"]
 
@@ -41,7 +41,7 @@ class Region:
         return [self.x, self.y, self.width, self.height]
 
 
-def _boxes(elements: list) -> list[tuple[float, float, float, float]]:
+def _boxes(elements: list[Element]) -> list[tuple[float, float, float, float]]:
     """(x0, y0, x1, y1) of every shown, annotated element in these subtrees."""
     out = []
     for holder in elements:
@@ -55,7 +55,7 @@ def _boxes(elements: list) -> list[tuple[float, float, float, float]]:
     return out
 
 
-def _in_sidebar(el) -> bool:
+def _in_sidebar(el: Element) -> bool:
     return any(is_sidebar(a) for a in (el, *el.iterancestors()))
 
 

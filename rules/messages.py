@@ -36,7 +36,7 @@ REVIEW_MESSAGES: dict[str, tuple[str, str]] = {
 PAGE_REVIEW_REASONS = frozenset({"render_crashed", "render_timeout"})
 
 
-class _Default(dict):
+class _Default(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return "?"
 

@@ -1,7 +1,8 @@
 """The audit core's data model: what goes into an audit and what comes out.
 
-Everything here is plain data. The crawler, the API and the store exchange these objects (or their
-JSON form, `AuditResult.to_json()`, which is the contract of docs/check.md).
+Everything here is plain data. The crawler, the API and the store exchange these objects; one
+audited page as a whole (fetch facts, audit, crawl context) is a `rules.page_record.PageRecord`,
+whose JSON form is the contract of docs/check.md.
 
 Layout facts travel inside the HTML: a rendered page is annotated in the browser by the layout probe
 (`crawler/render/layout_probe.js`) before its DOM is serialised, so the pure core reads them as
@@ -14,27 +15,36 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 __all__ = [
     "ATTR_BOX",
     "ATTR_DOC",
     "ATTR_HIT",
     "ATTR_VISIBLE",
+    "AUDITED_STATUSES",
+    "FETCH_FAILURES",
     "AuditResult",
     "CopyrightLine",
+    "Element",
     "Expectations",
     "Findings",
     "GonganMark",
+    "IcpKind",
     "IcpMark",
     "Licence",
     "Outcome",
     "PageInput",
+    "PageStatus",
     "Review",
     "Severity",
     "Violation",
     "garbled_marks",
 ]
+
+# An element of a parsed page (lxml.html.HtmlElement): lxml ships no type information, so the
+# core names it here rather than spreading `Any` (or `object`) through its signatures.
+Element: TypeAlias = Any
 
 Severity = Literal["error", "warning", "info"]
 IcpKind = Literal["site", "subject", "app", "miniprogram", "quickapp", "licence"]
@@ -53,6 +63,32 @@ class Outcome(StrEnum):
     PASS = "pass"
     NEEDS_REVIEW = "needs_review"
     INAPPLICABLE = "inapplicable"
+
+
+class PageStatus(StrEnum):
+    """The status of one page (docs/check.md): `ok`, the two undecided ones, or why it could not
+    be fetched. A `StrEnum`, so the strings stored and printed are the values themselves."""
+
+    OK = "ok"
+    NEEDS_RENDERING = "needs_rendering"
+    NEEDS_REVIEW = "needs_review"
+    UNREACHABLE = "unreachable"
+    TLS_ERROR = "tls_error"
+    HTTP_ERROR = "http_error"
+    TIMEOUT = "timeout"
+    BLOCKED = "blocked"
+    TOO_LARGE = "too_large"
+    REDIRECT_LOOP = "redirect_loop"
+
+
+# Statuses that mean "the page could not be fetched": nothing was audited.
+FETCH_FAILURES = frozenset({
+    PageStatus.UNREACHABLE, PageStatus.TLS_ERROR, PageStatus.HTTP_ERROR, PageStatus.TIMEOUT,
+    PageStatus.BLOCKED, PageStatus.TOO_LARGE, PageStatus.REDIRECT_LOOP,
+})
+# Statuses of a page whose marks were read and judged (needs_review: some rule could not decide,
+# the others did): the page's violations count, a run can compare them.
+AUDITED_STATUSES = frozenset({PageStatus.OK, PageStatus.NEEDS_REVIEW})
 
 
 @dataclass(frozen=True)
@@ -84,7 +120,10 @@ class Expectations:
 
 @dataclass(frozen=True)
 class PageInput:
-    """One page to audit. `html` is decoded text; layout facts ride in it as ATTR_* attributes."""
+    """One page to audit. `html` is decoded text; layout facts ride in it as ATTR_* attributes.
+
+    The fetch facts after `review_reasons` are what the fetch path knows of the answer (or of the
+    failure); `rules.audit.audit_record` decides the page's status from them and the audit."""
 
     url: str
     html: str
@@ -92,6 +131,11 @@ class PageInput:
     rendered: bool = False
     # Reasons the fetcher already knows the page cannot be fully decided (render timed out, ...).
     review_reasons: tuple[str, ...] = ()
+    status: PageStatus = PageStatus.OK  # the fetch's: ok, or one of FETCH_FAILURES
+    http_status: int | None = None
+    encoding: str | None = None  # the charset the page declares, by its codec name
+    redirect_chain: tuple[str, ...] = ()  # URLs that redirected, in order
+    error: str | None = None  # one line: why it could not be fetched or rendered, or a note
 
 
 @dataclass
@@ -248,26 +292,10 @@ class AuditResult:
     extraction: Any = field(default=None, repr=False, compare=False)
 
     @property
-    def status(self) -> str:
-        """`needs_review` when any rule could not decide, else `ok` (fetch statuses come from
-        the crawler, which owns the transport)."""
-        return "needs_review" if self.reviews else "ok"
-
-    def to_json(self, *, http_status: int | None = None, encoding: str | None = None,
-                status: str | None = None) -> dict[str, Any]:
-        """The JSON of docs/check.md, plus `review` (rules that could not decide)."""
-        return {
-            "url": self.url,
-            "final_url": self.final_url,
-            "status": status or self.status,
-            "http_status": http_status,
-            "rendered": self.rendered,
-            "encoding": encoding,
-            "findings": self.findings.to_json(),
-            "violations": [v.to_json() for v in self.violations],
-            "review": [r.to_json() for r in self.reviews],
-            "rules_version": self.rules_version,
-        }
+    def status(self) -> PageStatus:
+        """`needs_review` when any rule could not decide, else `ok` (`rules.audit.audit_record`
+        adds what the fetch and the render decision say)."""
+        return PageStatus.NEEDS_REVIEW if self.reviews else PageStatus.OK
 
 
 def garbled_marks(findings: Findings) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 from rules.model import Outcome, Severity
 
-__all__ = ["Result", "Rule", "inapplicable", "passed", "review", "violation"]
+__all__ = ["CheckResult", "Result", "Rule", "inapplicable", "passed", "review", "violation"]
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,8 @@ def inapplicable(reason: str = "") -> Result:
     return Result(Outcome.INAPPLICABLE, {}, reason)
 
 
-CheckFn = Callable[[Any], "Result | Iterable[Result]"]
+CheckResult = Result | Iterable[Result]  # what a check returns: one result, or one per mark
+CheckFn = Callable[[Any], CheckResult]
 
 
 @dataclass(frozen=True)

@@ -76,5 +76,5 @@ def footer_snapshot(html: str, url: str = "", *, extraction: Extraction | None =
         new_root.insert(0, head)
     meta = lxml_html.Element("meta", charset="utf-8")
     head.insert(0, meta)
-    body = lxml_html.tostring(new_root, encoding="unicode")
+    body: str = lxml_html.tostring(new_root, encoding="unicode")
     return "<!DOCTYPE html>\n" + body

@@ -52,6 +52,7 @@ class PageSpider(scrapy.Spider):
     # The address policy (crawler/middlewares/address_policy.py): hosts the operator named
     # explicitly, never refused, and address ranges allowed beside FOOTER_AUDIT_ALLOW_NETWORKS.
     explicit_hosts: frozenset[str] = frozenset()
+    page_releaser: PageReleaser  # set in from_crawler
     allow_networks: tuple[str, ...] = ()
 
     @classmethod
@@ -107,7 +108,7 @@ class PageSpider(scrapy.Spider):
             status=status,
             http_status=response.status,
             encoding=(declared_charset(content_type, response.body, response.encoding)
-                      if html else None),
+                      if isinstance(response, HtmlResponse) else None),
             html=response.text if html and status == PageStatus.OK else "",
             rendered="playwright" in response.flags,
             redirect_chain=list(meta.get("redirect_urls", [])),
@@ -126,14 +127,15 @@ class PageSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         meta = request.meta
         close_soon(take_page(meta))  # scrapy-playwright leaves a kept page to the errback
-        status, message = failure_status(failure.value, size_limit=meta.get(
+        exc = failure.value or RuntimeError(failure.getErrorMessage())
+        status, message = failure_status(exc, size_limit=meta.get(
             "download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE")))
         if status == PageStatus.REDIRECT_LOOP and "meta refresh" in meta.get(
                 "redirect_reasons", []):
             message = "meta refresh loop: the page keeps refreshing to itself, no page reached"
         fallback = meta.get(META_FALLBACK_URL)
         # A refused address is refused over http:// too.
-        if fallback and status in _FALLBACK_ON and not isinstance(failure.value, AddressRefused):
+        if fallback and status in _FALLBACK_ON and not isinstance(exc, AddressRefused):
             self.logger.info("%s: %s; trying %s", request.url, message, fallback)
             retry = self.page_request(fallback, render=meta.get(META_RENDER),
                                       context=meta.get(META_CONTEXT))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from typing import Any, ClassVar
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
 from crawler.net.domains import host_of
 from crawler.render.modes import RenderMode
@@ -20,7 +20,8 @@ class CheckSpider(PageSpider):
     name = "check"
     # A check keeps no report, feeds no portfolio-wide rule and leaves the render memory as it
     # is, also under `scrapy crawl check` (crawler/settings.py wires every component).
-    custom_settings: ClassVar[dict[str, Any]] = {
+    # Scrapy declares it on Spider instances, hence no ClassVar.
+    custom_settings: dict[str, Any] | None = {  # noqa: RUF012
         "FOOTER_AUDIT_EVIDENCE_ENABLED": False,
         "FOOTER_AUDIT_PORTFOLIO_ENABLED": False,
         "FOOTER_AUDIT_PROGRESS_ENABLED": False,
@@ -28,7 +29,7 @@ class CheckSpider(PageSpider):
         "FOOTER_AUDIT_STORE_ENABLED": False,
     }
 
-    def __init__(self, targets: list[Any] | str = (), expect: Expectations | None = None,
+    def __init__(self, targets: Sequence[Any] | str = (), expect: Expectations | None = None,
                  render: RenderMode | str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if isinstance(targets, str):  # `scrapy crawl check -a targets=URL,URL` or a JSON list

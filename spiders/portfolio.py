@@ -129,8 +129,8 @@ class PortfolioSpider(PageSpider):
             for app in org.apps:
                 site = f"{oi}/app:{app.name}"
                 self.pending[site] = 1
-                di = _domain_index(org, app)
-                yield self._page(app.url, _Where(site, oi, di, 0, "app"), None, app=app)
+                yield self._page(app.url, _Where(site, oi, _domain_index(org, app), 0, "app"), None,
+                                 app=app)
 
     # ---- requests ----
 

@@ -287,11 +287,11 @@ def test_verdict_plurals() -> None:
     from rich.console import Console
 
     from crawler.app.commands.check_cmd import print_report
-    from rules.audit import audit_page
+    from rules.audit import audit_record
     from rules.model import PageInput
 
     def verdict(footer: str) -> str:
-        result = audit_page(PageInput("https://www.example.cn/", page(footer))).to_json()
+        result = audit_record(PageInput("https://www.example.cn/", page(footer))).to_json()
         buf = StringIO()
         print_report(result, Console(file=buf, width=200, no_color=True))
         return buf.getvalue().strip().splitlines()[-1]
@@ -304,10 +304,10 @@ def test_verdict_plurals() -> None:
 
 def test_snippet_hint_never_proposes_another_provinces_number() -> None:
     from crawler.app.commands.check_cmd import _snippet_hint
-    from rules.audit import audit_page
+    from rules.audit import audit_record
     from rules.model import Expectations, PageInput
 
-    result = audit_page(PageInput("https://www.example.cn/", page(footer_html()))).to_json()
+    result = audit_record(PageInput("https://www.example.cn/", page(footer_html()))).to_json()
     assert "--icp '<ICP备案号>'" in _snippet_hint(result, Expectations(province="上海"))
     hint = _snippet_hint(result, Expectations(province="北京", org="北京某某科技有限公司"))
     assert hint == (f"footer-audit snippet --org '北京某某科技有限公司' --icp '{ICP}' "

@@ -161,7 +161,7 @@ def real_check_json() -> dict:
     page = FetchedPage(url="https://www.example.cn/", final_url="https://www.example.cn/",
                        status=PageStatus.OK, http_status=200, encoding="utf-8", html=html,
                        review_reasons=["render_timeout"], expectations=Expectations())
-    return audit_fetched_page(page, snapshot=False).audit
+    return audit_fetched_page(page, snapshot=False).record.to_json()
 
 
 def documented_fields(check_md: str, heading: str) -> dict[str, bool]:

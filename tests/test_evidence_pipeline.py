@@ -277,6 +277,8 @@ async def _through_pipeline(items_html: list[tuple[str, str, bool, bool]]) -> tu
     from crawler import settings as project
     from crawler.items import AuditedPage, FetchedPage
     from pipelines.evidence import EvidencePipeline
+    from rules.model import PageStatus, Violation
+    from rules.page_record import PageRecord
 
     crawler = get_crawler(settings_dict={k: v for k, v in vars(project).items()
                                          if k.startswith("FOOTER_AUDIT_EVIDENCE_")})
@@ -290,9 +292,13 @@ async def _through_pipeline(items_html: list[tuple[str, str, bool, bool]]) -> tu
                 await tab.set_content(html)
                 await tab.evaluate(probe_source())
                 rendered = await tab.content()
-                audit = {"violations": [{"code": "icp_link_missing"}] if violations else []}
+                record = PageRecord(
+                    url="https://x.cn/", final_url="https://x.cn/", status=PageStatus.OK,
+                    rendered=True, violations=(Violation(
+                        "icp_link_missing", "error", "not linked", "未链接"),) if violations
+                    else ())
                 cls = AuditedPage if kind == "audited" else FetchedPage
-                extra = {"audit": audit} if cls is AuditedPage else {}
+                extra = {"record": record} if cls is AuditedPage else {}
                 item = cls(url="https://x.cn/", final_url="https://x.cn/", status="ok",
                            html=rendered, rendered=True, browser_page=tab, **extra)
                 if close_first:
@@ -310,10 +316,9 @@ def test_pipeline_always_closes_the_page():
         ("audited", BAD, True, True), ("fetched", BAD, True, False)]))
     assert all(closed for _, closed in (shot, clean, failed, fetched))
     assert all(item.browser_page is None for item, _ in (shot, clean, failed, fetched))
-    item = shot[0]
-    assert item.screenshot_type == "image/jpeg"
-    assert image_size(item.screenshot) == ("jpeg", item.screenshot_clip[2],
-                                           item.screenshot_clip[3])
-    assert clean[0].screenshot is None and failed[0].screenshot is None
+    taken = shot[0].record.screenshot
+    assert taken is not None and taken.type == "image/jpeg"
+    assert image_size(taken.data) == ("jpeg", taken.clip[2], taken.clip[3])
+    assert clean[0].record.screenshot is None and failed[0].record.screenshot is None
     assert stats["footer_audit/evidence/screenshots"] == 1
     assert stats["footer_audit/evidence/failed"] == 1

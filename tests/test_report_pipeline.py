@@ -160,18 +160,17 @@ def test_crawl_that_ends_normally_is_finished(tmp_path, slow_site):
 
 def test_item_record_from_an_audited_page_item(tmp_path):
     items = pytest.importorskip("crawler.items")
-    from rules.model import Expectations
+    from pipelines.audit import audit_fetched_page
+    from rules.model import Expectations, PageStatus
 
-    page = items.AuditedPage(
-        url="https://www.example.cn/", final_url="https://www.example.cn/", status="ok",
-        html="<html>whole page</html>", org="某某公司", host="www.example.cn",
-        domain="example.cn",
-        expectations=Expectations(org="某某公司", disabled=frozenset({"b", "a"})),
-        audit={"url": "https://www.example.cn/", "status": "ok", "violations": [],
-               "rules_version": "1"},
-        footer_snapshot="<footer>京ICP备12345678号-1</footer>")
+    fetched = items.FetchedPage(
+        url="https://www.example.cn/", final_url="https://www.example.cn/", status=PageStatus.OK,
+        html="<html><body><footer>京ICP备12345678号-1</footer></body></html>", org="某某公司",
+        host="www.example.cn", domain="example.cn",
+        expectations=Expectations(org="某某公司", disabled=frozenset({"b", "a"})))
+    page = audit_fetched_page(fetched)
     record = item_record(page)
-    assert record["snapshot"] == "<footer>京ICP备12345678号-1</footer>"
+    assert "<footer>京ICP备12345678号-1</footer>" in record["snapshot"]
     assert record["expectations"]["disabled"] == ["a", "b"]
     assert (record["org"], record["host"], record["domain"]) == ("某某公司", "www.example.cn",
                                                                  "example.cn")

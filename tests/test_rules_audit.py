@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rules import RULES_VERSION
-from rules.audit import audit_page
+from rules.audit import audit_page, audit_record
 from rules.model import Expectations, PageInput
 from rules.registry import RULES
 
@@ -31,7 +31,11 @@ def test_a_compliant_page_has_no_violations_and_the_section_4_json() -> None:
     result = audit(GOOD, org="北京某某科技有限公司", province="北京",
                    expected_icp="京ICP备12345678号-1", expected_gongan="11010502030143")
     assert result.violations == [] and result.reviews == []
-    out = json.loads(json.dumps(result.to_json(http_status=200, encoding="utf-8")))
+    page = PageInput(url="https://www.example.cn/", html=GOOD, http_status=200, encoding="utf-8")
+    record = audit_record(page, Expectations(
+        org="北京某某科技有限公司", province="北京", expected_icp="京ICP备12345678号-1",
+        expected_gongan="11010502030143", today=TODAY))
+    out = json.loads(json.dumps(record.to_json()))
     assert out["status"] == "ok" and out["rules_version"] == RULES_VERSION
     assert set(out) >= {"url", "final_url", "status", "http_status", "rendered", "encoding",
                         "findings", "violations"}
@@ -86,7 +90,7 @@ def test_review_reasons_from_the_fetcher_make_the_page_needs_review() -> None:
     assert result.status == "needs_review"
     assert {r.reason for r in result.reviews} == {"render_timeout"}
     assert "icp_missing" not in {v.code for v in result.violations}
-    assert result.to_json()["review"][0]["message"]
+    assert audit_record(page, Expectations(today=TODAY)).to_json()["review"][0]["message"]
 
 
 @pytest.mark.parametrize(("reason", "en", "zh"), [
@@ -96,7 +100,7 @@ def test_a_page_not_seen_rendered_is_never_a_pass_even_with_every_mark(reason, e
     result = audit_page(page, Expectations(today=TODAY))
     assert result.violations == [] and result.findings.icp
     assert result.status == "needs_review"
-    [review] = result.to_json()["review"]
+    [review] = audit_record(page, Expectations(today=TODAY)).to_json()["review"]
     assert (review["code"], review["reason"]) == ("page", reason)
     assert en in review["message"] and zh in review["message_zh"]
 

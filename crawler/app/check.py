@@ -1,4 +1,4 @@
-"""The on-demand check: one Scrapy crawl of the given pages in this process, one dict per page.
+"""The on-demand check: one Scrapy crawl of the given pages in this process, one record per page.
 
 `check_pages` is the single entry of `footer-audit check` and of the API's `/check`; it runs the
 spider named "check" through the settings of `crawler/settings.py`, so the fetch path (encodings,
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,10 +21,11 @@ from crawler.app.crawl_settings import crawl_settings, quiet_third_party_logs
 from crawler.errors import FooterAuditError, UsageError
 from crawler.fetch.limits import DEFAULT_TIMEOUT
 from crawler.fetch.local_files import checked_local_file, serve_local_files
-from crawler.fetch.statuses import PageStatus
+from crawler.items import item_page_record
 from crawler.render.browser import ENV_CHROMIUM, find_chromium
 from crawler.render.modes import RenderMode
-from rules.model import Expectations
+from rules.model import Expectations, PageStatus
+from rules.page_record import PageRecord
 
 __all__ = ["check_pages", "choose_render", "parse_target"]
 
@@ -93,22 +95,18 @@ def choose_render(requested: RenderMode | None) -> tuple[RenderMode, str | None]
     return RenderMode.NEVER, f"notice: no Chromium found, reading the page statically ({hint})"
 
 
-def _missing(target: dict[str, str]) -> dict[str, Any]:
-    return {
-        "url": target["url"], "final_url": target["url"], "status": PageStatus.UNREACHABLE,
-        "http_status": None, "rendered": False, "encoding": None, "redirect_chain": [],
-        "error": "no answer recorded for this page (see the log)",
-        "findings": {"icp": [], "gongan": [], "copyright": [], "licences": []},
-        "violations": [], "review": [], "rules_version": "",
-    }
+def _missing(target: dict[str, str]) -> PageRecord:
+    return PageRecord(url=target["url"], final_url=target["url"], status=PageStatus.UNREACHABLE,
+                      error="no answer recorded for this page (see the log)")
 
 
 def check_pages(targets: list[str], expect: Expectations | None = None,
                 render: RenderMode = RenderMode.ALWAYS,
                 timeout: float = DEFAULT_TIMEOUT, resolve: Sequence[str] | None = None, *,
                 user_agent: str | None = None, log_level: str = "ERROR",
-                allow_networks: Sequence[str] = ()) -> list[dict[str, Any]]:
-    """Fetch and audit each target; one check-JSON dict per target, in order.
+                allow_networks: Sequence[str] = ()) -> list[PageRecord]:
+    """Fetch and audit each target; one record per target, in order (`record.to_json()` is the
+    check JSON of docs/check.md).
 
     `resolve` holds ``HOST:ADDRESS[:PORT]`` overrides (see `crawler.fetch.resolve`). What goes wrong
     with a page is in its result, so the log stays quiet below ERROR unless asked. Runs a Scrapy
@@ -122,18 +120,19 @@ def check_pages(targets: list[str], expect: Expectations | None = None,
         results = _crawl(crawled, expect, render=render, timeout=timeout, resolve=resolve,
                          user_agent=user_agent, log_level=log_level,
                          allow_networks=allow_networks)
+    out = []
     for target, result in zip(parsed, results, strict=True):
         if "local" in target:  # reported as the file the user named, not the loopback URL
             served_url = served[Path(target["local"])]
-            result["url"] = target["url"]
-            if result.get("final_url") == served_url:
-                result["final_url"] = target["url"]
-    return results
+            result = replace(result, url=target["url"], final_url=target["url"]
+                             if result.final_url == served_url else result.final_url)
+        out.append(result)
+    return out
 
 
 def _crawl(parsed: list[dict[str, str]], expect: Expectations | None, *, render: RenderMode,
            timeout: float, resolve: Sequence[str] | None, user_agent: str | None,
-           log_level: str, allow_networks: Sequence[str]) -> list[dict[str, Any]]:
+           log_level: str, allow_networks: Sequence[str]) -> list[PageRecord]:
     settings = crawl_settings(render=render, timeout=timeout, resolve=resolve or (),
                               user_agent=user_agent, log_level=log_level,
                               allow_networks=allow_networks, one_shot=True)
@@ -152,7 +151,7 @@ def _crawl(parsed: list[dict[str, str]], expect: Expectations | None, *, render:
         exc = failures[0].value
         raise FooterAuditError(f"the check could not run: {type(exc).__name__}: {exc}")
 
-    by_url: dict[str, list[dict[str, Any]]] = {}
+    by_url: dict[str, list[PageRecord]] = {}
     for item in items:
-        by_url.setdefault(item.url, []).append(item.audit)
+        by_url.setdefault(item.url, []).append(item_page_record(item))
     return [(by_url.get(t["url"]) or [_missing(t)]).pop(0) for t in parsed]

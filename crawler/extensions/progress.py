@@ -27,8 +27,8 @@ from rich.table import Table
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.fetch.statuses import FETCH_FAILURES
 from crawler.stats import SITES_DONE_STAT, SITES_TOTAL_STAT
+from rules.model import FETCH_FAILURES, PageStatus
 
 __all__ = ["CrawlSummary", "ProgressExtension"]
 
@@ -52,14 +52,14 @@ class CrawlSummary:
     def add(self, item: Any) -> int:
         """Count one audited page; returns its number of violations."""
         tally = self.orgs[getattr(item, "org", None) or "-"]
-        audit = getattr(item, "audit", None) or {}
+        record = getattr(item, "record", None)
         tally.pages += 1
-        tally.statuses[audit.get("status") or getattr(item, "status", "?")] += 1
+        tally.statuses[record.status if record else getattr(item, "status", "?")] += 1
         if getattr(item, "host", None):
             tally.hosts.add(item.host)
-        violations = audit.get("violations") or []
+        violations = record.violations if record else ()
         for v in violations:
-            tally.severities[v.get("severity", "?")] += 1
+            tally.severities[v.severity] += 1
         return len(violations)
 
     def add_portfolio(self, records: list[dict[str, Any]]) -> None:
@@ -82,8 +82,8 @@ class CrawlSummary:
                 table.add_column(col, justify="right")
         for org, t in sorted(self.orgs.items()):
             failed = sum(t.statuses[s] for s in _FAILURES)
-            review = t.statuses["needs_review"] + t.statuses["needs_rendering"]
-            table.add_row(org, str(len(t.hosts)), str(t.pages), str(t.statuses["ok"]),
+            review = t.statuses[PageStatus.NEEDS_REVIEW] + t.statuses[PageStatus.NEEDS_RENDERING]
+            table.add_row(org, str(len(t.hosts)), str(t.pages), str(t.statuses[PageStatus.OK]),
                           str(review), str(failed), _red(t.severities["error"]),
                           str(t.severities["warning"]), str(t.severities["info"]))
         return table

@@ -50,10 +50,10 @@ again in a fresh context, then falls back to its static HTML under review (`rend
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 from http import HTTPStatus
 
 from crawler.net.addresses import AddressRefused
+from rules.model import FETCH_FAILURES, PageStatus  # the one status enum, shared with the audit
 
 __all__ = [
     "BLOCKING_HTTP_STATUSES",
@@ -70,26 +70,6 @@ __all__ = [
     "response_status",
     "sniff_content",
 ]
-
-
-class PageStatus(StrEnum):
-    OK = "ok"
-    UNREACHABLE = "unreachable"
-    TLS_ERROR = "tls_error"
-    HTTP_ERROR = "http_error"
-    TIMEOUT = "timeout"
-    BLOCKED = "blocked"
-    TOO_LARGE = "too_large"
-    REDIRECT_LOOP = "redirect_loop"
-    NEEDS_RENDERING = "needs_rendering"
-    NEEDS_REVIEW = "needs_review"
-
-
-# Statuses that mean "the page could not be fetched": nothing was audited.
-FETCH_FAILURES = frozenset({
-    PageStatus.UNREACHABLE, PageStatus.TLS_ERROR, PageStatus.HTTP_ERROR, PageStatus.TIMEOUT,
-    PageStatus.BLOCKED, PageStatus.TOO_LARGE, PageStatus.REDIRECT_LOOP,
-})
 
 
 class RenderTimeout(TimeoutError):

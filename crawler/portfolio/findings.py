@@ -23,6 +23,8 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.net.domains import host_of
 from crawler.stats import PORTFOLIO_VIOLATIONS_STAT
+from rules.model import AUDITED_STATUSES, Findings
+from rules.page_record import PageRecord
 
 __all__ = ["PORTFOLIO_FINDINGS", "PortfolioFindingsExtension", "site_numbers"]
 
@@ -35,11 +37,10 @@ PORTFOLIO_FINDINGS = object()
 _SITE_KINDS = frozenset({"site", "subject", "licence"})
 
 
-def site_numbers(audit: dict[str, Any]) -> list[str]:
+def site_numbers(findings: Findings) -> list[str]:
     """The website / subject numbers a page shows in its footer (app numbers are not the site's)."""
-    icp = (audit.get("findings") or {}).get("icp") or []
-    return [m["number"] for m in icp
-            if m.get("valid") and m.get("in_footer", True) and m.get("kind") in _SITE_KINDS]
+    return [m.number for m in findings.icp
+            if m.valid and m.in_footer and m.kind in _SITE_KINDS]
 
 
 class PortfolioFindingsExtension:
@@ -69,9 +70,11 @@ class PortfolioFindingsExtension:
             return
         if expect is not None:
             self.expect.setdefault(org, expect)
-        audit = getattr(item, "audit", None) or {}
-        numbers = site_numbers(audit)
-        if audit.get("status") in ("ok", "needs_review"):
+        record = getattr(item, "record", None)
+        if not isinstance(record, PageRecord):
+            return  # not audited
+        numbers = site_numbers(record.findings)
+        if record.status in AUDITED_STATUSES:
             url = getattr(item, "url", "") or ""
             if urlsplit(url).path in ("", "/"):
                 self.homes[(org, host)] = numbers

@@ -66,7 +66,7 @@ from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from crawler.errors import UsageError
 from crawler.fetch.resolve import SETTING as RESOLVE_SETTING
 from crawler.fetch.resolve import chromium_args, parse_resolve
-from crawler.fetch.statuses import RENDERER_CRASH, PageTooLarge, RenderTimeout
+from crawler.fetch.statuses import RENDERER_CRASH, PageStatus, PageTooLarge, RenderTimeout
 from crawler.fetch.tls import share_tls_context
 from crawler.middlewares.address_policy import guard_playwright_abort
 from crawler.render.contexts import ContextRotation
@@ -126,7 +126,8 @@ class SharedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self._crashed_pages: weakref.WeakSet[Page] = weakref.WeakSet()
         self._closing: set[asyncio.Task[None]] = set()
         # Requests of rendered pages to refused addresses are aborted (the address policy).
-        self.abort_request = guard_playwright_abort(self.abort_request, crawler)
+        self.abort_request = guard_playwright_abort(
+            self.abort_request, crawler)  # type: ignore[has-type]  # set by the base class
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Any:
@@ -181,7 +182,7 @@ class SharedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
             await asyncio.wait_for(task, _CLOSE_SECONDS)
         why, message = overdue
         self.stats.inc_value(f"footer_audit/render_stopped/{why}")
-        raise (PageTooLarge if why == "too_large" else RenderTimeout)(message)
+        raise (PageTooLarge if why == PageStatus.TOO_LARGE else RenderTimeout)(message)
 
     def _overdue(self, request: Request) -> tuple[str, str] | None:
         """Why the render must end now (a stats key and a message), or None."""
@@ -192,7 +193,7 @@ class SharedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
         if rendering is None:
             return None
         if rendering.limit and rendering.received > rendering.limit:
-            return "too_large", (f"page too large: the browser received more than "
+            return PageStatus.TOO_LARGE, (f"page too large: the browser received more than "
                                  f"{rendering.limit / 1024 / 1024:g} MB for it (frames, scripts "
                                  "or fetches): the page was closed")
         budget = float(request.meta.get(META_RENDER_BUDGET) or self._budget)

@@ -32,6 +32,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from rules.model import AUDITED_STATUSES, PageStatus
+
 if TYPE_CHECKING:
     from crawler.reports.store.base import ReportStore, Run, ViolationRow
 
@@ -54,8 +56,9 @@ __all__ = [
     "update_lifecycle",
 ]
 
-# Page statuses where the rules actually looked at the footer: only these can prove a fix.
-AUDITED_STATUSES = frozenset({"ok", "needs_review"})
+# Page statuses where the rules actually looked at the footer (rules.model.AUDITED_STATUSES):
+# only these can prove a fix. A page that needs rendering was read too: re-audit runs over it.
+REAUDITABLE = AUDITED_STATUSES | {PageStatus.NEEDS_RENDERING}
 CHANGE_KINDS = ("new", "regressed", "still_open", "fixed", "unverified", "waived")
 
 _SPACE = re.compile(r"\s+")
@@ -331,7 +334,7 @@ def reaudit_run(store: ReportStore, run: Run, counts: Counter[str] | None = None
     for record in store.iter_pages(run.id):
         counts["pages"] += 1
         snapshot = record.get("snapshot")
-        if not snapshot or record.get("status") not in AUDITED_STATUSES | {"needs_rendering"}:
+        if not snapshot or record.get("status") not in REAUDITABLE:
             counts["no_snapshot"] += 1
             continue
         counts["reaudited"] += 1

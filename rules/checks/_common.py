@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import urlsplit
 
+from rules.context import Context
 from rules.data import (
     GONGAN_HOST_CURRENT,
     GONGAN_HOST_LEGACY,
@@ -48,7 +50,7 @@ def gongan_link_code(url: str | None) -> tuple[str | None, str | None]:
     return (m.group("name"), m.group("code")) if m else (None, None)
 
 
-def missing(ctx, **params) -> Result:
+def missing(ctx: Context, **params: Any) -> Result:
     """A mark is absent: a violation, unless the page could not be fully seen (then review)."""
     blind = ctx.blind_reason
     if blind is not None:

@@ -25,20 +25,22 @@ docs/sources.md §2.2, §9.
 
 from __future__ import annotations
 
+from rules.context import Context
+from rules.model import IcpMark
 from rules.normalize import compact
-from rules.rule import Rule, inapplicable, violation
+from rules.rule import CheckResult, Rule, inapplicable, violation
 
 __all__ = ["RULE", "check"]
 
 
-def _labelled_app(mark) -> bool:
+def _labelled_app(mark: IcpMark) -> bool:
     text = mark.text.upper()
     pos = text.find(mark.number.upper())
     before = text[max(0, pos - 12):pos] if pos >= 0 else ""
     return "APP" in before
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     marks = [m for m in ctx.findings.icp if m.visible is not False and m.region]
     want = compact(ctx.expect.expected_app_number or "")
     suspects = [m for m in marks if m.kind != "app" and (

@@ -27,13 +27,14 @@ docs/sources.md §1.4, §9.
 from __future__ import annotations
 
 from rules.checks._common import missing
+from rules.context import Context
 from rules.normalize import compact
-from rules.rule import Rule, inapplicable, passed
+from rules.rule import CheckResult, Rule, inapplicable, passed
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     if not ctx.expect.app_page:
         return inapplicable("expectation_absent")
     apps = {m.number for m in ctx.findings.icp if m.kind == "app" and m.visible is not False}

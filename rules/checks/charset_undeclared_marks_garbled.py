@@ -33,13 +33,14 @@ WHATWG Encoding Standard (the windows-1252 default); Order No. 33 §13.
 
 from __future__ import annotations
 
+from rules.context import Context
 from rules.model import garbled_marks
-from rules.rule import Rule, inapplicable, passed, violation
+from rules.rule import CheckResult, Rule, inapplicable, passed, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     if not ctx.rendered:
         return inapplicable("not_rendered")
     if ctx.garbled is None:

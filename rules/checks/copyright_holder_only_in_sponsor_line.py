@@ -24,13 +24,14 @@ docs/sources.md §6.
 
 from __future__ import annotations
 
+from rules.context import Context
 from rules.parsers.copyright import holder_matches
-from rules.rule import Rule, inapplicable, passed, violation
+from rules.rule import CheckResult, Rule, inapplicable, passed, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     org = ctx.expect.org
     if not org:
         return inapplicable("expectation_absent")

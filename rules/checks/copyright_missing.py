@@ -28,21 +28,22 @@ from __future__ import annotations
 from dataclasses import replace
 
 from rules.checks._common import missing
+from rules.context import Context
 from rules.data import COPYRIGHT_REQUIRED_PROVINCES
 from rules.model import Outcome
-from rules.rule import Rule, passed
+from rules.rule import CheckResult, Rule, passed
 
 __all__ = ["RULE", "check"]
 
 
-def required(ctx) -> bool:
+def required(ctx: Context) -> bool:
     """Whether this page must show a copyright line (the expectation, else 江苏's default)."""
     if ctx.expect.copyright_required is not None:
         return ctx.expect.copyright_required
     return ctx.province is not None and ctx.province.icp in COPYRIGHT_REQUIRED_PROVINCES
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     if ctx.copyright:
         return passed()
     if required(ctx):

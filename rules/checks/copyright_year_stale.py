@@ -24,13 +24,14 @@ docs/marks.md §3.
 
 from __future__ import annotations
 
+from rules.context import Context
 from rules.data import COPYRIGHT_STALE_YEARS
-from rules.rule import Rule, inapplicable, passed, violation
+from rules.rule import CheckResult, Rule, inapplicable, passed, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     lines = [c for c in ctx.copyright if c.years]
     if not lines:
         return inapplicable("no_year")

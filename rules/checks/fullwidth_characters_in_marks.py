@@ -24,13 +24,14 @@ docs/marks.md §1 (normalise before matching); docs/sources.md §2.7.
 
 from __future__ import annotations
 
+from rules.context import Context
 from rules.normalize import has_fullwidth
-from rules.rule import Rule, inapplicable, violation
+from rules.rule import CheckResult, Rule, inapplicable, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     marks = ctx.site_icp
     if not marks:
         return inapplicable("no_icp_number")

@@ -26,7 +26,8 @@ docs/sources.md §5.4.
 from __future__ import annotations
 
 from rules.checks._common import gongan_link_code, host_of, is_gongan_host
-from rules.rule import Rule, inapplicable, violation
+from rules.context import Context
+from rules.rule import CheckResult, Rule, inapplicable, violation
 
 __all__ = ["RULE", "check"]
 
@@ -34,7 +35,7 @@ __all__ = ["RULE", "check"]
 _PARAMS = {"code", "recordcode"}
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     marks = [m for m in ctx.gongan
              if m.link and m.code and is_gongan_host(host_of(m.link))
              and gongan_link_code(m.link)[1] is not None]

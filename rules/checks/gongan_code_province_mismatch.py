@@ -25,19 +25,20 @@ docs/marks.md §1, §2; docs/sources.md §5.3.
 
 from __future__ import annotations
 
+from rules.context import Context
 from rules.data import region_by_code
-from rules.rule import Rule, inapplicable, violation
+from rules.rule import CheckResult, Rule, inapplicable, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     marks = [m for m in ctx.gongan if m.code and m.region_code and (m.valid or m.legacy)]
     if not marks:
         return inapplicable("no_gongan_mark")
     out = []
     for m in marks:
-        if m.code[:2] != m.region_code:
+        if m.code is not None and m.code[:2] != m.region_code:
             found = region_by_code(m.code)
             stated = region_by_code(m.region_code)
             out.append(violation(m, code=m.code, prefix=m.prefix,

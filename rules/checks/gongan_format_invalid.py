@@ -25,12 +25,13 @@ docs/sources.md §5.2.
 
 from __future__ import annotations
 
-from rules.rule import Rule, inapplicable, violation
+from rules.context import Context
+from rules.rule import CheckResult, Rule, inapplicable, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     marks = [m for m in ctx.gongan if "公网安备" in m.number]
     if not marks:
         return inapplicable("no_gongan_mark")

@@ -24,12 +24,13 @@ docs/marks.md §1; docs/sources.md §5.2.
 
 from __future__ import annotations
 
-from rules.rule import Rule, inapplicable, violation
+from rules.context import Context
+from rules.rule import CheckResult, Rule, inapplicable, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     if not ctx.gongan:
         return inapplicable("no_gongan_mark")
     return [violation(m) for m in ctx.gongan if m.legacy]

@@ -25,13 +25,14 @@ docs/marks.md §1 (retired hosts); docs/sources.md §5.4.
 from __future__ import annotations
 
 from rules.checks._common import host_of
+from rules.context import Context
 from rules.data import GONGAN_HOST_LEGACY
-from rules.rule import Rule, inapplicable, violation
+from rules.rule import CheckResult, Rule, inapplicable, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     marks = [m for m in ctx.gongan if m.link]
     if not marks:
         return inapplicable("no_linked_mark")

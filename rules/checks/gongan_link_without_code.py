@@ -25,12 +25,13 @@ docs/sources.md §5.4.
 from __future__ import annotations
 
 from rules.checks._common import gongan_link_code, host_of, is_gongan_host
-from rules.rule import Rule, inapplicable, violation
+from rules.context import Context
+from rules.rule import CheckResult, Rule, inapplicable, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     marks = [m for m in ctx.gongan if m.link and is_gongan_host(host_of(m.link))]
     if not marks:
         return inapplicable("no_platform_link")

@@ -24,12 +24,13 @@ docs/sources.md §5.
 
 from __future__ import annotations
 
-from rules.rule import Rule, inapplicable, passed, violation
+from rules.context import Context
+from rules.rule import CheckResult, Rule, inapplicable, passed, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     want = (ctx.expect.expected_gongan or "").strip()
     if not want:
         return inapplicable("expectation_absent")

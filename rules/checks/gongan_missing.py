@@ -29,12 +29,13 @@ docs/marks.md §1 "公安联网备案"; docs/sources.md §5.1.
 from __future__ import annotations
 
 from rules.checks._common import missing
-from rules.rule import Rule, inapplicable, passed
+from rules.context import Context
+from rules.rule import CheckResult, Rule, inapplicable, passed
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     want = ctx.expect.expected_gongan
     if not (ctx.expect.gongan_required or want):
         return inapplicable("expectation_absent")

@@ -32,15 +32,16 @@ docs/sources.md §5.1, §5.5; docs/marks.md §1 (公安联网备案).
 from __future__ import annotations
 
 from rules.checks._common import gongan_link_code
-from rules.rule import Rule, inapplicable, violation
+from rules.context import Context
+from rules.rule import CheckResult, Result, Rule, inapplicable, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     if not ctx.gongan:
         return inapplicable("no_gongan_mark")
-    out = []
+    out: list[Result] = []
     if any(m.wording != "badge" for m in ctx.gongan):
         return out  # a number is shown as text: the other 公安 rules judge it
     for m in ctx.gongan:

@@ -24,13 +24,14 @@ docs/sources.md §5.3, §13.1.
 
 from __future__ import annotations
 
+from rules.context import Context
 from rules.data import region_by_gongan_prefix
-from rules.rule import Rule, inapplicable, violation
+from rules.rule import CheckResult, Rule, inapplicable, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     if not ctx.gongan:
         return inapplicable("no_gongan_mark")
     out = []

@@ -32,14 +32,15 @@ docs/sources.md §5.1–5.3; docs/marks.md §1 (公安联网备案).
 
 from __future__ import annotations
 
-from rules.rule import Rule, inapplicable, violation
+from rules.context import Context
+from rules.rule import CheckResult, Rule, inapplicable, violation
 
 __all__ = ["RULE", "check"]
 
 STANDARD = "公网安备"
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     if not ctx.gongan:
         return inapplicable("no_gongan_mark")
     return [violation(m, wording=m.wording, code=m.code or "") for m in ctx.gongan

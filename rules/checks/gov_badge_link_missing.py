@@ -29,12 +29,13 @@ A badge image with a neutral name (`red.png`) and no link is not recognised as t
 
 from __future__ import annotations
 
-from rules.rule import Rule, inapplicable, passed, violation
+from rules.context import Context
+from rules.rule import CheckResult, Rule, inapplicable, passed, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     if not ctx.government:
         return inapplicable("not_government")
     ext = ctx.extraction

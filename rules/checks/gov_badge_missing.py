@@ -33,12 +33,13 @@ checked. Its position (bottom centre) is not checked.
 from __future__ import annotations
 
 from rules.checks._common import missing
-from rules.rule import Rule, inapplicable, passed
+from rules.context import Context
+from rules.rule import CheckResult, Rule, inapplicable, passed
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     if not ctx.government:
         return inapplicable("not_government")
     ext = ctx.extraction

@@ -30,8 +30,9 @@ from __future__ import annotations
 
 import re
 
+from rules.context import Context
 from rules.data import GOV_SITE_CODE, PROVINCE_CODES
-from rules.rule import Rule, inapplicable, violation
+from rules.rule import CheckResult, Rule, inapplicable, violation
 
 __all__ = ["RULE", "check"]
 
@@ -44,7 +45,7 @@ def well_formed(code: str) -> bool:
     return code.startswith("bm") or code[:2] in PROVINCE_CODES
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     if not ctx.government:
         return inapplicable("not_government")
     if not ctx.site_codes:

@@ -31,12 +31,13 @@ A code shown only inside an image is not read.
 from __future__ import annotations
 
 from rules.checks._common import missing
-from rules.rule import Rule, inapplicable, passed
+from rules.context import Context
+from rules.rule import CheckResult, Rule, inapplicable, passed
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     if not ctx.government:
         return inapplicable("not_government")
     if ctx.site_codes:

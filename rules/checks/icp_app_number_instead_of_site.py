@@ -24,7 +24,8 @@ docs/sources.md §2.2, §9.
 
 from __future__ import annotations
 
-from rules.rule import Rule, inapplicable, passed, violation
+from rules.context import Context
+from rules.rule import CheckResult, Rule, inapplicable, passed, violation
 
 __all__ = ["RULE", "check"]
 
@@ -32,7 +33,7 @@ __all__ = ["RULE", "check"]
 _APP_KINDS = {"app", "miniprogram", "quickapp"}
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     marks = [m for m in ctx.site_icp_numbers if m.valid]
     if not marks:
         return inapplicable("no_icp_number")

@@ -26,12 +26,13 @@ docs/marks.md §1; docs/sources.md §2.4.
 
 from __future__ import annotations
 
-from rules.rule import Rule, inapplicable, violation
+from rules.context import Context
+from rules.rule import CheckResult, Rule, inapplicable, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     marks = [m for m in ctx.site_icp if m.prefix_status != "unknown"]
     if not marks:
         return inapplicable("no_icp_number")

@@ -25,12 +25,13 @@ docs/marks.md §3; rules/model.py (ATTR_HIT).
 
 from __future__ import annotations
 
-from rules.rule import Rule, inapplicable, review, violation
+from rules.context import Context
+from rules.rule import CheckResult, Rule, inapplicable, review, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     if not ctx.rendered:
         return inapplicable("not_rendered")
     marks = [m for m in ctx.site_icp_numbers if m.link and not m.in_image]

@@ -25,13 +25,14 @@ docs/sources.md §3.1.
 from __future__ import annotations
 
 from rules.checks._common import host_of, scheme_of
+from rules.context import Context
 from rules.data import MIIT_HOST
-from rules.rule import Rule, inapplicable, violation
+from rules.rule import CheckResult, Rule, inapplicable, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     marks = [m for m in ctx.site_icp_numbers if m.link and host_of(m.link) == MIIT_HOST]
     if not marks:
         return inapplicable("no_miit_link")

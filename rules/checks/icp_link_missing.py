@@ -28,12 +28,13 @@ docs/marks.md §1 "Where"; docs/sources.md §3.2.
 
 from __future__ import annotations
 
-from rules.rule import Rule, inapplicable, violation
+from rules.context import Context
+from rules.rule import CheckResult, Rule, inapplicable, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     marks = ctx.site_icp_numbers
     if not marks:
         return inapplicable("no_icp_number")

@@ -24,12 +24,13 @@ docs/sources.md §3.2.
 
 from __future__ import annotations
 
-from rules.rule import Rule, inapplicable, violation
+from rules.context import Context
+from rules.rule import CheckResult, Rule, inapplicable, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     marks = [m for m in ctx.site_icp_numbers if m.link or m.link_script_only]
     if not marks:
         return inapplicable("no_linked_number")

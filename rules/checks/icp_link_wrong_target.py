@@ -28,13 +28,14 @@ docs/marks.md §1 (retired hosts); docs/sources.md §3.1.
 from __future__ import annotations
 
 from rules.checks._common import host_of, stale_note, stale_note_zh
+from rules.context import Context
 from rules.data import MIIT_HOST
-from rules.rule import Rule, inapplicable, violation
+from rules.rule import CheckResult, Rule, inapplicable, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     marks = [m for m in ctx.site_icp_numbers if m.link]
     if not marks:
         return inapplicable("no_linked_number")

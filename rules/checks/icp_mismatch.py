@@ -26,14 +26,15 @@ docs/sources.md §2.5, §12.
 
 from __future__ import annotations
 
+from rules.context import Context
 from rules.data import SUBJECT_NUMBER_PROVINCES
 from rules.normalize import compact
-from rules.rule import Rule, inapplicable, passed, violation
+from rules.rule import CheckResult, Rule, inapplicable, passed, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     expected = ctx.expect.expected_icp
     if not expected:
         return inapplicable("expectation_absent")

@@ -31,12 +31,13 @@ docs/marks.md §1 "ICP filing number"; docs/sources.md §1, §2.
 from __future__ import annotations
 
 from rules.checks._common import missing
-from rules.rule import Rule, inapplicable, passed
+from rules.context import Context
+from rules.rule import CheckResult, Rule, inapplicable, passed
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     if ctx.expect.subdomain:
         return inapplicable("subdomain")
     if ctx.site_icp_numbers:

@@ -26,12 +26,13 @@ docs/sources.md §3.3, §8.
 
 from __future__ import annotations
 
-from rules.rule import Rule, inapplicable, passed, violation
+from rules.context import Context
+from rules.rule import CheckResult, Rule, inapplicable, passed, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     marks = ctx.site_icp_numbers
     if not marks:
         return inapplicable("no_icp_number")

@@ -26,12 +26,13 @@ docs/marks.md §1; docs/sources.md §3.3.
 
 from __future__ import annotations
 
-from rules.rule import Rule, inapplicable, violation
+from rules.context import Context
+from rules.rule import CheckResult, Rule, inapplicable, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     marks = ctx.site_icp_all
     if not marks:
         return inapplicable("no_icp_number")

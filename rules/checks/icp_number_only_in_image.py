@@ -25,12 +25,13 @@ docs/sources.md §3.3.
 
 from __future__ import annotations
 
-from rules.rule import Rule, inapplicable, passed, review, violation
+from rules.context import Context
+from rules.rule import CheckResult, Rule, inapplicable, passed, review, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     marks = ctx.site_icp_numbers
     if not marks:
         if ctx.extraction.image_links:

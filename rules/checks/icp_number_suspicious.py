@@ -25,8 +25,9 @@ docs/sources.md §2.3.
 
 from __future__ import annotations
 
+from rules.context import Context
 from rules.data import ICP_FIRST_YEAR_10_DIGITS, ICP_SUSPICIOUS_YY_8_DIGITS
-from rules.rule import Rule, inapplicable, violation
+from rules.rule import CheckResult, Rule, inapplicable, violation
 
 __all__ = ["RULE", "check"]
 
@@ -44,7 +45,7 @@ def _problem(serial: str, year: int) -> tuple[str, str] | None:
     return None
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     marks = [m for m in ctx.site_icp_numbers if m.valid and m.form == "filing"]
     if not marks:
         return inapplicable("no_icp_number")

@@ -25,12 +25,14 @@ docs/sources.md §3.3.
 
 from __future__ import annotations
 
-from rules.rule import Rule, inapplicable, review, violation
+from rules.context import Context
+from rules.rule import CheckResult, Rule, inapplicable, review, violation
 
 __all__ = ["RULE", "check"]
 
 
-def _where(box, doc) -> tuple[str, str] | None:
+def _where(box: tuple[float, float, float, float],
+           doc: tuple[float, float, float, float]) -> tuple[str, str] | None:
     x, y, w, h = box
     doc_w, doc_h, view_w, view_h = doc
     bottom_zone = doc_h - max(view_h, doc_h * 0.25)
@@ -43,19 +45,19 @@ def _where(box, doc) -> tuple[str, str] | None:
     return None
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     if not ctx.rendered:
         return inapplicable("not_rendered")
     marks = [m for m in ctx.site_icp_numbers if m.visible is not False]
     if not marks:
         return inapplicable("no_icp_number")
     doc = ctx.extraction.doc
-    boxed = [m for m in marks if m.box]
+    boxed = [(m, m.box) for m in marks if m.box]
     if doc is None or not boxed:
         return review("no_layout_data")
     out = []
-    for m in boxed:
-        where = _where(m.box, doc)
+    for m, box in boxed:
+        where = _where(box, doc)
         if where is None:
             return []  # one well-placed copy is enough
         out.append(violation(m, where=where[0], where_zh=where[1]))

@@ -24,13 +24,14 @@ docs/marks.md §2; docs/sources.md §2.6.
 
 from __future__ import annotations
 
+from rules.context import Context
 from rules.data import region_by_icp_prefix
-from rules.rule import Rule, inapplicable, violation
+from rules.rule import CheckResult, Rule, inapplicable, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     marks = ctx.site_icp_numbers
     if not marks:
         return inapplicable("no_icp_number")

@@ -25,13 +25,14 @@ docs/sources.md §2.1, §12.
 
 from __future__ import annotations
 
+from rules.context import Context
 from rules.data import region_by_icp_prefix, resolve_province
-from rules.rule import Rule, inapplicable, violation
+from rules.rule import CheckResult, Rule, inapplicable, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     expected = resolve_province(ctx.expect.province)
     if expected is None:
         return inapplicable("expectation_absent")

@@ -25,13 +25,14 @@ docs/sources.md §2.5, §13.3.
 
 from __future__ import annotations
 
+from rules.context import Context
 from rules.data import SUBJECT_NUMBER_PROVINCES
-from rules.rule import Rule, inapplicable, violation
+from rules.rule import CheckResult, Rule, inapplicable, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     marks = [m for m in ctx.site_icp_numbers if m.valid and m.form == "filing"]
     province = ctx.province
     if not marks or province is None or province.icp not in SUBJECT_NUMBER_PROVINCES:

@@ -26,13 +26,14 @@ docs/marks.md §1 "Which number"; docs/sources.md §2.5.
 
 from __future__ import annotations
 
+from rules.context import Context
 from rules.data import SUBJECT_NUMBER_PROVINCES
-from rules.rule import Rule, inapplicable, passed, violation
+from rules.rule import CheckResult, Rule, inapplicable, passed, violation
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     marks = [m for m in ctx.site_icp_numbers if m.valid]
     if not marks:
         return inapplicable("no_icp_number")

@@ -26,8 +26,9 @@ docs/marks.md §1 "Licences"; docs/sources.md §4.
 from __future__ import annotations
 
 from rules.checks._common import missing
+from rules.context import Context
 from rules.normalize import compact
-from rules.rule import Rule, inapplicable, passed
+from rules.rule import CheckResult, Rule, inapplicable, passed
 
 __all__ = ["RULE", "check"]
 
@@ -35,7 +36,7 @@ __all__ = ["RULE", "check"]
 _KINDS = {"icp_licence", "b2"}
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     if not ctx.expect.commercial:
         return inapplicable("expectation_absent")
     shown = {lic.number for lic in ctx.findings.licences if lic.kind in _KINDS}

@@ -29,13 +29,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from rules.checks._common import missing
+from rules.context import Context
 from rules.model import Outcome
-from rules.rule import Rule, inapplicable, passed
+from rules.rule import CheckResult, Rule, inapplicable, passed
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     if not ctx.expect.subdomain:
         return inapplicable("expectation_absent")
     if ctx.site_icp_numbers:

@@ -27,12 +27,13 @@ docs/sources.md §2.1, §8.
 
 from __future__ import annotations
 
-from rules.rule import Rule, inapplicable
+from rules.context import Context
+from rules.rule import CheckResult, Rule, inapplicable
 
 __all__ = ["RULE", "check"]
 
 
-def check(ctx):
+def check(ctx: Context) -> CheckResult:
     return inapplicable("portfolio_rule")
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from rules.data import ICP_NONSTANDARD, ICP_PREFIX_CHARS, region_by_icp_prefix
+from rules.model import IcpKind
 
 __all__ = ["ParsedIcp", "find_b2", "find_icp", "parse_icp"]
 
@@ -36,7 +37,8 @@ _B2 = re.compile(
     r"(?P<year>(?:19|20)\d{2})(?P<num>\d{4})"
     r"(?![\d])(?: ?号)?(?: ?- ?(?P<seq>\d{1,4})(?P<kind>[AXK](?![A-Za-z]))?(?!\d))?"
 )
-_KINDS = {None: "site", "A": "app", "X": "miniprogram", "K": "quickapp"}
+_KINDS: dict[str | None, IcpKind] = {None: "site", "A": "app", "X": "miniprogram",
+                                     "K": "quickapp"}
 # Characters that sit before ICP as part of a label (备案号ICP备...), not as a prefix.
 _LABEL_CHARS = frozenset("号案证备码的为：")
 
@@ -46,7 +48,7 @@ class ParsedIcp:
     start: int
     end: int
     number: str  # normalised, no spaces
-    kind: str  # site, subject, app, miniprogram, quickapp, licence
+    kind: IcpKind  # site, subject, app, miniprogram, quickapp, licence
     region: str | None
     valid: bool
     serial: str = ""
@@ -56,14 +58,17 @@ class ParsedIcp:
     spaced: bool = False  # whitespace inside the number as displayed
 
 
-def _kind(seq: str | None, letter: str | None) -> str:
+def _kind(seq: str | None, letter: str | None) -> IcpKind:
     return "subject" if seq is None else _KINDS.get(letter, "site")
 
 
 def parse_icp(number: str) -> ParsedIcp | None:
     """Parse one number (any spacing); None when it does not look like an ICP mark at all."""
     found = find_icp(number)
-    return found[0] if found else (find_b2(number) or [None])[0]
+    if found:
+        return found[0]
+    b2 = find_b2(number)
+    return b2[0] if b2 else None
 
 
 def find_icp(text: str) -> list[ParsedIcp]:

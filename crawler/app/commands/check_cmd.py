@@ -19,10 +19,9 @@ from rich.markup import escape
 from crawler.app.commands.expectations import valid_gongan_code, valid_icp, valid_province
 from crawler.errors import FetchError
 from crawler.fetch.limits import DEFAULT_TIMEOUT
-from crawler.fetch.statuses import FETCH_FAILURES
 from crawler.render.fonts import cjk_font_warning
 from crawler.render.modes import RenderMode
-from rules.model import Expectations
+from rules.model import FETCH_FAILURES, Expectations, PageStatus
 
 __all__ = ["check", "print_report"]
 
@@ -84,18 +83,18 @@ def check(
         gongan_required=bool(expect_gongan),
     )
     # Without -v nothing but the verdict: what went wrong is in the result's one-line error.
-    (result,) = check_pages([target], expect, render=mode, timeout=timeout, resolve=resolve,
+    (record,) = check_pages([target], expect, render=mode, timeout=timeout, resolve=resolve,
                             user_agent=user_agent, log_level="INFO" if verbose else "ERROR",
                             allow_networks=allow_network or ())
+    result = record.to_json()
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
         sys.stdout.flush()
-    elif result["status"] not in FETCH_FAILURES:
+    elif record.status not in FETCH_FAILURES:
         print_report(result, Console(soft_wrap=True), expect)
-    if result["status"] in FETCH_FAILURES:
-        raise FetchError(f"could not fetch {result['url']}: {result['error']} "
-                         f"({result['status']})")
-    if any(v["severity"] == "error" for v in result["violations"]):
+    if record.status in FETCH_FAILURES:
+        raise FetchError(f"could not fetch {record.url}: {record.error} ({record.status})")
+    if any(v.severity == "error" for v in record.violations):
         raise typer.Exit(1)
 
 
@@ -222,11 +221,11 @@ def _verdict(result: dict[str, Any]) -> str:
              f"{counts['info']} info")
     status = result.get("status")
     # Undecidable pages say so first: their static violations may be what rendering would fix.
-    if status == "needs_rendering":
+    if status == PageStatus.NEEDS_RENDERING:
         return ("[bold magenta]UNDECIDED[/]: the page needs rendering to be judged; its static "
                 f"HTML shows {tally}")
     if counts["error"]:
         return f"[bold red]FAIL[/]: {tally} (status {status})"
-    if status == "needs_review":
+    if status == PageStatus.NEEDS_REVIEW:
         return f"[bold magenta]NEEDS REVIEW[/]: some rules could not decide ({tally})"
     return f"[bold green]PASS[/]: {tally}"

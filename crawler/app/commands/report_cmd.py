@@ -328,7 +328,8 @@ def reaudit(ctx: typer.Context, run_ref: RunRef = None, as_json: AsJson = False,
         if len(listed[change.kind]) < limit:
             listed[change.kind].append(change.to_json())
     console = _console()
-    result = {"run": run.id, "rules_then": run.rules_version, "rules_now": RULES_VERSION,
+    result: dict[str, Any] = {
+              "run": run.id, "rules_then": run.rules_version, "rules_now": RULES_VERSION,
               "counts": {k: counts.get(k, 0) for k in ("pages", "reaudited", "no_snapshot",
                                                        "added", "removed", "unchanged")},
               "changes": listed}

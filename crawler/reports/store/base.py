@@ -29,6 +29,7 @@ from urllib.parse import urlsplit, urlunsplit
 from crawler.errors import StoreError
 from crawler.reports.changes import Lifecycle, Waiver, fingerprint
 from crawler.version import tool_version
+from rules.model import PageStatus
 
 __all__ = [
     "RUN_STATUSES",
@@ -200,7 +201,7 @@ def page_rows(run_id: str, record: dict[str, Any]) -> tuple[PageMeta, list[Viola
             html=str(v.get("html") or ""), href=v.get("href"),
             fingerprint=fingerprint(site, code, evidence)))
     meta = PageMeta(url_key=key, url=url, site=site, org=org, owner=owner,
-                    status=str(record.get("status") or "ok"), violations=len(rows))
+                    status=str(record.get("status") or PageStatus.OK), violations=len(rows))
     return meta, rows
 
 

@@ -80,7 +80,8 @@ class RedisStore(ReportStore):
         self.keys = Keys(prefix)
         self.ident = redis_ident(url, prefix)
         try:
-            self._r = redis.Redis.from_url(
+            # Every reply is a str (decode_responses), which redis's types cannot say: Any.
+            self._r: Any = redis.Redis.from_url(
                 url, decode_responses=True, socket_connect_timeout=min(connect_timeout, timeout),
                 socket_timeout=timeout,
                 retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries),

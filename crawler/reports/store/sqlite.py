@@ -163,7 +163,7 @@ class SQLiteStore(ReportStore):
         return self._run(row) if row else None
 
     def list_runs(self, portfolio: str | None = None, limit: int | None = None) -> list[Run]:
-        sql, args = f"SELECT {_RUN_COLUMNS} FROM runs", []
+        sql, args = f"SELECT {_RUN_COLUMNS} FROM runs", list[str | int]()
         if portfolio is not None:
             sql += " WHERE portfolio=?"
             args.append(portfolio)
