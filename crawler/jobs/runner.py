@@ -105,16 +105,16 @@ def _progress(store: ReportStore, run_id: str) -> tuple[int, int] | None:
     return pages, violations
 
 
-def _final_counts(store: ReportStore, run_id: str) -> tuple[int, int] | None:
-    """The closed run's counts (waived violations left out, as in its summary), else what it
-    holds so far."""
+def _outcome(store: ReportStore, run_id: str) -> tuple[str | None, tuple[int, int] | None]:
+    """The run's status (None: not in the store) and its counts: the closed run's (waived
+    violations left out, as in its summary), else what it holds so far."""
     try:
         run = store.get_run(run_id)
     except StoreUnavailable:
-        return None
+        return None, None
     if run is not None and run.status != "running" and "pages" in run.counts:
-        return run.counts["pages"], run.counts.get("violations", 0)
-    return _progress(store, run_id)
+        return run.status, (run.counts["pages"], run.counts.get("violations", 0))
+    return (run.status if run else None), _progress(store, run_id)
 
 
 def _reason(returncode: int, stderr: str) -> str:
@@ -130,7 +130,9 @@ def _reason(returncode: int, stderr: str) -> str:
         what = f"the crawl process was killed by {name}"
     else:
         what = f"the crawl exited with status {returncode}"
-        if returncode in _REASONS:
+        if returncode in _COMPLETE:
+            what += " without a finished run in the store"
+        elif returncode in _REASONS:
             what += f" ({_REASONS[returncode]})"
     return f"{what}: {said}"[:500] if said else what
 
@@ -200,8 +202,10 @@ def execute(queue: JobQueue, job: Job, worker: str, *, stop: threading.Event | N
                             job.id)
                 _stop_child(proc)
                 return queue.get(job.id)
-        counts = _final_counts(store, job.run_id) or (None, None)
-        if proc.returncode in _COMPLETE:
+        status, counts = _outcome(store, job.run_id)
+        counts = counts or (None, None)
+        # 1 is also the status of a crash: a job is finished only with its run finished too.
+        if proc.returncode in _COMPLETE and status == "finished":
             state, error = "finished", ""
         else:
             state, error = "failed", _reason(proc.returncode, _tail(log))
