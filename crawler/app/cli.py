@@ -15,7 +15,9 @@ from crawler.app.commands import (
     jobs_cmd,
     report_cmd,
     rules_cmd,
+    serve_cmd,
     snippet_cmd,
+    token_cmd,
 )
 from crawler.errors import FooterAuditError
 
@@ -33,7 +35,9 @@ app.command("check")(check_cmd.check)
 app.command("crawl")(crawl_cmd.crawl)
 app.command("run")(crawl_cmd.run)
 app.command("snippet")(snippet_cmd.snippet)
+app.command("serve")(serve_cmd.serve)
 app.add_typer(report_cmd.app, name="report")
+app.add_typer(token_cmd.app, name="token")
 app.add_typer(jobs_cmd.app, name="jobs")
 
 

@@ -31,6 +31,9 @@ zero-padded to 5 digits).
     site:{site}:open            SET   fingerprints of the site not marked fixed
     lifecycle                   HASH  fingerprint -> Lifecycle (first/last seen, fixed, reopened)
     waivers                     HASH  "{site}\\x1f{rule}" -> Waiver (reason, owner, until)
+    api-tokens                  HASH  token name -> ApiToken (name, digest, scope, created,
+                                      revoked): the API server's bearer tokens, hashed
+    api-token-digests           HASH  digest (hex SHA-256 of a token) -> token name
     job:{job}                   STRING a crawl job (crawler.jobs.model.Job as JSON)
     jobs                        ZSET  job id -> creation time (epoch seconds): every job
     jobs:queued                 LIST  ids of queued jobs, the next to claim first
@@ -118,6 +121,12 @@ class Keys:
 
     def waivers(self) -> str:
         return f"{self.prefix}waivers"
+
+    def api_tokens(self) -> str:
+        return f"{self.prefix}api-tokens"
+
+    def api_token_digests(self) -> str:
+        return f"{self.prefix}api-token-digests"
 
     def job(self, job_id: str) -> str:
         return f"{self.prefix}job:{job_id}"
