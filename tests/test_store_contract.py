@@ -518,3 +518,23 @@ def test_bad_jobs_are_refused_before_they_are_queued():
         Job.new("crawl-org", "某某公司")
     with pytest.raises(UsageError):
         Job.new("crawl-site", "example.cn", JobOptions(allow_networks=("not-a-range",)))
+
+
+def test_prune_forgets_only_old_ended_jobs(store):
+    from crawler.jobs.queue import queue_for
+
+    long_ago = "2020-01-01T00:00:00.000000Z"
+    with queue_for(store) as queue:
+        old_done, old_queued, old_running, old_cancelled = (
+            queue.enqueue(_site_job(f"s{i}.example.cn").copy(created=long_ago))
+            for i in range(4))
+        fresh_done = queue.enqueue(_site_job("fresh.example.cn"))
+        for job in (old_done, old_running, fresh_done):
+            assert queue.claim("w:1:1", job_id=job.id)
+        queue.finish(old_done.id, "w:1:1", "finished")
+        queue.finish(fresh_done.id, "w:1:1", "failed", error="x")
+        queue.cancel(old_cancelled.id)
+        assert queue.prune(days=30) == 2
+        assert {j.id for j in queue.list()} == {old_queued.id, old_running.id, fresh_done.id}
+        assert queue.get(old_done.id) is None and queue.get(old_cancelled.id) is None
+        assert queue.claim("w:1:1").id == old_queued.id  # the queue itself is intact

@@ -44,7 +44,7 @@ from __future__ import annotations
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from crawler.jobs.model import Job
 from crawler.reports.store.base import ReportStore, new_run_id, parse_time, utc_now
@@ -107,6 +107,10 @@ class JobQueue(ABC):
     @abstractmethod
     def list(self, limit: int = 50, state: str | None = None) -> list[Job]:
         """Jobs newest first, at most `limit`, only those in `state` when given."""
+
+    @abstractmethod
+    def _delete_ended(self, before: str) -> int:
+        """Delete finished, failed and cancelled jobs created before `before` (ISO time)."""
 
     def close(self) -> None:  # noqa: B027 - optional for backends without resources
         """Release connections."""
@@ -204,6 +208,13 @@ class JobQueue(ABC):
 
         with self._lock:
             return self._mutate(job_id, stop) or self._read(job_id)
+
+    def prune(self, days: float) -> int:
+        """Forget jobs that ended and were created more than `days` ago (their runs stay in
+        the store); returns how many. Queued and running jobs are kept whatever their age."""
+        before = (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        with self._lock:
+            return self._delete_ended(before)
 
     def recover(self, *, stale_after: float = STALE_AFTER) -> list[Job]:
         """Jobs whose runner died: queued again, or failed after `max_attempts` claims.

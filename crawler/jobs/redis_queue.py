@@ -123,6 +123,28 @@ class RedisJobQueue(JobQueue):
         return [j for j in jobs if j.state == "running"]
 
     @_unavailable
+    def _delete_ended(self, before: str) -> int:
+        k = self.keys
+        ids = self._r.zrangebyscore(k.jobs(), "-inf", f"({parse_time(before).timestamp()}")
+        deleted = 0
+        for i in range(0, len(ids), 500):
+            for job in self._jobs(ids[i:i + 500]):
+                if not job.done:
+                    continue
+
+                def drop(pipe: Any, job_id: str = job.id) -> bool:
+                    raw = pipe.get(k.job(job_id))  # watched: it may have changed since
+                    if raw is None or not Job.from_json(json.loads(raw)).done:
+                        return False
+                    pipe.multi()
+                    pipe.delete(k.job(job_id))
+                    pipe.zrem(k.jobs(), job_id)
+                    return True
+
+                deleted += self._r.transaction(drop, k.job(job.id), value_from_callable=True)
+        return deleted
+
+    @_unavailable
     def list(self, limit: int = 50, state: str | None = None) -> list[Job]:
         found: list[Job] = []
         start, batch = 0, max(limit, 100) if state else limit

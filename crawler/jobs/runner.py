@@ -2,7 +2,8 @@
 
 A crawl is a Scrapy process and Twisted's reactor cannot start twice in one process, so every job
 runs as `python -m crawler.app.cli crawl SITE ...` (or `run PORTFOLIO --org NAME ...`) with the
-job's options, `--store` naming the queue's store and `--run-id` the run its attempt writes.
+job's options, the queue's store (`--store`, or `$REDIS_URL` for Redis) and `--run-id`, the run
+its attempt writes.
 While it runs, `execute` reads the run's pages from the store (pages written, violations), and
 reports them to the queue, which is also the job's heartbeat; when the queue says the job is no
 longer this worker's (cancelled, or recovered as dead), the crawl is stopped. When the child
@@ -55,8 +56,13 @@ _REASONS = {2: "bad options", 4: "the report store cannot be used", 5: "the run 
             6: "the run is complete but its results wait in a spool file, not in the store"}
 
 
+def _is_redis(url: str) -> bool:
+    return url.startswith(("redis://", "rediss://", "unix://"))
+
+
 def crawl_command(job: Job, store_url: str, *, python: str = sys.executable) -> list[str]:
-    """The command line of the child process that runs `job`'s crawl into `store_url`."""
+    """The command line of the child process that runs `job`'s crawl into `store_url` (a
+    Redis store is named in the child's environment instead: see `execute`)."""
     o = job.options
     base = [python, "-m", "crawler.app.cli"]
     if job.kind == "crawl-site":
@@ -73,7 +79,9 @@ def crawl_command(job: Job, store_url: str, *, python: str = sys.executable) -> 
         raise UsageError(f"{job.kind} jobs are run by the distributed workers, not this runner")
     if job.run_id is None:
         raise ValueError(f"job {job.id} has no run id: claim it first")
-    cmd += ["--store", store_url, "--run-id", job.run_id, "--trigger", "api", "--quiet"]
+    if not _is_redis(store_url):  # a Redis URL may hold a password: it goes in the environment
+        cmd += ["--store", store_url]
+    cmd += ["--run-id", job.run_id, "--trigger", "api", "--quiet"]
     if o.render is not None:
         cmd += ["--render", o.render]
     if o.timeout is not None:
@@ -169,8 +177,9 @@ def execute(queue: JobQueue, job: Job, worker: str, *, stop: threading.Event | N
     except (UsageError, ValueError) as exc:
         return queue.finish(job.id, worker, "failed", error=str(exc))
     child_env = {**os.environ, **(env or {})}
-    if queue.prefix:
-        child_env["FOOTER_AUDIT_REDIS_PREFIX"] = queue.prefix
+    if _is_redis(queue.store_url):
+        child_env["REDIS_URL"] = queue.store_url
+        child_env["FOOTER_AUDIT_REDIS_PREFIX"] = queue.prefix or ""
     assert job.run_id is not None  # crawl_command checked it
     with tempfile.TemporaryFile() as log, open_store(queue.store_url,
                                                       prefix=queue.prefix) as store:
@@ -183,8 +192,11 @@ def execute(queue: JobQueue, job: Job, worker: str, *, stop: threading.Event | N
         if on_start is not None:
             on_start(proc)
         held = True
-        while proc.poll() is None:
-            if stop.wait(interval):
+        while True:
+            stopping = stop.wait(interval)
+            if proc.poll() is not None:
+                break  # ended on its own (even as the runner stops): its outcome stands
+            if stopping:
                 _stop_child(proc)
                 logger.info("job %s: stopped with the runner, queued again", job.id)
                 return queue.release(job.id, worker, note="its runner stopped; queued again")

@@ -96,6 +96,11 @@ class SQLiteJobQueue(JobQueue):
         return [Job.from_json(json.loads(d)) for (d,) in self._db.execute(
             "SELECT data FROM jobs WHERE state='running' ORDER BY seq")]
 
+    def _delete_ended(self, before: str) -> int:
+        with self._write() as db:
+            return db.execute("DELETE FROM jobs WHERE state IN ('finished', 'failed', "
+                              "'cancelled') AND created < ?", (before,)).rowcount
+
     def list(self, limit: int = 50, state: str | None = None) -> list[Job]:
         sql, args = "SELECT data FROM jobs", []
         if state is not None:

@@ -1,4 +1,5 @@
-"""`footer-audit jobs ...`: crawl jobs queued in the report store: list, show, add, cancel, work.
+"""`footer-audit jobs ...`: crawl jobs queued in the report store: list, show, add, cancel,
+prune, work.
 
 The server queues a job for each crawl asked through the API and runs them itself; `jobs work`
 runs the same pool in the foreground (a machine that only crawls, or a server started without
@@ -149,6 +150,18 @@ def cancel(ctx: typer.Context, job_id: JobId) -> None:
     if job is None:
         raise UsageError(f"no job {job_id!r}")
     typer.echo(_line(job))
+
+
+@app.command()
+def prune(
+    ctx: typer.Context,
+    days: Annotated[float, typer.Option("--days", help="Forget ended jobs created more than "
+                                        "this many days ago.")] = 30,
+) -> None:
+    """Forget old ended jobs (their runs stay in the store; queued and running jobs stay)."""
+    if days < 0:
+        raise UsageError("--days must be 0 or more")
+    typer.echo(f"{_queue(ctx).prune(days)} jobs forgotten")
 
 
 @app.command()
