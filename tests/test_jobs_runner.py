@@ -148,3 +148,28 @@ def test_a_runner_killed_mid_job_leaves_its_job_to_the_next_runner(tmp_path):
         assert done.state == "finished" and done.attempts == 2, done.error
         assert done.run_id != first.run_id and store.get_run(done.run_id).status == "finished"
         assert done.pages_done == 2
+
+
+def test_the_pool_runs_at_most_its_slots_at_once(tmp_path):
+    """Three jobs, two slots: two crawls run while the third waits its turn (crawls that fail
+    after starting up: a child process each, without a site to wait for)."""
+    with open_test_store("sqlite", tmp_path) as store, queue_for(store) as queue:
+        ids = [queue.enqueue(Job.new("crawl-org", f"机构{i}", JobOptions(
+            portfolio=str(tmp_path / "gone.yaml")))).id for i in range(3)]
+        runner = JobRunner(queue, slots=2, poll=0.1, interval=0.2, env=_env(tmp_path))
+        seen: list[tuple[int, int]] = []  # (running, queued) as the jobs go
+        runner.start()
+        try:
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline:
+                jobs = [queue.get(i) for i in ids]
+                seen.append((sum(j.state == "running" for j in jobs),
+                             sum(j.state == "queued" for j in jobs)))
+                if all(j.done for j in jobs):
+                    break
+                time.sleep(0.05)
+        finally:
+            runner.stop()
+        assert max(running for running, _ in seen) == 2
+        assert (2, 1) in seen  # the third waited while two ran
+        assert {queue.get(i).state for i in ids} == {"failed"}
