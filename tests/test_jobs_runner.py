@@ -173,3 +173,30 @@ def test_the_pool_runs_at_most_its_slots_at_once(tmp_path):
         assert max(running for running, _ in seen) == 2
         assert (2, 1) in seen  # the third waited while two ran
         assert {queue.get(i).state for i in ids} == {"failed"}
+
+
+def test_a_crawl_process_killed_fails_its_job_with_the_signal(tmp_path):
+    """`execute`, as any worker runs a claimed job: its crawl killed from outside (the OOM
+    killer, an operator) ends the job failed, naming the signal, never left running."""
+    import threading
+
+    from crawler.jobs.runner import execute
+
+    with open_test_store("sqlite", tmp_path) as store, queue_for(store) as queue, \
+            serve_farm(SITES, tmp_path / "farm") as farm:
+        queue.enqueue(_job(farm, "slow.cn"))
+        job = queue.claim("tester:1:1")
+        started: list[subprocess.Popen[bytes]] = []
+        ended: list[Job | None] = []
+        thread = threading.Thread(target=lambda: ended.append(execute(
+            queue, job, "tester:1:1", env=_env(tmp_path), interval=0.3,
+            on_start=started.append)))
+        thread.start()
+        try:
+            _wait(lambda: store.get_run(job.run_id))  # the crawl is under way
+            os.kill(started[0].pid, signal.SIGKILL)
+        finally:
+            thread.join(60)
+    (done,) = ended
+    assert done is not None and done.state == "failed" and done.worker == ""
+    assert done.error.startswith("the crawl process was killed by SIGKILL"), done.error
