@@ -33,6 +33,9 @@ the portfolio, `{url_key}` a page's normalised URL, `{sort_key}` a violation's
     api-tokens                  HASH  token name -> ApiToken (name, digest, scope, created,
                                       revoked): the API server's bearer tokens, hashed
     api-token-digests           HASH  digest (hex SHA-256 of a token) -> token name
+    rate-limit:LIMITER/{token}/{n}/1/{period}
+                                LIST  the API server's moving window of one token's request
+                                      times (kept by the `limits` library under `rate_limit()`)
 
 A page is written by one Lua script (`redis_store._PUT_PAGE`), which builds the `run:{run}:*` and
 `site:{site}:*` names above from the same prefix: change them in both places.
@@ -122,3 +125,7 @@ class Keys:
 
     def api_token_digests(self) -> str:
         return f"{self.prefix}api-token-digests"
+
+    def rate_limit(self) -> str:
+        """The key prefix the `limits` library builds the rate-limit windows under."""
+        return f"{self.prefix}rate-limit"
