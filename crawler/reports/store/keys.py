@@ -38,6 +38,9 @@ zero-padded to 5 digits).
     jobs                        ZSET  job id -> creation time (epoch seconds): every job
     jobs:queued                 LIST  ids of queued jobs, the next to claim first
     jobs:running                SET   ids of running jobs (checked for dead runners)
+    rate-limit:LIMITER/{token}/{n}/1/{period}
+                                LIST  the API server's moving window of one token's request
+                                      times (kept by the `limits` library under `rate_limit()`)
 
 A page is written by one Lua script (`redis_store._PUT_PAGE`), which builds the `run:{run}:*` and
 `site:{site}:*` names above from the same prefix: change them in both places.
@@ -139,3 +142,7 @@ class Keys:
 
     def jobs_running(self) -> str:
         return f"{self.prefix}jobs:running"
+
+    def rate_limit(self) -> str:
+        """The key prefix the `limits` library builds the rate-limit windows under."""
+        return f"{self.prefix}rate-limit"
