@@ -37,6 +37,9 @@ carries only its id:
   through, and `recover()` fails a job that used up its attempts, so a run always ends.
 - The coordinator (and `GET /api/v1/crawls/{id}`) reads state and progress from this queue,
   never from RQ's registries, so the embedded setup and the distributed one answer alike.
+- An embedded pool on the same store (`serve --crawl-slots N`) claims the oldest queued job of
+  any kind: it is one more worker, and RQ's delivery of a job it took finds nothing to claim.
+  To leave a run's jobs to RQ's workers alone, give `claim` a filter on kinds (not needed yet).
 """
 
 from __future__ import annotations
