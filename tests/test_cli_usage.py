@@ -66,7 +66,8 @@ def test_help_shows_flags_without_a_value() -> None:
 
 @pytest.mark.parametrize(("code", "heavy"), [
     # `footer-audit --help` and every command's help: no crawl engine, browser driver or parser.
-    ("import crawler.app.cli", {"scrapy", "twisted", "playwright", "scrapy_playwright", "lxml"}),
+    ("import crawler.app.cli", {"scrapy", "twisted", "playwright", "scrapy_playwright", "lxml",
+                                "fastapi", "starlette", "uvicorn", "limits"}),
     # `footer-audit rules`: the registry, still without the HTML parser.
     ("import crawler.app.cli, rules.registry", {"scrapy", "twisted", "playwright", "lxml"}),
 ])
@@ -86,3 +87,18 @@ def test_render_mode_is_one_choice_checked_by_the_command_line(command: list[str
     result = invoke(*command, "--render", "sometimes")
     assert result.exit_code == 2
     assert "'sometimes' is not one of 'auto', 'always', 'never'" in result.output
+
+
+def test_run_refuses_an_organisation_or_domain_not_in_the_portfolio(tmp_path: Path) -> None:
+    portfolio = tmp_path / "p.yaml"
+    portfolio.write_text("organisations:\n  - name: 某某公司\n    domains:\n"
+                         "      - domain: example.cn\n", encoding="utf-8")
+    message = _usage_error(invoke("run", str(portfolio), "--org", "别的公司", "--no-store"))
+    assert "--org '别的公司': no such organisation" in message and "某某公司" in message
+    message = _usage_error(invoke("run", str(portfolio), "--domain", "other.cn", "--no-store"))
+    assert "--domain 'other.cn': no such domain" in message
+
+
+def test_a_run_id_is_a_plain_word() -> None:
+    message = _usage_error(invoke("crawl", "example.cn", "--run-id", "../x y", "--no-store"))
+    assert message.startswith("--run-id '../x y'")

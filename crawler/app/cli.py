@@ -9,7 +9,16 @@ import sys
 import typer
 from rich.console import Console
 
-from crawler.app.commands import check_cmd, crawl_cmd, report_cmd, rules_cmd, snippet_cmd
+from crawler.app.commands import (
+    check_cmd,
+    crawl_cmd,
+    jobs_cmd,
+    report_cmd,
+    rules_cmd,
+    serve_cmd,
+    snippet_cmd,
+    token_cmd,
+)
 from crawler.errors import FooterAuditError
 
 app = typer.Typer(
@@ -26,7 +35,10 @@ app.command("check")(check_cmd.check)
 app.command("crawl")(crawl_cmd.crawl)
 app.command("run")(crawl_cmd.run)
 app.command("snippet")(snippet_cmd.snippet)
+app.command("serve")(serve_cmd.serve)
 app.add_typer(report_cmd.app, name="report")
+app.add_typer(token_cmd.app, name="token")
+app.add_typer(jobs_cmd.app, name="jobs")
 
 
 def main() -> None:
@@ -48,3 +60,7 @@ def main() -> None:
         for line in getattr(exc, "lines", None) or [str(exc)]:
             console.print(f"[bold red]error:[/] {line}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":  # `python -m crawler.app.cli`: how the job runner starts a crawl
+    main()
