@@ -12,7 +12,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -121,7 +121,7 @@ def create_app(config: ApiConfig | None = None) -> FastAPI:
     app.state.api = state
     install_problem_handlers(app)
 
-    async def store_down(request, exc: StoreError):
+    async def store_down(request: Request, exc: Exception) -> Response:
         logger.warning("%s %s: %s", request.method, request.url.path, exc)
         return problem(503, f"the report store cannot be reached or read: {exc}",
                        instance=request.url.path, headers={"Retry-After": "5"})

@@ -30,4 +30,4 @@ def expectations_for(state: ApiState, url: str, body: PageExpectations) -> Expec
     if body.expect_gongan:
         changes["expected_gongan"] = body.expect_gongan
         changes["gongan_required"] = True
-    return replace(base, **changes) if changes else base
+    return replace(base, **changes) if changes else base  # type: ignore[arg-type]

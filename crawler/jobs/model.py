@@ -105,7 +105,7 @@ class JobOptions:
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> JobOptions:
         names = cls.__dataclass_fields__
-        values = {k: tuple(v) if isinstance(v, list) else v
+        values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v
                   for k, v in (data or {}).items() if k in names}
         return cls(**values)
 

@@ -44,6 +44,7 @@ carries only its id:
 
 from __future__ import annotations
 
+import builtins
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -219,7 +220,7 @@ class JobQueue(ABC):
         with self._lock:
             return self._delete_ended(before)
 
-    def recover(self, *, stale_after: float = STALE_AFTER) -> list[Job]:
+    def recover(self, *, stale_after: float = STALE_AFTER) -> builtins.list[Job]:
         """Jobs whose runner died: queued again, or failed after `max_attempts` claims.
         Returns the jobs changed. Safe to call from several processes at once."""
         changed = []

@@ -36,9 +36,10 @@ class RedisJobQueue(JobQueue):
         self.prefix = prefix
         self.keys = Keys(prefix)
         try:
-            self._r = redis.Redis.from_url(url, decode_responses=True,
-                                           socket_connect_timeout=min(2.0, timeout),
-                                           socket_timeout=timeout, health_check_interval=30)
+            self._r: Any = redis.Redis.from_url(url, decode_responses=True,
+                                                socket_connect_timeout=min(2.0, timeout),
+                                                socket_timeout=timeout,
+                                                health_check_interval=30)
         except ValueError as exc:
             raise StoreError(f"bad Redis URL {url!r}: {exc}") from exc
 

@@ -223,16 +223,16 @@ def execute(queue: JobQueue, job: Job, worker: str, *, stop: threading.Event | N
                             job.id)
                 _stop_child(proc)
                 return queue.get(job.id)
-        status, counts = _outcome(store, job.run_id)
-        counts = counts or (None, None)
+        status, outcome = _outcome(store, job.run_id)
+        final = outcome or (None, None)
         # 1 is also the status of a crash: a job is finished only with its run finished too.
         if proc.returncode in _COMPLETE and status == "finished":
             state, error = "finished", ""
         else:
             state, error = "failed", _reason(proc.returncode, _tail(log))
         logger.info("job %s: %s%s", job.id, state, f" ({error})" if error else "")
-        return queue.finish(job.id, worker, state, error=error, pages_done=counts[0],
-                            violations=counts[1])
+        return queue.finish(job.id, worker, state, error=error, pages_done=final[0],
+                            violations=final[1])
 
 
 class JobRunner:

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from crawler.jobs.model import Job
 from crawler.jobs.queue import JobQueue, Mutation
@@ -102,7 +103,7 @@ class SQLiteJobQueue(JobQueue):
                               "'cancelled') AND created < ?", (before,)).rowcount
 
     def list(self, limit: int = 50, state: str | None = None) -> list[Job]:
-        sql, args = "SELECT data FROM jobs", []
+        sql, args = "SELECT data FROM jobs", list[Any]()
         if state is not None:
             sql += " WHERE state=?"
             args.append(state)

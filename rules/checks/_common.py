@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from rules.context import Context
 from rules.data import (
     GONGAN_HOST_CURRENT,
     GONGAN_HOST_LEGACY,
@@ -15,6 +14,9 @@ from rules.data import (
 )
 from rules.rule import Result, review, violation
 from rules.urls import host_of
+
+if TYPE_CHECKING:  # the context parses HTML (lxml); the registry stays light
+    from rules.context import Context
 
 __all__ = ["gongan_link_code", "host_of", "is_gongan_host", "missing", "scheme_of",
            "stale_note", "stale_note_zh"]

@@ -25,10 +25,14 @@ docs/sources.md §2.2, §9.
 
 from __future__ import annotations
 
-from rules.context import Context
+from typing import TYPE_CHECKING
+
 from rules.model import IcpMark
 from rules.normalize import compact
 from rules.rule import CheckResult, Rule, inapplicable, violation
+
+if TYPE_CHECKING:  # the context parses HTML (lxml); the registry stays light
+    from rules.context import Context
 
 __all__ = ["RULE", "check"]
 

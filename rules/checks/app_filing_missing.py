@@ -26,10 +26,14 @@ docs/sources.md §1.4, §9.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rules.checks._common import missing
-from rules.context import Context
 from rules.normalize import compact
 from rules.rule import CheckResult, Rule, inapplicable, passed
+
+if TYPE_CHECKING:  # the context parses HTML (lxml); the registry stays light
+    from rules.context import Context
 
 __all__ = ["RULE", "check"]
 

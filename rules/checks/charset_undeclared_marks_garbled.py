@@ -33,9 +33,13 @@ WHATWG Encoding Standard (the windows-1252 default); Order No. 33 §13.
 
 from __future__ import annotations
 
-from rules.context import Context
+from typing import TYPE_CHECKING
+
 from rules.model import garbled_marks
 from rules.rule import CheckResult, Rule, inapplicable, passed, violation
+
+if TYPE_CHECKING:  # the context parses HTML (lxml); the registry stays light
+    from rules.context import Context
 
 __all__ = ["RULE", "check"]
 

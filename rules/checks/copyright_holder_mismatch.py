@@ -27,10 +27,14 @@ docs/sources.md §6.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rules.checks.copyright_missing import required
-from rules.context import Context
 from rules.parsers.copyright import holder_matches
 from rules.rule import CheckResult, Rule, inapplicable, passed, violation
+
+if TYPE_CHECKING:  # the context parses HTML (lxml); the registry stays light
+    from rules.context import Context
 
 __all__ = ["RULE", "check"]
 

@@ -26,12 +26,15 @@ docs/marks.md §1 "Copyright line"; docs/sources.md §6.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from rules.checks._common import missing
-from rules.context import Context
 from rules.data import COPYRIGHT_REQUIRED_PROVINCES
 from rules.model import Outcome
 from rules.rule import CheckResult, Rule, passed
+
+if TYPE_CHECKING:  # the context parses HTML (lxml); the registry stays light
+    from rules.context import Context
 
 __all__ = ["RULE", "check"]
 

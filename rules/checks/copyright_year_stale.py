@@ -24,9 +24,13 @@ docs/marks.md §3.
 
 from __future__ import annotations
 
-from rules.context import Context
+from typing import TYPE_CHECKING
+
 from rules.data import COPYRIGHT_STALE_YEARS
 from rules.rule import CheckResult, Rule, inapplicable, passed, violation
+
+if TYPE_CHECKING:  # the context parses HTML (lxml); the registry stays light
+    from rules.context import Context
 
 __all__ = ["RULE", "check"]
 

@@ -24,9 +24,13 @@ docs/marks.md §1 (normalise before matching); docs/sources.md §2.7.
 
 from __future__ import annotations
 
-from rules.context import Context
+from typing import TYPE_CHECKING
+
 from rules.normalize import has_fullwidth
 from rules.rule import CheckResult, Rule, inapplicable, violation
+
+if TYPE_CHECKING:  # the context parses HTML (lxml); the registry stays light
+    from rules.context import Context
 
 __all__ = ["RULE", "check"]
 

@@ -24,10 +24,14 @@ docs/marks.md §1 (retired hosts); docs/sources.md §5.4.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rules.checks._common import host_of
-from rules.context import Context
 from rules.data import GONGAN_HOST_LEGACY
 from rules.rule import CheckResult, Rule, inapplicable, violation
+
+if TYPE_CHECKING:  # the context parses HTML (lxml); the registry stays light
+    from rules.context import Context
 
 __all__ = ["RULE", "check"]
 

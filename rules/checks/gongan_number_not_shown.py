@@ -31,9 +31,13 @@ docs/sources.md §5.1, §5.5; docs/marks.md §1 (公安联网备案).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rules.checks._common import gongan_link_code
-from rules.context import Context
 from rules.rule import CheckResult, Result, Rule, inapplicable, violation
+
+if TYPE_CHECKING:  # the context parses HTML (lxml); the registry stays light
+    from rules.context import Context
 
 __all__ = ["RULE", "check"]
 

@@ -32,9 +32,13 @@ checked. Its position (bottom centre) is not checked.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rules.checks._common import missing
-from rules.context import Context
 from rules.rule import CheckResult, Rule, inapplicable, passed
+
+if TYPE_CHECKING:  # the context parses HTML (lxml); the registry stays light
+    from rules.context import Context
 
 __all__ = ["RULE", "check"]
 

@@ -29,10 +29,13 @@ The register itself is not queried: a well-formed code of another site passes.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from rules.context import Context
 from rules.data import GOV_SITE_CODE, PROVINCE_CODES
 from rules.rule import CheckResult, Rule, inapplicable, violation
+
+if TYPE_CHECKING:  # the context parses HTML (lxml); the registry stays light
+    from rules.context import Context
 
 __all__ = ["RULE", "check"]
 

@@ -30,9 +30,13 @@ A code shown only inside an image is not read.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rules.checks._common import missing
-from rules.context import Context
 from rules.rule import CheckResult, Rule, inapplicable, passed
+
+if TYPE_CHECKING:  # the context parses HTML (lxml); the registry stays light
+    from rules.context import Context
 
 __all__ = ["RULE", "check"]
 

@@ -24,10 +24,14 @@ docs/sources.md §3.1.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rules.checks._common import host_of, scheme_of
-from rules.context import Context
 from rules.data import MIIT_HOST
 from rules.rule import CheckResult, Rule, inapplicable, violation
+
+if TYPE_CHECKING:  # the context parses HTML (lxml); the registry stays light
+    from rules.context import Context
 
 __all__ = ["RULE", "check"]
 

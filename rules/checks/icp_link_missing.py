@@ -28,8 +28,12 @@ docs/marks.md §1 "Where"; docs/sources.md §3.2.
 
 from __future__ import annotations
 
-from rules.context import Context
+from typing import TYPE_CHECKING
+
 from rules.rule import CheckResult, Rule, inapplicable, violation
+
+if TYPE_CHECKING:  # the context parses HTML (lxml); the registry stays light
+    from rules.context import Context
 
 __all__ = ["RULE", "check"]
 

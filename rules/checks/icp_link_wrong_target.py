@@ -27,10 +27,14 @@ docs/marks.md §1 (retired hosts); docs/sources.md §3.1.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rules.checks._common import host_of, stale_note, stale_note_zh
-from rules.context import Context
 from rules.data import MIIT_HOST
 from rules.rule import CheckResult, Rule, inapplicable, violation
+
+if TYPE_CHECKING:  # the context parses HTML (lxml); the registry stays light
+    from rules.context import Context
 
 __all__ = ["RULE", "check"]
 

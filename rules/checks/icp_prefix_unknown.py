@@ -25,8 +25,12 @@ docs/sources.md §2.6, §2.8.
 
 from __future__ import annotations
 
-from rules.context import Context
+from typing import TYPE_CHECKING
+
 from rules.rule import CheckResult, Rule, inapplicable, violation
+
+if TYPE_CHECKING:  # the context parses HTML (lxml); the registry stays light
+    from rules.context import Context
 
 __all__ = ["RULE", "check"]
 

@@ -26,9 +26,13 @@ docs/marks.md §1 "Which number"; docs/sources.md §2.5.
 
 from __future__ import annotations
 
-from rules.context import Context
+from typing import TYPE_CHECKING
+
 from rules.data import SUBJECT_NUMBER_PROVINCES
 from rules.rule import CheckResult, Rule, inapplicable, passed, violation
+
+if TYPE_CHECKING:  # the context parses HTML (lxml); the registry stays light
+    from rules.context import Context
 
 __all__ = ["RULE", "check"]
 

@@ -25,10 +25,14 @@ docs/marks.md §1 "Licences"; docs/sources.md §4.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rules.checks._common import missing
-from rules.context import Context
 from rules.normalize import compact
 from rules.rule import CheckResult, Rule, inapplicable, passed
+
+if TYPE_CHECKING:  # the context parses HTML (lxml); the registry stays light
+    from rules.context import Context
 
 __all__ = ["RULE", "check"]
 

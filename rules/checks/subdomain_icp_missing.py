@@ -27,11 +27,14 @@ docs/sources.md §8.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from rules.checks._common import missing
-from rules.context import Context
 from rules.model import Outcome
 from rules.rule import CheckResult, Rule, inapplicable, passed
+
+if TYPE_CHECKING:  # the context parses HTML (lxml); the registry stays light
+    from rules.context import Context
 
 __all__ = ["RULE", "check"]
 

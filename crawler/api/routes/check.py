@@ -12,6 +12,7 @@ from crawler.api.expectations import expectations_for
 from crawler.api.models import CheckRequest
 from crawler.api.security import require
 from crawler.api.state import api_state
+from crawler.render.modes import RenderMode
 from crawler.reports.store.base import ApiToken
 
 __all__ = ["router"]
@@ -36,7 +37,7 @@ async def check(body: CheckRequest, request: Request,
     if state.checks is None:
         raise HTTPException(503, "checks are not available on this server")
     try:
-        mode, _notice = choose_render(body.render)
+        mode, _notice = choose_render(RenderMode(body.render) if body.render else None)
     except UsageError as exc:
         raise HTTPException(422, str(exc)) from None
     expect = expectations_for(state, body.url, body)

@@ -115,7 +115,7 @@ def create_crawl(body: CrawlRequest, request: Request, _token: Crawler) -> JSONR
     state = api_state(request)
     jobs = crawl_jobs(request)
     config = state.config
-    common = {"render": body.render, "timeout": body.timeout,
+    common: dict[str, Any] = {"render": body.render, "timeout": body.timeout,
               "resolve": config.crawl_resolve, "allow_networks": config.allow_networks}
     if body.org is not None:
         if state.portfolio is None or config.portfolio is None:

@@ -221,7 +221,7 @@ def _only_domains(portfolio: Portfolio, names: list[str]) -> Portfolio:
     from crawler.net.domains import host_of
 
     wanted = {n.strip().rstrip(".").lower() for n in names}
-    orgs, found = [], set()
+    orgs, found = [], set[str]()
     for org in portfolio.organisations:
         domains = tuple(d for d in org.domains if d.domain in wanted)
         if not domains:
