@@ -214,7 +214,7 @@ def test_openapi_documents_every_endpoint(api) -> None:
     assert set(spec["paths"]) >= {
         "/api/v1/audit", "/api/v1/check", "/api/v1/sites/{host}", "/api/v1/runs",
         "/api/v1/runs/{run_id}", "/api/v1/runs/{run_id}/diff", "/api/v1/runs/{run_id}/export",
-        "/api/v1/snippet"}
+        "/api/v1/snippet", "/api/v1/token"}
     assert api.client.get("/docs").status_code == 200
 
 

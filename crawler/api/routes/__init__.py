@@ -5,6 +5,7 @@
     sites    GET  /sites/{host}     a site's latest audited state and its history
     runs     GET  /runs, /runs/{id}, /runs/{id}/diff, /runs/{id}/export
     snippet  GET  /snippet?host=    the compliant footer of a site of the portfolio
+    token    GET  /token            the calling token's name and scope (a connection check)
 
 A new area is a module here with a `router` and its name in AREAS (the crawl jobs: `crawls`).
 """
@@ -17,7 +18,7 @@ from fastapi import APIRouter
 
 __all__ = ["AREAS", "routers"]
 
-AREAS: tuple[str, ...] = ("audit", "check", "sites", "runs", "snippet")
+AREAS: tuple[str, ...] = ("audit", "check", "sites", "runs", "snippet", "token")
 
 
 def routers() -> list[APIRouter]:
