@@ -79,3 +79,14 @@ def test_commands_import_what_they_need_when_they_run(code: str, heavy: set[str]
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          timeout=60, check=True)
     assert not heavy & set(out.stdout.split())
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--rate", "lots"], "--rate"),
+    (["--rate", "0/minute"], "--rate"),
+    (["--allow-origin", "*"], "no wildcard"),
+    (["--allow-network", "not-a-range"], "--allow-network"),
+    (["--max-body", "5 parsecs"], "--max-body"),
+])
+def test_serve_refuses_bad_options_before_it_listens(args: list[str], says: str) -> None:
+    assert says in _usage_error(invoke("serve", "--port", "1", *args))
