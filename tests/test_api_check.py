@@ -31,7 +31,7 @@ def _check(api, url: str, render: str = "never") -> dict:
     return answer.json()
 
 
-def test_a_loopback_url_is_refused_though_the_cli_would_check_it(tmp_path, target) -> None:
+def test_a_loopback_url_from_a_client_is_refused(tmp_path, target) -> None:
     with api_client("sqlite", tmp_path) as api:
         for url in (target.url("/"), f"http://localhost:{target.port}/"):
             result = _check(api, url)
