@@ -93,8 +93,10 @@ def rss_bytes(pid: int) -> int:
     return total
 
 
-async def drive(base: str, token: str, body: bytes, clients: int,
-                seconds: float) -> tuple[list[float], int, dict[str, int]]:
+async def drive(base: str, token: str, body: bytes, clients: int, seconds: float,
+                samples: list[int] | None = None,
+                server_pid: int = 0) -> tuple[list[float], int, dict[str, int]]:
+    """`samples` receives the server's RSS every 5 s of the run."""
     latencies: list[float] = []
     errors: dict[str, int] = {}
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
@@ -117,7 +119,12 @@ async def drive(base: str, token: str, body: bytes, clients: int,
                     continue
                 latencies.append(time.perf_counter() - start)
 
-        await asyncio.gather(*(one_client() for _ in range(clients)))
+        async def sample() -> None:
+            while samples is not None and time.perf_counter() < stop - 1:
+                await asyncio.sleep(5)
+                samples.append(rss_bytes(server_pid))
+
+        await asyncio.gather(sample(), *(one_client() for _ in range(clients)))
     return latencies, sum(errors.values()), errors
 
 
@@ -174,8 +181,9 @@ def main() -> int:
             workers = children(server.pid)
             cpu_start = (cpu_seconds(server.pid), sum(cpu_seconds(w) for w in workers))
             wall = time.perf_counter()
-            latencies, errors, kinds = asyncio.run(drive(base, token, body, args.clients,
-                                                         args.seconds))
+            samples: list[int] = []
+            latencies, errors, kinds = asyncio.run(drive(
+                base, token, body, args.clients, args.seconds, samples, server.pid))
             wall = time.perf_counter() - wall
             cpu_end = (cpu_seconds(server.pid), sum(cpu_seconds(w) for w in workers))
             rss_end = rss_bytes(server.pid)
@@ -202,8 +210,10 @@ def main() -> int:
     print(f"server CPU: {(cpu_end[0] - cpu_start[0]) / n * 1000:.1f} ms per request in the "
           f"server process, {(cpu_end[1] - cpu_start[1]) / n * 1000:.1f} ms in its "
           f"{len(workers)} child processes (audit processes and multiprocessing's tracker)")
-    print(f"server RSS: {rss_start / 2**20:.0f} MiB after warm-up, {rss_end / 2**20:.0f} MiB at "
-          f"the end ({(rss_end - rss_start) / 2**20:+.0f} MiB; server and audit processes)")
+    every5 = ", ".join(f"{r / 2**20:.0f}" for r in samples)
+    print(f"server RSS: {rss_start / 2**20:.0f} MiB after warm-up (4 clients), every 5 s under "
+          f"load: {every5} MiB, {rss_end / 2**20:.0f} MiB at the end (server and child "
+          "processes; requests waiting for an audit process hold their bodies)")
     return 0
 
 
