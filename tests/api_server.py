@@ -44,9 +44,11 @@ class ApiHarness:
 
 
 @contextmanager
-def api_client(kind: str, tmp_path: Path, **config: Any) -> Iterator[ApiHarness]:
+def api_client(kind: str, tmp_path: Path, *, redis_url: str = SHARED_REDIS,
+               **config: Any) -> Iterator[ApiHarness]:
     """The app of `config` over a fresh store ("sqlite": a file in tmp_path; "redis": the shared
-    server under a unique key prefix, removed afterwards), behind FastAPI's TestClient."""
+    server, or `redis_url`, under a unique key prefix removed afterwards), behind FastAPI's
+    TestClient."""
     from fastapi.testclient import TestClient
 
     from crawler.api.app import create_app
@@ -55,7 +57,7 @@ def api_client(kind: str, tmp_path: Path, **config: Any) -> Iterator[ApiHarness]
 
     prefix = unique_prefix()
     url = str(tmp_path / f"api-{uuid.uuid4().hex[:6]}.sqlite3") if kind == "sqlite" \
-        else SHARED_REDIS
+        else redis_url
     cfg = ApiConfig(store_url=url, store_prefix=prefix if kind == "redis" else None, **config)
     store = open_store(url, prefix=prefix if kind == "redis" else None)
     try:
@@ -65,7 +67,7 @@ def api_client(kind: str, tmp_path: Path, **config: Any) -> Iterator[ApiHarness]
             yield ApiHarness(client, store, cfg)
     finally:
         store.close()
-        if kind == "redis":
+        if kind == "redis" and redis_url == SHARED_REDIS:
             redis_prefix_cleanup(SHARED_REDIS, prefix)
 
 
