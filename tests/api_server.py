@@ -13,6 +13,7 @@ loopback addresses that count the requests they get.
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -75,23 +76,33 @@ class LoopbackSite:
     """A web server on one loopback address (127.0.0.1, 127.0.0.2...), port chosen by the OS.
     `pages`: path -> (status, content type, body) or (status, headers dict) for a redirect."""
 
-    def __init__(self, address: str, pages: dict[str, tuple]) -> None:
+    def __init__(self, address: str, pages: dict[str, tuple], *, delay: float = 0.0) -> None:
         self.address = address
         self.pages = pages
         self.counts: Counter[str] = Counter()
+        self.inflight = self.max_inflight = 0  # requests being answered at once (`delay` each)
+        lock = threading.Lock()
         site = self
 
         class Handler(QuietHandler):
             def do_GET(self) -> None:
                 path = self.path.split("?")[0]
-                site.counts[path] += 1
-                answer = site.pages.get(path)
-                if answer is None:
-                    self._send(404, "text/html", b"<p>not found</p>")
-                elif isinstance(answer[1], dict):
-                    self._send(answer[0], "text/html", b"", answer[1])
-                else:
-                    self._send(answer[0], answer[1], answer[2])
+                with lock:
+                    site.counts[path] += 1
+                    site.inflight += 1
+                    site.max_inflight = max(site.max_inflight, site.inflight)
+                try:
+                    time.sleep(delay)
+                    answer = site.pages.get(path)
+                    if answer is None:
+                        self._send(404, "text/html", b"<p>not found</p>")
+                    elif isinstance(answer[1], dict):
+                        self._send(answer[0], "text/html", b"", answer[1])
+                    else:
+                        self._send(answer[0], answer[1], answer[2])
+                finally:
+                    with lock:
+                        site.inflight -= 1
 
         self.server = ThreadingHTTPServer((address, 0), Handler)
         self.server.daemon_threads = True
