@@ -52,6 +52,13 @@ def test_a_valid_token_is_let_in_and_a_revoked_one_gets_403(api) -> None:
     assert "revoked" in body["detail"]
 
 
+def test_a_token_can_ask_who_it_is(api) -> None:
+    headers = api.token("crawl", name="popup")
+    me = api.client.get("/api/v1/token", headers=headers).json()
+    assert me["name"] == "popup" and me["scope"] == "crawl" and me["server"]
+    _problem(api.client.get("/api/v1/token"), 401)
+
+
 def test_the_store_keeps_only_the_token_hash(api, tmp_path) -> None:
     headers = api.token("crawl", name="ci")
     token = headers["Authorization"].removeprefix("Bearer ")
@@ -167,6 +174,19 @@ def test_an_unexpected_failure_is_a_500_problem_without_a_stack_trace(api) -> No
     api.client.app.include_router(extra)
     body = _problem(api.client.get("/api/v1/test-fails", headers=api.token()), 500)
     assert "RuntimeError" in body["detail"] and "secret" not in body["detail"]
+
+
+@pytest.mark.faults
+def test_a_store_that_cannot_be_reached_is_a_503_problem(tmp_path) -> None:
+    from tests.redis_server import RedisServer
+
+    with RedisServer() as server, api_client("redis", tmp_path, redis_url=server.url) as api:
+        headers = api.token()
+        assert api.client.get("/api/v1/runs", headers=headers).status_code == 200
+        server.stop()
+        for path in ("/api/v1/runs", "/api/v1/sites/www.example.cn"):
+            body = _problem(api.client.get(path, headers=headers), 503)
+            assert "store" in body["detail"]
 
 
 def test_api_answers_are_not_cached_or_sniffed(api) -> None:

@@ -6,6 +6,7 @@
     runs     GET  /runs, /runs/{id}, /runs/{id}/diff, /runs/{id}/export
     snippet  GET  /snippet?host=    the compliant footer of a site of the portfolio
     crawls   POST /crawls, GET /crawls, /crawls/{id}, /crawls/{id}/events, POST .../cancel
+    token    GET  /token            the calling token's name and scope (a connection check)
 
 A new area is a module here with a `router` and its name in AREAS.
 """
@@ -18,7 +19,7 @@ from fastapi import APIRouter
 
 __all__ = ["AREAS", "routers"]
 
-AREAS: tuple[str, ...] = ("audit", "check", "sites", "runs", "snippet", "crawls")
+AREAS: tuple[str, ...] = ("audit", "check", "sites", "runs", "snippet", "token", "crawls")
 
 
 def routers() -> list[APIRouter]:

@@ -10,6 +10,7 @@ goes away stops the writer.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import queue
 import threading
@@ -94,8 +95,18 @@ def export_run(run_id: RunRef, request: Request, _token: Reader,
     stores = api_state(request).stores
     run = _resolve(stores.get(), run_id)
     body = _stream(stores, EXPORTERS[format], run)
+    # The first chunk before the headers: an export that fails at once (the store gone) is a
+    # problem answer, not a download cut short.
+    try:
+        first = next(body)
+    except StopIteration:
+        first = b""
+    except RuntimeError as exc:
+        if isinstance(exc.__cause__, StoreError):
+            raise exc.__cause__ from None
+        raise
     name = f"footer-audit-{run.id}.{format}"
-    return StreamingResponse(body, media_type=_MEDIA[format], headers={
+    return StreamingResponse(itertools.chain([first], body), media_type=_MEDIA[format], headers={
         "Content-Disposition": f'attachment; filename="{name}"'})
 
 
