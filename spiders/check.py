@@ -6,8 +6,8 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from crawler.net.domains import host_of
 from rules.model import Expectations
+from rules.urls import host_of
 from spiders._pages import PageSpider
 
 __all__ = ["CheckSpider"]

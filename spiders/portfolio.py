@@ -29,9 +29,10 @@ from crawler.extensions.progress import SITES_DONE_STAT, SITES_TOTAL_STAT
 from crawler.fetch.resolve import chromium_args, parse_resolve
 from crawler.fetch.statuses import PageStatus
 from crawler.items import FetchedPage
-from crawler.net.domains import SiteScope, host_of, registrable_domain
+from crawler.net.domains import SiteScope, registrable_domain
 from crawler.portfolio.model import AppSpec, DomainSpec, OrgSpec, Portfolio, load_portfolio
 from crawler.reports.store.base import normalise_url
+from rules.urls import host_of
 from spiders._pages import PageSpider
 
 __all__ = ["PortfolioSpider", "template_key"]

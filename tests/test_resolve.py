@@ -137,7 +137,7 @@ FILTER_SCRIPT = textwrap.dedent("""
     from zope.interface import provider
     from scrapy.resolver import CachingHostnameResolver
     from crawler.net.addresses import AddressPolicy, parse_networks
-    from crawler.middlewares.address_policy import AddressGuard
+    from crawler.fetch.address_guard import AddressGuard
     from crawler.fetch.resolve import ResolvingHostnameResolver, parse_resolve
 
     def answer(resolver, host):

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.net.domains import host_of
+from rules.urls import host_of
 
 __all__ = ["PORTFOLIO_FINDINGS", "PortfolioFindingsExtension", "site_numbers"]
 
