@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from crawler.app.cli import app
 from crawler.errors import StoreError, UsageError
 from crawler.reports.store import Run, open_store
-from crawler.reports.store.writer import close_run
+from crawler.reports.store.closing import close_run
 from tests.redis_server import (
     SHARED_REDIS,
     free_port,

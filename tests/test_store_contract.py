@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from crawler.errors import StoreError
-from crawler.reports.changes import Lifecycle, Waiver
+from crawler.reports.lifecycle import Lifecycle, Waiver
 from crawler.reports.store import Run, StoreUnavailable, new_run_id, open_store
 from crawler.reports.store.base import normalise_url, runs_to_prune
 from crawler.reports.store.sqlite import SQLiteStore
@@ -165,14 +165,13 @@ def test_screenshot_follows_redelivery_and_pruning(store):
 
 def test_screenshot_survives_the_spool(store, tmp_path):
     from crawler.reports.store.spool import Spool
-    from crawler.reports.store.writer import close_run
 
     run = _run()
     spool = Spool(tmp_path / "spool.jsonl")  # JSON lines: the image travels as base64
     spool.append("run", run=run.to_json())
     spool.append("page", run_id=run.id,
                  record=_with_screenshot(page_record("https://x.example.cn/")))
-    assert spool.replay(store, close_run) == 1
+    assert spool.replay(store) == 1
     assert store.get_screenshot(run.id, "https://x.example.cn/").data == IMAGE
 
 

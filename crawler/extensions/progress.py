@@ -26,6 +26,7 @@ from rich.table import Table
 from scrapy import signals
 
 from crawler.fetch.statuses import FETCH_FAILURES
+from crawler.portfolio.findings import PORTFOLIO_FINDINGS
 
 __all__ = ["SITES_DONE_STAT", "SITES_TOTAL_STAT", "CrawlSummary", "ProgressExtension"]
 
@@ -125,8 +126,6 @@ class ProgressExtension:
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
-        from crawler.portfolio.findings import PORTFOLIO_FINDINGS
-
         crawler.signals.connect(ext.portfolio_findings, signal=PORTFOLIO_FINDINGS)
         return ext
 

@@ -24,12 +24,12 @@ from crawler.errors import StoreError, UsageError
 from crawler.reports.changes import (
     CHANGE_KINDS,
     NotCompared,
-    Waiver,
     diff_runs,
     iter_changes,
     previous_finished_run,
     reaudit_run,
 )
+from crawler.reports.lifecycle import Waiver
 from crawler.reports.store import ReportStore, open_store, summarise_run
 from crawler.reports.store.base import runs_to_prune, utc_now
 from crawler.reports.store.liveness import mark_dead_runs

@@ -17,6 +17,8 @@ from crawler.reports.store.base import (
     StoreUnavailable,
     ViolationRow,
     new_run_id,
+    redis_ident,
+    sqlite_ident,
     summarise_run,
 )
 from crawler.reports.store.keys import DEFAULT_PREFIX
@@ -46,7 +48,6 @@ def data_dir() -> Path:
 def store_ident(url: str | None = None, *, prefix: str | None = None) -> str:
     """`ReportStore.ident` of the store `open_store` would open, without opening it (a spool
     names its store even when the store could not be opened at all)."""
-    from crawler.reports.store.base import redis_ident, sqlite_ident
     from crawler.reports.store.sqlite import default_db_path
 
     url = url or os.environ.get("REDIS_URL") or None
