@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.farm import ROOT, page, run_crawl, serve_farm
+from crawler.demo.farm import serve_farm
+from crawler.demo.pages import page
+from tests.crawl_runs import ROOT, run_crawl
 
 pytestmark = pytest.mark.browser
 

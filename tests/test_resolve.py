@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from crawler.demo.farm import serve_farm
 from crawler.errors import UsageError
 from crawler.fetch.resolve import chromium_args, find_rule, parse_resolve
-from tests.farm import serve_farm
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/lib/chromium/chromium"

@@ -6,12 +6,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from bench.redis_server import free_port
 from crawler.errors import StoreError
 from crawler.reports.lifecycle import Lifecycle, Waiver
 from crawler.reports.store import Run, StoreUnavailable, new_run_id, open_store
 from crawler.reports.store.base import normalise_url, runs_to_prune
 from crawler.reports.store.sqlite import SQLiteStore
-from tests.redis_server import BACKENDS, free_port, open_test_store, page_record
+from tests.redis_server import BACKENDS, open_test_store, page_record
 
 
 @pytest.fixture(params=BACKENDS)
