@@ -1,5 +1,5 @@
 """How long the command line takes, as a user runs it: `--help`, `rules`, and `check` of one
-page (a local file and a page on the test server), static and rendered.
+page (a local file and a page of the site farm on 127.0.0.1), static and rendered.
 
     python bench/check_latency.py [--runs 5]
 
@@ -25,10 +25,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from crawler.demo.farm import serve_farm  # noqa: E402
+from crawler.demo.pages import HOLDER, footer, page  # noqa: E402
 from crawler.render.browser import find_chromium  # noqa: E402
-from tests.mockserver import MockServer, footer_html, page  # noqa: E402
 
 CLI = [sys.executable, "-c", "from crawler.app.cli import main; main()"]
+
+# GBK bytes whose charset only a <meta> after <title> declares (none in the header), and "Copyright"
+# for the © GBK does not have.
+_GBK = page(head='<meta charset="gbk">', foot=footer(
+    copyright_holder=None, extra=f"<p>Copyright 2025 {HOLDER} 版权所有</p>")).replace(
+    '<meta charset="utf-8">', "", 1)
+# No footer in the HTML: a script adds it 100 ms after the load event.
+_JS_FOOTER = page(foot="", script=(
+    "window.addEventListener('load', () => setTimeout(() => {"
+    f"const f = document.createElement('div'); f.innerHTML = {json.dumps(footer())};"
+    "document.body.appendChild(f.firstChild); }, 100));"))
+FARM = {"hosts": {"127.0.0.1": {"https": False, "pages": {
+    "/gbk": {"body": _GBK, "encoding": "gbk", "type": "text/html"},
+    "/js-footer": {"body": _JS_FOOTER},
+}}}}
 
 
 def timed(cmd: list[str]) -> tuple[float, float, subprocess.CompletedProcess[str]]:
@@ -71,24 +87,25 @@ def main() -> None:
     measure("footer-audit rules", [*CLI, "rules"], args.runs, 0.3, json_out=False)
     with tempfile.TemporaryDirectory() as tmp:
         local = Path(tmp) / "page.html"
-        local.write_text(page(footer_html()), encoding="utf-8")
+        local.write_text(page(), encoding="utf-8")
         measure("check local.html --render never", [*CLI, "check", "--json", "--render", "never",
                                                      str(local)], args.runs, 1.0)
         if find_chromium() is not None:
             measure("check local.html --render always",
                     [*CLI, "check", "--json", "--render", "always", str(local)], args.runs, 2.5)
-    with MockServer() as server:
+    with tempfile.TemporaryDirectory() as tmp, serve_farm(FARM, Path(tmp)) as farm:
+        base = f"http://127.0.0.1:{farm.port}"
         static = measure("check --render never (1 page)",
-                         [*CLI, "check", "--json", "--render", "never", server.url("/gbk")],
+                         [*CLI, "check", "--json", "--render", "never", f"{base}/gbk"],
                          args.runs)
         if find_chromium() is None:
             print("rendered: skipped, no Chromium on this machine")
             return
         rendered = measure("check --render always (1 page)",
-                           [*CLI, "check", "--json", "--render", "always", server.url("/gbk")],
+                           [*CLI, "check", "--json", "--render", "always", f"{base}/gbk"],
                            args.runs)
         measure("check --render auto, JS footer",
-                [*CLI, "check", "--json", "--render", "auto", server.url("/js-footer")],
+                [*CLI, "check", "--json", "--render", "auto", f"{base}/js-footer"],
                 args.runs)
         print(f"{'rendering costs (median)':<38} "
               f"+{statistics.median(rendered) - statistics.median(static):5.2f} s")

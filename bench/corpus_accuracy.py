@@ -14,9 +14,9 @@ numbers are compared after NFKC with whitespace and the separators `|`, `:` drop
 holders after NFKC without whitespace. Pages sit in the corpus directory or in its `pages/`
 folder.
 
-The check path is `crawler.app.check.check_pages(urls, expect, render=...)` when that module exists
-(`--render auto`, the default, renders in Chromium only the pages whose static HTML needs it, as
-`footer-audit crawl` does; `never` reads every page statically); otherwise pages are fetched
+The check path is `crawler.launch.check.check_pages(urls, expect, render=...)` when that module
+exists (`--render auto`, the default, renders in Chromium only the pages whose static HTML needs
+it, as `footer-audit crawl` does; `never` reads every page statically); otherwise pages are fetched
 with urllib, decoded as Scrapy does (w3lib `html_to_unicode`) and passed to
 `rules.audit.audit_record`. The output says which path ran.
 
@@ -122,7 +122,7 @@ def found_fields(result: dict, licences_in_icp: bool = False) -> dict:
 
 
 def _check_path(render: str = "never"):
-    if importlib.util.find_spec("crawler.app.check") is not None:
+    if importlib.util.find_spec("crawler.launch.check") is not None:
         from crawler.app import check as check_mod
 
         if hasattr(check_mod, "check_pages"):
@@ -132,7 +132,7 @@ def _check_path(render: str = "never"):
             def run(urls):
                 return [r.to_json() for r in check_mod.check_pages(urls, None, render=render)]
 
-            return f"crawler.app.check.check_pages (render={render})", run
+            return f"crawler.launch.check.check_pages (render={render})", run
 
     def run_fallback(urls):
         from w3lib.encoding import html_to_unicode

@@ -2,7 +2,7 @@
 
     python bench/crawl_farm.py --sites 2000
 
-One farm server (tests/farm.py) serves every site as a virtual host over http and https; the
+One farm server (crawler/demo/farm.py) serves every site as a virtual host over http and https; the
 crawler reaches it through `--resolve '*:127.0.0.1:PORT'`. About 80% of the sites are static and
 compliant, 10% static with violations, 10% JavaScript-rendered footers; each has 0-5 subdomains
 linked from its homepage. Printed, in one run:
@@ -40,7 +40,8 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.farm import footer, page, serve_farm  # noqa: E402
+from crawler.demo.farm import serve_farm  # noqa: E402
+from crawler.demo.pages import footer, page  # noqa: E402
 
 ICP = "京ICP备12345678号-1"
 YEAR = date.today().year  # a compliant site's copyright line is current (copyright_year_stale)

@@ -4,7 +4,7 @@ state, its exit status and the time to end.
     python bench/faults.py                          # every fault, 30-40 sites each
     python bench/faults.py --sites 100 sigkill redis-frozen
 
-Each fault is a scenario of tests/fault_runs.py (the fault suite, tests/test_faults_store.py,
+Each fault is a scenario of bench/fault_runs.py (the fault suite, tests/test_faults_store.py,
 asserts on the same ones): a `footer-audit run` against the crawl farm on 127.0.0.1, into a
 SQLite file or a redis-server of its own, broken while it runs; what the run spooled is then
 replayed as an operator would once the fault is gone. Columns:
@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fault_runs import SCENARIOS, Unavailable, run_scenario  # noqa: E402
+from bench.fault_runs import SCENARIOS, Unavailable, run_scenario  # noqa: E402
 
 
 def main() -> None:

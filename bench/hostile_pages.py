@@ -1,5 +1,5 @@
-"""`footer-audit check` against each hostile page of tests/hostile.py: the status it ends with, the
-time to end and the peak memory of the Chromium it drove.
+"""`footer-audit check` against each hostile page of crawler/demo/hostile.py: the status it ends
+with, the time to end and the peak memory of the Chromium it drove.
 
     python bench/hostile_pages.py [--timeout 5] [--limit 60] [--root CHECKOUT] [PATH...]
 
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.crawl_farm import descendants, is_chromium, pss_kib  # noqa: E402
-from tests.hostile import HostileServer  # noqa: E402
+from crawler.demo.hostile import HostileServer  # noqa: E402
 
 PATHS = ("/ok", "/late-loop", "/load-loop", "/gzip-bomb", "/endless", "/endless-frame",
          "/big", "/big-stream",

@@ -26,10 +26,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from crawler.demo.farm import serve_farm  # noqa: E402
+from crawler.demo.pages import footer, page  # noqa: E402
 from crawler.render.browser import VIEWPORT, launch_options  # noqa: E402
 from crawler.render.policy import probe_source  # noqa: E402
 from pipelines.evidence import EvidenceConfig, take_screenshot  # noqa: E402
-from tests.farm import footer, page, serve_farm  # noqa: E402
 
 ICP = "京ICP备12345678号-1"
 ORG = "北京某某科技有限公司"

@@ -20,7 +20,7 @@ from pathlib import Path
 from crawler.reports.exports import write_csv, write_html
 from crawler.reports.store import Run, new_run_id, open_store
 from crawler.reports.store.base import ReportStore
-from crawler.reports.store.writer import close_run
+from crawler.reports.store.closing import close_run
 
 CODES = ("icp_missing", "icp_link_missing", "gongan_missing", "gongan_missing_icon",
          "copyright_missing", "copyright_year_stale", "icp_link_http", "license_missing",

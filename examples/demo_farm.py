@@ -10,8 +10,9 @@ what the portfolio expects (ICP number linked to beian.miit.gov.cn, 公安 badge
 copyright line). A domain with `render: always` gets a JavaScript-only footer. On the first
 domain of the first organisation a few typical violations are planted (see PLANTED); the
 apex redirects to www., which links to one subdomain, while its sitemap reveals another.
-One tests/farm.py server answers for every host over http and https (self-signed certificate);
-`footer-audit run --resolve '*:127.0.0.1:PORT'` sends every connection there.
+One farm server (crawler/demo/farm.py) answers for every host over http and https
+(self-signed certificate); `footer-audit run --resolve '*:127.0.0.1:PORT'` sends every connection
+there.
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from crawler.demo.farm import serve_farm  # noqa: E402
+from crawler.demo.pages import footer, page  # noqa: E402
 from crawler.portfolio.model import DomainSpec, OrgSpec, Portfolio, load_portfolio  # noqa: E402
 from rules.data import resolve_province  # noqa: E402
-from tests.farm import footer, page, serve_farm  # noqa: E402
 
 PORTFOLIO = ROOT / "examples" / "portfolio.yaml"
 
@@ -82,7 +84,7 @@ class _Site:
 
 
 def build_spec(portfolio: Portfolio, today: datetime.date | None = None) -> dict[str, Any]:
-    """The tests/farm.py spec serving every site the portfolio names."""
+    """The farm spec (crawler/demo/farm.py) serving every site the portfolio names."""
     year = (today or datetime.date.today()).year
     hosts: dict[str, dict[str, Any]] = {}
 

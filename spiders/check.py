@@ -6,9 +6,9 @@ import json
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from crawler.net.domains import host_of
 from crawler.render.modes import RenderMode
 from rules.model import Expectations
+from rules.urls import host_of
 from spiders._pages import PageSpider
 
 __all__ = ["CheckSpider"]

@@ -29,13 +29,14 @@ from twisted.python.failure import Failure
 from crawler.fetch.sitemaps import read_sitemap, sitemaps_in_robots
 from crawler.fetch.statuses import PageStatus
 from crawler.items import FetchedPage
-from crawler.net.domains import SiteScope, host_of, registrable_domain
+from crawler.net.domains import SiteScope, registrable_domain
 from crawler.portfolio.model import AppSpec, DomainSpec, OrgSpec, Portfolio, load_portfolio
 from crawler.portfolio.sampling import followable, template_key
 from crawler.render.modes import RenderMode
 from crawler.render.policy import page_render_mode
 from crawler.reports.store.base import normalise_url
 from crawler.stats import SITES_DONE_STAT, SITES_TOTAL_STAT
+from rules.urls import host_of
 from spiders._pages import PageSpider
 
 __all__ = ["PortfolioSpider"]

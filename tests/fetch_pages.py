@@ -15,8 +15,8 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
-from crawler.app.check import parse_target
-from crawler.app.crawl_settings import crawl_settings
+from crawler.launch.check import parse_target
+from crawler.launch.crawl_settings import crawl_settings
 
 
 def main() -> None:

@@ -28,24 +28,17 @@ Resources:
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 from urllib.parse import parse_qs, urlsplit
+
+from crawler.demo.pages import HOLDER, ICP, PNG_PIXEL
+from crawler.demo.server import QuietHandler, ServerProcess
 
 __all__ = ["GONGAN", "ICP", "MockServer", "footer_html", "page"]
 
-ICP = "京ICP备12345678号-1"
 GONGAN = "11010502030143"
-HOLDER = "北京某某科技有限公司"
-_PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-)
 
 
 def footer_html(*, icp: str | None = ICP, link: bool = True, gongan: bool = True,
@@ -130,27 +123,8 @@ _STATIC: dict[str, tuple[int, str, bytes]] = {
     "/empty": (200, "text/html; charset=utf-8", b""),
     "/covered": (200, "text/html; charset=utf-8", _COVERED.encode()),
     "/hidden-footer": (200, "text/html; charset=utf-8", _HIDDEN.encode()),
-    "/gongan.png": (200, "image/png", _PNG),
+    "/gongan.png": (200, "image/png", PNG_PIXEL),
 }
-
-
-class QuietHandler(BaseHTTPRequestHandler):
-    """The tests' servers' base: HTTP/1.1, no access log, `_send` for a whole answer."""
-
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Quiet: the tests read results, not access logs."""
-
-    def _send(self, status: int, content_type: str, body: bytes,
-              headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
 
 
 class _Handler(QuietHandler):
@@ -187,37 +161,11 @@ def serve() -> None:
     server.serve_forever()
 
 
-class ServerProcess:
-    """A test server module run in a subprocess (`module`); it prints its base URL first."""
-
-    module = "tests.mockserver"
-
-    def __enter__(self) -> Self:
-        root = Path(__file__).resolve().parent.parent
-        self.proc = subprocess.Popen([sys.executable, "-m", self.module], cwd=root,
-                                     stdout=subprocess.PIPE, text=True)
-        assert self.proc.stdout is not None
-        self.base = self.proc.stdout.readline().strip()
-        if not self.base.startswith("http://"):
-            self.proc.kill()
-            raise RuntimeError(f"the server {self.module} did not start")
-        return self
-
-    def url(self, path: str) -> str:
-        return self.base + path
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-
 class MockServer(ServerProcess):
     """The mock server: ``with MockServer() as server: server.url("/gbk")``."""
+
+    module = "tests.mockserver"
+    root = Path(__file__).resolve().parent.parent
 
 
 if __name__ == "__main__":

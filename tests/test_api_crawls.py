@@ -152,7 +152,7 @@ def test_crawls_of_an_organisation_and_cancelling(tmp_path):
         assert (site.json()["kind"], site.json()["target"]) == ("crawl-domain", "example.cn")
         other = client.post("/api/v1/crawls", json={"site": "other.cn"}, headers=crawl)
         assert (other.json()["kind"], other.json()["target"]) == ("crawl-site", "other.cn")
-        from crawler.jobs.queue import queue_for
+        from crawler.jobs import queue_for
 
         with queue_for(store) as queue:
             for job in (site, org):

@@ -6,16 +6,11 @@ from datetime import date
 
 import pytest
 
-from crawler.reports.changes import (
-    Waiver,
-    diff_runs,
-    fingerprint,
-    iter_changes,
-    normalise_evidence,
-    previous_finished_run,
-)
+from crawler.reports.changes import diff_runs, iter_changes, previous_finished_run
+from crawler.reports.lifecycle import Waiver, fingerprint, normalise_evidence
 from crawler.reports.store import Run, new_run_id, summarise_run
-from crawler.reports.store.writer import close_run
+from crawler.reports.store.base import active_waivers
+from crawler.reports.store.closing import close_run
 from tests.redis_server import BACKENDS, open_test_store, page_record
 
 
@@ -107,7 +102,6 @@ def test_waivers_listed_apart_and_back_after_expiry(store):
                             until=date(2026, 6, 1)))
     before = date(2026, 5, 31)
     assert diff_runs(store, r1, today=before).counts["waived"] == 1
-    from crawler.reports.changes import active_waivers
     summary = summarise_run(store, r1.id, active_waivers(store, before))
     assert (summary["violations"], summary["waived"]) == (1, 1)
     assert summary["by_rule"] == {"gongan_missing_icon": {"severity": "warning", "violations": 1,

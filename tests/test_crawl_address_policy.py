@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from crawler.demo.farm import serve_farm
+from crawler.demo.pages import footer, page
 from crawler.render.browser import find_chromium
-from tests.farm import closed_port, footer, page, run_crawl, serve_farm
+from tests.crawl_runs import closed_port, run_crawl
 
 
 def _sites(port: int) -> dict:

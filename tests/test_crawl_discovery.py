@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.farm import footer, page, run_crawl, serve_farm
+from crawler.demo.farm import serve_farm
+from crawler.demo.pages import footer, page
+from tests.crawl_runs import run_crawl
 
 ORG = "北京某某科技有限公司"
 ICP = "京ICP备12345678号-1"

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import time
 
-from tests.farm import closed_port, page, run_crawl, serve_farm
+from crawler.demo.farm import serve_farm
+from crawler.demo.pages import page
+from tests.crawl_runs import closed_port, run_crawl
 
 HUGE = 60 * 1024 * 1024  # beyond DOWNLOAD_MAXSIZE: cut off, never loaded whole
 

@@ -3,7 +3,9 @@ app landing pages checked for their APP number, per-domain expectations, the sum
 
 from __future__ import annotations
 
-from tests.farm import footer, page, run_crawl, serve_farm
+from crawler.demo.farm import serve_farm
+from crawler.demo.pages import footer, page
+from tests.crawl_runs import run_crawl
 
 SITES = {"hosts": {
     "one.cn": {"pages": {"/": {"body": page(foot=footer("京ICP备11111111号-1"))},

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.farm import ROOT, page, run_crawl, serve_farm
+from crawler.demo.farm import serve_farm
+from crawler.demo.pages import page
+from tests.crawl_runs import ROOT, run_crawl
 
 pytestmark = pytest.mark.browser
 
@@ -280,7 +282,7 @@ def test_a_page_that_crashes_the_browser_twice_is_reported_not_lost(tmp_path, re
 _CRAWL_WITH_SETTINGS = """
 import json, sys
 from crawler.portfolio.model import load_portfolio
-from crawler.app.run import crawl_portfolio
+from crawler.launch.run import crawl_portfolio
 outcome = crawl_portfolio(load_portfolio(sys.argv[1]), output=sys.argv[2], resolve=[sys.argv[3]],
                           quiet=True, store=False, extra=json.loads(sys.argv[4]))
 print(json.dumps(outcome.stats, default=str))

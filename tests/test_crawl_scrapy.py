@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 
-from tests.farm import ROOT, page, serve_farm
+from crawler.demo.farm import serve_farm
+from crawler.demo.pages import page
+from tests.crawl_runs import ROOT
 
 SITES = {"hosts": {
     "a.cn": {"pages": {"/": {"body": page(links=("https://b.a.cn/", "https://c.cn/"))}}},

@@ -17,8 +17,9 @@ from typing import Any
 
 import pytest
 
+from crawler.demo.farm import serve_farm
 from crawler.portfolio.model import Portfolio, load_portfolio
-from tests.farm import ROOT, CrawlRun, run_crawl, serve_farm
+from tests.crawl_runs import ROOT, CrawlRun, run_crawl
 
 PORTFOLIO = ROOT / "examples" / "portfolio.yaml"
 DEMO = ROOT / "examples" / "demo_farm.py"

@@ -3,13 +3,13 @@
 No shipped file names the spec files kept outside the repository (`RULES.md`, `rules-evidence.md`)
 or a `../shared` path; tests may build a path into the shared directory to read data, nothing
 more. Every `docs/marks.md §N` and `docs/sources.md §N` reference names a section that exists, the
-rule table of `docs/marks.md §3` is the registry's, `docs/check.md` documents every field the
-check JSON has, and the import floors of `docs/architecture.md` hold.
+rule table of `docs/marks.md §3` is the registry's, and `docs/check.md` documents every field the
+check JSON has. (The import floors of `docs/architecture.md` are import contracts:
+tests/test_import_contracts.py.)
 """
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 import subprocess
@@ -212,35 +212,3 @@ def test_check_md_examples_have_the_real_shape() -> None:
         for violation in example["violations"]:
             assert {"code", "severity", "message", "message_zh", "evidence"} <= violation.keys()
             assert violation["code"] in {r.code for r in RULES}
-
-
-# --- docs/architecture.md: who may import whom ----------------------------------------------
-
-FLOORS = {  # package -> our packages it may import (itself included)
-    "rules": {"rules"},
-    "crawler": {"rules", "crawler"},
-    "spiders": {"rules", "crawler", "spiders"},
-    "pipelines": {"rules", "crawler", "pipelines"},
-}
-
-
-def imported_packages(path: Path) -> set[str]:
-    """Top-level names of every import in a module, function-level imports included."""
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.add(node.module.split(".")[0])
-    return names
-
-
-def test_the_floors_of_the_architecture_hold() -> None:
-    broken = []
-    for package, allowed in FLOORS.items():
-        modules = sorted((ROOT / package).rglob("*.py"))
-        assert modules, package
-        for module in modules:
-            ours = imported_packages(module) & FLOORS.keys()
-            broken += [f"{module.relative_to(ROOT)} imports {name}" for name in ours - allowed]
-    assert not broken, "docs/architecture.md, Floors:\n" + "\n".join(broken)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.net.domains import SiteScope, host_of, matches_host_pattern, registrable_domain
+from crawler.net.domains import SiteScope, bare_host, matches_host_pattern, registrable_domain
+from rules.urls import host_of
 
 
 @pytest.mark.parametrize(("host", "expected"), [
@@ -28,6 +29,17 @@ def test_host_of():
     # An internationalised host in the form the portfolio keeps (and requests are sent with).
     assert host_of("https://WWW.例子.中国/a") == "www.xn--fsqu00a.xn--fiqs8s"
     assert host_of("https://www.xn--fsqu00a.xn--fiqs8s/") == "www.xn--fsqu00a.xn--fiqs8s"
+    # One host_of for the rules and the crawl: a trailing dot, spaces around a link, no URL.
+    assert host_of(" https://beian.miit.gov.cn./ ") == "beian.miit.gov.cn"
+    assert host_of(None) == host_of("") == host_of("http://[::1") == ""
+
+
+def test_bare_host_names_the_site_of_a_www_host():
+    assert bare_host("www.example.cn") == "example.cn"
+    assert bare_host("example.cn") == "example.cn"
+    assert bare_host("www2.example.cn") == "www2.example.cn"
+    assert SiteScope("www.example.cn").homepage_hosts() == ("www.example.cn", "example.cn")
+    assert SiteScope("example.cn").homepage_hosts() == ("example.cn", "www.example.cn")
 
 
 def test_scope_contains_same_registrable_domain_only():

@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from crawler.demo.farm import serve_farm
+from crawler.demo.pages import footer, page
 from crawler.render.browser import VIEWPORT, launch_options
 from crawler.render.policy import probe_source
 from crawler.reports.store import open_store
 from pipelines.evidence import EvidenceConfig, take_screenshot
-from tests.farm import footer, page, run_crawl, serve_farm
+from tests.crawl_runs import run_crawl
 from tests.images import image_size
 from tests.redis_server import SHARED_REDIS, redis_prefix_cleanup, unique_prefix
 

@@ -7,10 +7,10 @@ import io
 
 import pytest
 
-from crawler.reports.changes import Waiver
 from crawler.reports.exports import CSV_COLUMNS, write_csv
+from crawler.reports.lifecycle import Waiver
 from crawler.reports.store import Run, new_run_id
-from crawler.reports.store.writer import close_run
+from crawler.reports.store.closing import close_run
 from tests.redis_server import BACKENDS, open_test_store, page_record
 
 TRICKY = 'Copyright © 2024 "某某", Inc.\n第二行, with ""quotes"" and a comma'

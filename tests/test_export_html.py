@@ -9,10 +9,10 @@ import re
 
 import pytest
 
-from crawler.reports.changes import Waiver
 from crawler.reports.exports import write_html
+from crawler.reports.lifecycle import Waiver
 from crawler.reports.store import Run, new_run_id
-from crawler.reports.store.writer import close_run
+from crawler.reports.store.closing import close_run
 from tests.redis_server import open_test_store, page_record
 from tests.tofu import artifacts_dir, shows_tofu
 

@@ -6,7 +6,7 @@ import json
 
 from crawler.reports.exports import write_json
 from crawler.reports.store import Run, new_run_id
-from crawler.reports.store.writer import close_run
+from crawler.reports.store.closing import close_run
 from tests.redis_server import open_test_store, page_record
 
 

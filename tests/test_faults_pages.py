@@ -1,5 +1,5 @@
-"""Hostile pages (tests/hostile.py) against `check` and a portfolio run: every page ends in bounded
-time with a status of its own, and the other pages of the same crawl are still audited.
+"""Hostile pages (crawler/demo/hostile.py) against `check` and a portfolio run: every page ends in
+bounded time with a status of its own, and the other pages of the same crawl are still audited.
 
 The bound on time is the subprocess timeout: a run that hangs fails the test with TimeoutExpired.
 """
@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from tests.farm import CrawlRun, run_crawl
-from tests.hostile import HostileServer
+from crawler.demo.hostile import HostileServer
+from tests.crawl_runs import CrawlRun, run_crawl
 from tests.mockserver import ICP
 from tests.test_crawl_render import _renderers, _stat
 

@@ -1,6 +1,6 @@
 """The fault suite for results and runs: a real `footer-audit run` against the crawl farm while
 its disk fills up, its store directory is read-only, its Redis is killed, frozen or restarted
-empty, or the crawl itself gets SIGTERM or SIGKILL (scenarios in tests/fault_runs.py, which
+empty, or the crawl itself gets SIGTERM or SIGKILL (scenarios in bench/fault_runs.py, which
 bench/faults.py measures). Every run must end in bounded time, lose nothing it audited (or stop
 early with one error line and say so), never print a traceback per page, and leave a truthful
 state in the store and in its exit status."""
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+from bench.fault_runs import Unavailable, run_scenario
 from crawler.app.commands.crawl_cmd import EXIT_INCOMPLETE, EXIT_SPOOLED
 from crawler.reports.store.base import ABANDONED_NOTE
-from tests.fault_runs import Unavailable, run_scenario
 
 pytestmark = pytest.mark.faults
 

@@ -12,8 +12,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from crawler.jobs import queue_for
 from crawler.jobs.model import Job, JobOptions
-from crawler.jobs.queue import JobQueue, queue_for
+from crawler.jobs.queue import JobQueue
 from crawler.jobs.runner import JobRunner
 from crawler.reports.store import open_store
 from tests.farm import footer, page, serve_farm

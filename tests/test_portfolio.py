@@ -330,7 +330,7 @@ def test_run_prints_every_problem_and_warning(tmp_path):
     import subprocess
     import sys
 
-    from tests.farm import closed_port
+    from tests.crawl_runs import closed_port
 
     root = Path(__file__).resolve().parent.parent
     env = {**os.environ, "PYTHONPATH": str(root), "XDG_DATA_HOME": str(tmp_path / "data")}

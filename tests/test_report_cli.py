@@ -10,17 +10,12 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
+from bench.redis_server import free_port
 from crawler.app.cli import app
 from crawler.errors import StoreError, UsageError
 from crawler.reports.store import Run, open_store
-from crawler.reports.store.writer import close_run
-from tests.redis_server import (
-    SHARED_REDIS,
-    free_port,
-    page_record,
-    redis_prefix_cleanup,
-    unique_prefix,
-)
+from crawler.reports.store.closing import close_run
+from tests.redis_server import SHARED_REDIS, page_record, redis_prefix_cleanup, unique_prefix
 
 runner = CliRunner()
 

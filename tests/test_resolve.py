@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from crawler.demo.farm import serve_farm
 from crawler.errors import UsageError
 from crawler.fetch.resolve import chromium_args, find_rule, parse_resolve
-from tests.farm import serve_farm
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/lib/chromium/chromium"
@@ -137,7 +137,7 @@ FILTER_SCRIPT = textwrap.dedent("""
     from zope.interface import provider
     from scrapy.resolver import CachingHostnameResolver
     from crawler.net.addresses import AddressPolicy, parse_networks
-    from crawler.middlewares.address_policy import AddressGuard
+    from crawler.fetch.address_guard import AddressGuard
     from crawler.fetch.resolve import ResolvingHostnameResolver, parse_resolve
 
     def answer(resolver, host):

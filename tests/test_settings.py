@@ -72,7 +72,7 @@ def test_environment_variables_are_documented() -> None:
 
 
 def test_command_line_choices_become_settings() -> None:
-    from crawler.app.crawl_settings import crawl_settings
+    from crawler.launch.crawl_settings import crawl_settings
 
     stored = crawl_settings(store="redis://127.0.0.1:6379/0")
     assert stored.get("FOOTER_AUDIT_STORE_URL") == "redis://127.0.0.1:6379/0"
@@ -93,7 +93,7 @@ def test_command_line_choices_become_settings() -> None:
 def test_check_and_run_share_one_builder() -> None:
     """The choices both commands have become the same settings; what differs is what a one-shot
     check leaves out."""
-    from crawler.app.crawl_settings import crawl_settings
+    from crawler.launch.crawl_settings import crawl_settings
 
     common = {"render": "never", "timeout": 7.0, "resolve": ("a.cn:127.0.0.1",),
               "user_agent": "UA/1", "allow_networks": ("10.0.0.0/8",)}
@@ -117,8 +117,8 @@ def test_check_and_run_share_one_builder() -> None:
 
 
 def test_one_render_mode_carrier_checked_once() -> None:
-    from crawler.app.crawl_settings import crawl_settings
     from crawler.errors import UsageError
+    from crawler.launch.crawl_settings import crawl_settings
     from crawler.render.modes import RenderMode
     from crawler.render.policy import RenderConfig
 

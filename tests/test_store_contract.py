@@ -6,12 +6,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from bench.redis_server import free_port
 from crawler.errors import StoreError
-from crawler.reports.changes import Lifecycle, Waiver
+from crawler.reports.lifecycle import Lifecycle, Waiver
 from crawler.reports.store import Run, StoreUnavailable, new_run_id, open_store
 from crawler.reports.store.base import ApiToken, normalise_url, runs_to_prune
 from crawler.reports.store.sqlite import SQLiteStore
-from tests.redis_server import BACKENDS, free_port, open_test_store, page_record
+from tests.redis_server import BACKENDS, open_test_store, page_record
 
 
 @pytest.fixture(params=BACKENDS)
@@ -165,14 +166,13 @@ def test_screenshot_follows_redelivery_and_pruning(store):
 
 def test_screenshot_survives_the_spool(store, tmp_path):
     from crawler.reports.store.spool import Spool
-    from crawler.reports.store.writer import close_run
 
     run = _run()
     spool = Spool(tmp_path / "spool.jsonl")  # JSON lines: the image travels as base64
     spool.append("run", run=run.to_json())
     spool.append("page", run_id=run.id,
                  record=_with_screenshot(page_record("https://x.example.cn/")))
-    assert spool.replay(store, close_run) == 1
+    assert spool.replay(store) == 1
     assert store.get_screenshot(run.id, "https://x.example.cn/").data == IMAGE
 
 
@@ -344,7 +344,7 @@ def _site_job(target="example.cn", **kw):
 
 
 def test_jobs_queue_in_order_and_survive_a_restart(store):
-    from crawler.jobs.queue import queue_for
+    from crawler.jobs import queue_for
 
     with queue_for(store) as queue:
         first, second = queue.enqueue(_site_job("a.example.cn")), queue.enqueue(_site_job())
@@ -364,8 +364,8 @@ def test_jobs_queue_in_order_and_survive_a_restart(store):
 
 
 def test_a_job_round_trips_every_field(store):
+    from crawler.jobs import queue_for
     from crawler.jobs.model import Job, JobOptions
-    from crawler.jobs.queue import queue_for
 
     options = JobOptions(render="always", timeout=7.5, resolve=("*.example.cn:127.0.0.1:8080",),
                          allow_networks=("10.1.0.0/16",), portfolio="/etc/p.yaml",
@@ -381,7 +381,7 @@ def test_a_job_round_trips_every_field(store):
 
 
 def test_only_the_holder_of_a_running_job_writes_it(store):
-    from crawler.jobs.queue import queue_for
+    from crawler.jobs import queue_for
 
     with queue_for(store) as queue:
         job = queue.enqueue(_site_job())
@@ -401,7 +401,7 @@ def test_only_the_holder_of_a_running_job_writes_it(store):
 
 
 def test_cancel_a_queued_and_a_running_job(store):
-    from crawler.jobs.queue import queue_for
+    from crawler.jobs import queue_for
 
     with queue_for(store) as queue:
         running, queued = queue.enqueue(_site_job("a.example.cn")), queue.enqueue(_site_job())
@@ -416,7 +416,7 @@ def test_cancel_a_queued_and_a_running_job(store):
 
 
 def test_release_gives_a_job_back_without_counting_the_attempt(store):
-    from crawler.jobs.queue import queue_for
+    from crawler.jobs import queue_for
 
     with queue_for(store) as queue:
         job = queue.enqueue(_site_job())
@@ -431,7 +431,7 @@ def test_release_gives_a_job_back_without_counting_the_attempt(store):
 def test_recover_requeues_jobs_of_dead_runners_then_fails_them(store):
     import socket
 
-    from crawler.jobs.queue import queue_for
+    from crawler.jobs import queue_for
     from crawler.reports.store.liveness import this_worker
 
     host = socket.gethostname()
@@ -461,7 +461,7 @@ def test_recover_requeues_jobs_of_dead_runners_then_fails_them(store):
 
 
 def test_claim_a_given_job_for_a_worker_its_engine_handed_it_to(store):
-    from crawler.jobs.queue import queue_for
+    from crawler.jobs import queue_for
 
     with queue_for(store) as queue:
         first, second = queue.enqueue(_site_job("a.example.cn")), queue.enqueue(_site_job())
@@ -477,7 +477,7 @@ def test_concurrent_claimers_never_take_the_same_job(store, request):
     import threading
     import time
 
-    from crawler.jobs.queue import queue_for
+    from crawler.jobs import queue_for
 
     with queue_for(store) as queue:
         ids = {queue.enqueue(_site_job(f"s{i}.example.cn")).id for i in range(40)}
@@ -521,7 +521,7 @@ def test_bad_jobs_are_refused_before_they_are_queued():
 
 
 def test_prune_forgets_only_old_ended_jobs(store):
-    from crawler.jobs.queue import queue_for
+    from crawler.jobs import queue_for
 
     long_ago = "2020-01-01T00:00:00.000000Z"
     with queue_for(store) as queue:

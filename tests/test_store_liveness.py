@@ -10,8 +10,8 @@ import pytest
 
 from crawler.reports.store import Run, new_run_id
 from crawler.reports.store.base import ABANDONED_NOTE
+from crawler.reports.store.closing import close_run
 from crawler.reports.store.liveness import STALE_AFTER, is_dead, mark_dead_runs, this_worker
-from crawler.reports.store.writer import close_run
 from tests.redis_server import BACKENDS, open_test_store, page_record
 
 

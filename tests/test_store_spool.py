@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import logging
 
+from bench.redis_server import RedisServer
 from crawler.reports.store import Run, new_run_id, open_store
 from crawler.reports.store.spool import Spool, replay_file
 from crawler.reports.store.writer import RunWriter
-from tests.redis_server import RedisServer, page_record
+from tests.redis_server import page_record
 
 
 def _pages(start: int, stop: int) -> list[dict]:

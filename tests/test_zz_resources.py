@@ -37,7 +37,7 @@ def test_no_chromium_left_running() -> None:
 
 
 def test_no_throwaway_redis_server_left_running() -> None:
-    from tests.redis_server import RedisServer
+    from bench.redis_server import RedisServer
 
     alive = [pid for pid in RedisServer.running if Path(f"/proc/{pid}").exists()]
     assert alive == []

@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crawler.api import routes
 from crawler.api.body_limit import BodyLimitMiddleware
-from crawler.api.config import ApiConfig
+from crawler.api.config import API_PREFIX, ApiConfig
 from crawler.api.problems import install_problem_handlers, problem
 from crawler.api.rate_limit import RateLimiter
 from crawler.api.state import ApiState, StoreProvider
@@ -26,9 +26,7 @@ from crawler.errors import StoreError
 from crawler.reports.store import StoreUnavailable
 from crawler.version import tool_version
 
-__all__ = ["API_PREFIX", "create_app"]
-
-API_PREFIX = "/api/v1"
+__all__ = ["create_app"]
 logger = logging.getLogger("footer_audit.api")
 
 

@@ -1,4 +1,4 @@
-"""POST /check: `crawler.app.check.check_pages`, the path of `footer-audit check`, in a child
+"""POST /check: `crawler.launch.check.check_pages`, the path of `footer-audit check`, in a child
 process per check (`crawler/api/check_worker.py`), a bounded number at a time.
 
 Checks beyond the bound wait their turn; beyond a queue of four times the bound the server says

@@ -41,8 +41,8 @@ def expectations_from_json(data: dict[str, Any]) -> Expectations:
 
 
 def main() -> int:
-    from crawler.app.check import check_pages
     from crawler.errors import FooterAuditError
+    from crawler.launch.check import check_pages
 
     request = json.loads(sys.stdin.read())
     try:

@@ -9,8 +9,11 @@ from crawler.errors import UsageError
 from crawler.fetch.limits import DEFAULT_TIMEOUT
 from crawler.net.addresses import parse_networks
 
-__all__ = ["DEFAULT_MAX_BODY", "DEFAULT_PORT", "DEFAULT_RATE", "ApiConfig", "parse_origin",
-           "parse_size"]
+__all__ = ["API_PREFIX", "DEFAULT_MAX_BODY", "DEFAULT_PORT", "DEFAULT_RATE", "ApiConfig",
+           "parse_origin", "parse_size"]
+
+# Every API route is under this prefix (the version is part of the path).
+API_PREFIX = "/api/v1"
 
 DEFAULT_PORT = 8787
 DEFAULT_MAX_BODY = 5 * 1024 * 1024

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 from crawler.api.models import PageExpectations
 from crawler.api.state import ApiState
-from crawler.net.domains import host_of
 from rules.model import Expectations
+from rules.urls import host_of
 
 __all__ = ["expectations_for"]
 

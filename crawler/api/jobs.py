@@ -17,7 +17,8 @@ from starlette.exceptions import HTTPException
 
 from crawler.api.config import ApiConfig
 from crawler.api.state import api_state
-from crawler.jobs.queue import JobQueue, open_queue
+from crawler.jobs import open_queue
+from crawler.jobs.queue import JobQueue
 from crawler.jobs.runner import JobRunner
 
 __all__ = ["CrawlJobs", "crawl_jobs", "open_crawl_jobs"]

@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from crawler.app.commands.expectations import valid_gongan_code, valid_icp, valid_province
 from crawler.errors import UsageError
+from crawler.launch.expectations import valid_gongan_code, valid_icp, valid_province
 
 __all__ = ["AuditRequest", "CheckRequest", "LayoutSummary", "PageExpectations"]
 

@@ -27,6 +27,7 @@ from rich.table import Table
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.portfolio.findings import PORTFOLIO_FINDINGS
 from crawler.stats import SITES_DONE_STAT, SITES_TOTAL_STAT
 from rules.model import FETCH_FAILURES, PageStatus
 
@@ -121,8 +122,6 @@ class ProgressExtension:
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
-        from crawler.portfolio.findings import PORTFOLIO_FINDINGS
-
         crawler.signals.connect(ext.portfolio_findings, signal=PORTFOLIO_FINDINGS)
         return ext
 

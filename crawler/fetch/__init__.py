@@ -1,2 +1,2 @@
-"""Fetching a page statically: charset, TLS, name resolution (`--resolve`), page size and time
-limits, local files, and the page statuses a fetch ends in."""
+"""Fetching a page statically: charset, TLS, name resolution (`--resolve`), the address guard of a
+crawl, page size and time limits, local files, and the page statuses a fetch ends in."""

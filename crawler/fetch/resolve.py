@@ -13,8 +13,9 @@ ADDRESS is an IPv4 address or a bracketed IPv6 one (`[::1]`).
 - Rendered fetches: `chromium_args(rules)` gives Chromium's `--host-resolver-rules`.
 
 The resolver also applies the address policy to the names it hands to Scrapy's resolver: refused
-addresses are dropped from their answers (`guard`, set by
-`crawler/middlewares/address_policy.py`), and `lookup` gives the middleware the unfiltered answer.
+addresses are dropped from their answers (`guard`: the crawl's `AddressGuard`,
+`crawler/fetch/address_guard.py`, set by the address policy middleware), and `lookup` gives the
+guard the unfiltered answer.
 
 The rules travel in the `FOOTER_AUDIT_RESOLVE` setting (a list of `HOST:ADDRESS[:PORT]` strings).
 """
@@ -33,7 +34,7 @@ from twisted.internet.interfaces import IHostnameResolver, IResolutionReceiver
 from zope.interface import implementer, provider
 
 from crawler.errors import UsageError
-from crawler.net.host_names import host_ascii
+from rules.urls import host_ascii
 
 __all__ = [
     "ResolveRule",

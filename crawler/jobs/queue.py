@@ -51,10 +51,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from crawler.jobs.model import Job
-from crawler.reports.store.base import ReportStore, new_run_id, parse_time, utc_now
+from crawler.reports.store.base import new_run_id, parse_time, utc_now
 from crawler.reports.store.liveness import worker_gone
 
-__all__ = ["STALE_AFTER", "JobQueue", "is_stale", "open_queue", "queue_for"]
+__all__ = ["STALE_AFTER", "JobQueue", "is_stale"]
 
 # A running job whose worker (on another host) has not beaten for this long is taken for dead.
 # Runners beat every few seconds (crawler.jobs.runner.HEARTBEAT_INTERVAL).
@@ -253,29 +253,3 @@ def _requeued(job: Job, *, attempts: int, note: str) -> Job:
     return job.copy(state="queued", worker="", heartbeat=None, started=None, attempts=attempts,
                     run_id=job.run_id if job.shared_run else None, error=note,
                     pages_done=0, violations=0)
-
-
-def queue_for(store: ReportStore) -> JobQueue:
-    """The job queue kept in `store` (its SQLite file, or its Redis under its prefix)."""
-    from crawler.reports.store.sqlite import SQLiteStore
-
-    if isinstance(store, SQLiteStore):
-        from crawler.jobs.sqlite_queue import SQLiteJobQueue
-
-        return SQLiteJobQueue(store.path)
-    from crawler.jobs.redis_queue import RedisJobQueue
-    from crawler.reports.store.redis_store import RedisStore
-
-    if isinstance(store, RedisStore):
-        return RedisJobQueue(store.url, store.keys.prefix)
-    raise TypeError(f"no job queue for a {type(store).__name__}")
-
-
-def open_queue(url: str | None = None, *, prefix: str | None = None) -> JobQueue:
-    """The job queue of the store `open_store(url, prefix=prefix)` opens (same rules: a Redis
-    URL, else `$REDIS_URL`, else the embedded SQLite file)."""
-    from crawler.reports.store import open_store
-
-    with open_store(url, prefix=prefix) as store:
-        return queue_for(store)
-

@@ -1,6 +1,6 @@
 """Enforce the address policy (`crawler/net/addresses.py`) on every connection of a crawl.
 
-Three places, one decision (`AddressGuard`):
+Three places, one decision (`crawler.fetch.address_guard.AddressGuard`):
 
 - `AddressPolicyMiddleware.process_request`: before a page is fetched, statically or in Chromium,
   its host is resolved (through the crawl's own resolver, whose cache the connection then uses)
@@ -10,15 +10,15 @@ Three places, one decision (`AddressGuard`):
 - `crawler.fetch.resolve.ResolvingHostnameResolver`: at connect time, refused addresses are
   dropped from every DNS answer, so a name whose address changes between the check and the
   connection (DNS rebinding) still never reaches a refused address.
-- `guard_playwright_abort`: Chromium resolves names itself; every request a rendered page makes
-  (its scripts, frames, XHR) goes through scrapy-playwright's route hook, which aborts those to
-  refused addresses. Playwright routes only the first request of a redirect chain, so redirects
-  Chromium follows itself are not seen there: a rendered page whose final URL is on a refused
-  address is not audited (`process_response`: status `unreachable`, "not audited: the page
-  redirected to ..."), although its request went out. In render mode auto the static fetch has
-  already followed (and checked) the page's redirects; closing the rest needs the route hook to
-  fetch with `route.fetch(max_redirects=0)` and follow redirects itself. A resource's redirect
-  is not seen at all.
+- `crawler.fetch.address_guard.guard_playwright_abort`: Chromium resolves names itself; every
+  request a rendered page makes (its scripts, frames, XHR) goes through scrapy-playwright's route
+  hook, which aborts those to refused addresses. Playwright routes only the first request of a
+  redirect chain, so redirects Chromium follows itself are not seen there: a rendered page whose
+  final URL is on a refused address is not audited (`process_response`: status `unreachable`, "not
+  audited: the page redirected to ..."), although its request went out. In render mode auto the
+  static fetch has already followed (and checked) the page's redirects; closing the rest needs the
+  route hook to fetch with `route.fetch(max_redirects=0)` and follow redirects itself. A resource's
+  redirect is not seen at all.
 
 Never refused: hosts a `--resolve` rule maps (the operator chose their address), hosts the spider
 names as explicit (`footer-audit check URL`: the operator typed them), and everything when
@@ -29,74 +29,22 @@ FOOTER_AUDIT_ADDRESS_POLICY_ENABLED is off. Allowed ranges: FOOTER_AUDIT_ALLOW_N
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Any, Self
+from typing import Self
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
-from scrapy.utils.defer import maybe_deferred_to_future
 
+from crawler.fetch.address_guard import GUARD_ATTR, STAT_REFUSED, AddressGuard
 from crawler.fetch.resolve import SETTING as RESOLVE_SETTING
-from crawler.fetch.resolve import ResolveRule, ResolvingHostnameResolver, find_rule, parse_resolve
+from crawler.fetch.resolve import ResolvingHostnameResolver, parse_resolve
 from crawler.net.addresses import AddressPolicy, AddressRefused, parse_networks
-from crawler.net.domains import host_of, is_ip
+from rules.urls import host_of
 
-__all__ = ["AddressGuard", "AddressPolicyMiddleware", "guard_playwright_abort"]
+__all__ = ["AddressPolicyMiddleware"]
 
 logger = logging.getLogger(__name__)
-
-# Crawler attribute: the crawl's AddressGuard (absent when the policy is off).
-GUARD_ATTR = "footer_audit_address_guard"
-STAT_REFUSED = "footer_audit/address_refused"
-
-
-class AddressGuard:
-    """The policy with the crawl's exemptions, and a way to resolve names."""
-
-    def __init__(self, policy: AddressPolicy, rules: Sequence[ResolveRule] = (),
-                 explicit_hosts: Iterable[str] = (),
-                 resolver: ResolvingHostnameResolver | None = None):
-        self.policy = policy
-        self.rules = tuple(rules)
-        self.explicit_hosts = frozenset(h.lower() for h in explicit_hosts)
-        self.resolver = resolver
-
-    def exempt(self, host: str) -> bool:
-        return (not self.policy.enabled or host in self.explicit_hosts
-                or find_rule(self.rules, host) is not None)
-
-    def filter(self, host: str, addresses: list[str]) -> list[str]:
-        """The addresses of a DNS answer for `host` that may be connected to."""
-        if self.exempt(host) or is_ip(host):
-            return addresses  # literals are judged in check(), before the connection
-        return [a for a in addresses if self.policy.allows(a)]
-
-    async def check(self, host: str) -> None:
-        """Raise AddressRefused when `host` is, or resolves only to, refused addresses."""
-        host = host.rstrip(".").lower()
-        if not host or self.exempt(host):
-            return
-        if is_ip(host):
-            kind = self.policy.refusal(host)
-            if kind is not None:
-                raise AddressRefused(host, host.strip("[]"), kind)
-            return
-        self.policy.check(host, await self._lookup(host))
-
-    async def _lookup(self, host: str) -> list[str]:
-        if self.resolver is not None:
-            return await maybe_deferred_to_future(self.resolver.lookup(host))
-        import asyncio
-        import socket
-
-        try:
-            infos = await asyncio.get_running_loop().getaddrinfo(host, None,
-                                                                 type=socket.SOCK_STREAM)
-        except OSError:
-            return []  # the fetch fails with its own DNS error
-        return [str(info[4][0]) for info in infos]
 
 
 class AddressPolicyMiddleware:
@@ -110,6 +58,7 @@ class AddressPolicyMiddleware:
             raise NotConfigured
         extra = parse_networks(getattr(spider, "allow_networks", ()), origin="allow_networks")
         policy = AddressPolicy(allowed=policy.allowed + extra)
+        # Imported here: importing the reactor installs one, and the crawl chose its own first.
         from twisted.internet import reactor
 
         resolver = getattr(reactor, "nameResolver", None)
@@ -151,30 +100,3 @@ class AddressPolicyMiddleware:
                 logger.info("%s: %s", request.url, refused)
                 raise refused from None
         return response
-
-
-def guard_playwright_abort(inner: Callable[[Any], Any] | None,
-                           crawler: Crawler) -> Callable[[Any], Awaitable[bool]]:
-    """A PLAYWRIGHT_ABORT_REQUEST predicate: `inner`'s decision, and requests to refused
-    addresses aborted (the crawl's AddressGuard, when the policy is on)."""
-
-    async def abort(request: Any) -> bool:
-        if inner is not None:
-            decision = inner(request)
-            if hasattr(decision, "__await__"):
-                decision = await decision
-            if decision:
-                return True
-        guard: AddressGuard | None = getattr(crawler, GUARD_ATTR, None)
-        if guard is None or not request.url.startswith(("http://", "https://")):
-            return False
-        try:
-            await guard.check(host_of(request.url))
-        except AddressRefused as exc:
-            if crawler.stats is not None:
-                crawler.stats.inc_value(f"{STAT_REFUSED}/render")
-            logger.info("Rendering: %s: %s", request.url, exc)
-            return True
-        return False
-
-    return abort

@@ -11,13 +11,12 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 import tldextract
 
 __all__ = [
     "SiteScope",
-    "host_of",
+    "bare_host",
     "is_ip",
     "matches_host_pattern",
     "public_suffix_parts",
@@ -29,21 +28,6 @@ _EXTRACT = tldextract.TLDExtract(
     suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True,
     include_psl_private_domains=True,
 )
-
-
-def host_of(url: str) -> str:
-    """The lower-case host of a URL, without port or trailing dot ("" when there is none); an
-    internationalised host in its A-label form, as the portfolio holds it (crawler/host_names)."""
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:
-        return ""
-    host = host.rstrip(".").lower()
-    if not host.isascii():
-        from crawler.net.host_names import host_ascii
-
-        host = host_ascii(host)
-    return host
 
 
 def is_ip(host: str) -> bool:
@@ -83,6 +67,12 @@ def matches_host_pattern(host: str, pattern: str) -> bool:
     return host == pattern
 
 
+def bare_host(host: str) -> str:
+    """The site a host stands for: `www.example.cn` and `example.cn` are one site (a crawl of
+    either audits both homepages), named by the bare form."""
+    return host.removeprefix("www.")
+
+
 @dataclass
 class SiteScope:
     """Which hosts belong to one portfolio domain, and how many discovered ones are admitted."""
@@ -99,16 +89,15 @@ class SiteScope:
 
     def homepage_hosts(self) -> tuple[str, ...]:
         """The domain itself and its `www.` variant (a `www.` domain also gets its bare form)."""
-        if self.domain.startswith("www."):
-            return (self.domain, self.domain[4:])
-        return (self.domain, "www." + self.domain)
+        bare = bare_host(self.domain)
+        return (self.domain, bare) if bare != self.domain else (self.domain, "www." + bare)
 
     def contains(self, host: str) -> bool:
         """Same registrable domain and under the portfolio domain, and not skipped."""
         host = host.rstrip(".").lower()
         if not host or registrable_domain(host) != self.registrable:
             return False
-        base = self.domain[4:] if self.domain.startswith("www.") else self.domain
+        base = bare_host(self.domain)
         if host != base and not host.endswith("." + base):
             return False
         return not any(matches_host_pattern(host, p) for p in self.skip)

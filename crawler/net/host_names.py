@@ -23,7 +23,7 @@ import idna
 
 from crawler.net.domains import is_ip, public_suffix_parts
 
-__all__ = ["MAX_LABEL", "MAX_NAME", "host_ascii", "normalise_host"]
+__all__ = ["MAX_LABEL", "MAX_NAME", "normalise_host"]
 
 MAX_LABEL = 63  # octets per label (RFC 1035), A-label form
 MAX_NAME = 253  # octets of a name without its trailing dot
@@ -32,17 +32,6 @@ MAX_NAME = 253  # octets of a name without its trailing dot
 # them. The full-width ． is folded by NFKC.
 _DOTS = re.compile("[\u3002\uff61]")
 _LDH = re.compile(r"^[a-z0-9-]+$")
-
-
-def host_ascii(host: str) -> str:
-    """A host of a fetched URL in A-label form (`例子.中国` -> `xn--fsqu00a.xn--fiqs8s`); a host
-    that does not encode is returned as it is (it then matches nothing in the portfolio)."""
-    if host.isascii():
-        return host
-    try:
-        return idna.encode(host, uts46=True).decode("ascii")
-    except (idna.IDNAError, UnicodeError):
-        return host
 
 
 @lru_cache(maxsize=65536)

@@ -21,10 +21,10 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.net.domains import host_of
 from crawler.stats import PORTFOLIO_VIOLATIONS_STAT
 from rules.model import AUDITED_STATUSES, Findings
 from rules.page_record import PageRecord
+from rules.urls import host_of
 
 __all__ = ["PORTFOLIO_FINDINGS", "PortfolioFindingsExtension", "site_numbers"]
 

@@ -29,6 +29,7 @@ from pydantic import (
 
 from crawler.errors import PortfolioError, UsageError
 from crawler.net.addresses import parse_networks
+from crawler.net.domains import bare_host
 from crawler.net.host_names import normalise_host
 from crawler.portfolio.lines import line_of
 from crawler.portfolio.overlaps import Problem, find_overlaps
@@ -257,7 +258,7 @@ class Portfolio(_Model):
             except ValidationError as exc:
                 msg = exc.errors()[0]["msg"].removeprefix("Value error, ")
                 raise PortfolioError(f"{site}: {msg}") from None
-            key = spec.domain.removeprefix("www.")
+            key = bare_host(spec.domain)
             if key not in seen:
                 seen.add(key)
                 domains.append(spec)

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from crawler.net.domains import SiteScope
+from crawler.net.domains import SiteScope, bare_host
 from crawler.net.host_names import normalise_host
 from crawler.portfolio.lines import line_of
 
@@ -62,7 +62,7 @@ def find_overlaps(data: Any, node: Any) -> tuple[list[Problem], list[Problem]]:
     entries = list(_domains(data, node))
     by_site: dict[str, _Entry] = {}
     for entry in entries:
-        site = _site(entry.host)
+        site = bare_host(entry.host)
         first = by_site.get(site)
         if first is None:
             by_site[site] = entry
@@ -70,7 +70,7 @@ def find_overlaps(data: Any, node: Any) -> tuple[list[Problem], list[Problem]]:
         errors.append(Problem(entry.line, entry.field, _clash(entry, first)))
     # Nested listings: only the first entry of each site takes part (the others are errors).
     firsts = sorted(by_site.values(), key=lambda e: e.line)
-    sites = {_site(e.host): e for e in firsts}
+    sites = {bare_host(e.host): e for e in firsts}
     for entry in firsts:
         parent = _listed_parent(entry.host, sites)
         if parent is not None:
@@ -124,11 +124,6 @@ def _host(written: str) -> str | None:
         return None
 
 
-def _site(host: str) -> str:
-    """The site a domain stands for: its homepages are the bare name and its `www.` form."""
-    return host[4:] if host.startswith("www.") else host
-
-
 def _as_written(entry: _Entry) -> str:
     written = entry.written.strip()
     return entry.host if written == entry.host else f"{entry.host} (written {written!r})"
@@ -143,14 +138,14 @@ def _clash(entry: _Entry, first: _Entry) -> str:
                 + "; a site belongs to one filing subject: keep it under one of them")
     if same_name:
         return f"duplicate: {_as_written(entry)} is already listed at line {first.line}"
+    site = bare_host(entry.host)
     return (f"duplicate site: {entry.host} and {first.host} (line {first.line}) are one site "
-            f"(the crawl of either audits both {_site(entry.host)} and www.{_site(entry.host)}); "
-            "keep one of them")
+            f"(the crawl of either audits both {site} and www.{site}); keep one of them")
 
 
 def _listed_parent(host: str, sites: dict[str, _Entry]) -> _Entry | None:
     """The closest listed domain `host` lies under, within its registrable domain."""
-    labels = _site(host).split(".")
+    labels = bare_host(host).split(".")
     for i in range(1, len(labels) - 1):
         parent = sites.get(".".join(labels[i:]))
         if parent is not None and SiteScope(parent.host).contains(host):

@@ -64,11 +64,11 @@ from scrapy.http import Response
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from crawler.errors import UsageError
+from crawler.fetch.address_guard import guard_playwright_abort
 from crawler.fetch.resolve import SETTING as RESOLVE_SETTING
 from crawler.fetch.resolve import chromium_args, parse_resolve
 from crawler.fetch.statuses import RENDERER_CRASH, PageStatus, PageTooLarge, RenderTimeout
 from crawler.fetch.tls import share_tls_context
-from crawler.middlewares.address_policy import guard_playwright_abort
 from crawler.render.contexts import ContextRotation
 from crawler.render.policy import META_RENDER_BUDGET
 

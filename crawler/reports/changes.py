@@ -1,12 +1,8 @@
-"""What changed between runs: violation fingerprints, their lifecycle, run diffs and waivers.
+"""What changed between runs: run diffs, with waivers applied, and re-audits of stored runs.
 
-A violation's fingerprint is stable across runs: the site, the rule code and the evidence text
-after normalisation (NFKC, collapsed whitespace, case-folded). So the same problem on the same site
-keeps its identity from night to night, and a changed number is a different problem.
-
-Lifecycle (one record per fingerprint, updated when a run closes): first seen, last seen, fixed at
-(the first run in which the site was audited and the violation was gone), reopened (seen again
-after being fixed). A diff compares a run with the previous finished run of the same portfolio:
+Violations are compared by fingerprint, and their history is the fingerprints' lifecycle
+(`crawler.reports.lifecycle`; folded in when a run closes, `crawler.reports.store.closing`). A
+diff compares a run with the previous finished run of the same portfolio:
 `new` (never seen before), `regressed` (seen before, fixed, back now), `still_open`, `fixed` (gone,
 and the site was audited), `unverified` (gone, but the site could not be audited this time) and
 `waived` (an active waiver covers site + rule: listed apart and not counted). Only sites both runs
@@ -17,136 +13,47 @@ Re-audit runs today's rules over a stored run's footer snapshots and reports wha
 alone changes (`added`, `removed`), without crawling again.
 
 Everything here works through the store's small interface, in batches, so it runs the same over
-both backends and keeps memory flat on large runs.
+both backends and keeps memory flat on large runs. It stands above the store: the store never
+imports it.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
-from rules.model import AUDITED_STATUSES, PageStatus
-
-if TYPE_CHECKING:
-    from crawler.reports.store.base import ReportStore, Run, ViolationRow
+from crawler.reports.lifecycle import fingerprint
+from crawler.reports.store.base import (
+    ReportStore,
+    Run,
+    ViolationRow,
+    active_waivers,
+    audited_sites,
+    batches,
+    is_waived,
+)
+from rules.model import AUDITED_STATUSES, Expectations, PageInput, PageStatus
 
 __all__ = [
-    "AUDITED_STATUSES",
     "CHANGE_KINDS",
-    "Lifecycle",
     "NotCompared",
     "ReauditChange",
     "RunDiff",
-    "Waiver",
-    "active_waivers",
     "diff_runs",
-    "fingerprint",
-    "is_waived",
     "iter_changes",
     "listed_changes",
-    "normalise_evidence",
     "previous_finished_run",
     "reaudit_run",
-    "update_lifecycle",
 ]
 
 # Page statuses where the rules actually looked at the footer (rules.model.AUDITED_STATUSES):
 # only these can prove a fix. A page that needs rendering was read too: re-audit runs over it.
 REAUDITABLE = AUDITED_STATUSES | {PageStatus.NEEDS_RENDERING}
 CHANGE_KINDS = ("new", "regressed", "still_open", "fixed", "unverified", "waived")
-
-_SPACE = re.compile(r"\s+")
-_BATCH = 500
-
-
-def normalise_evidence(text: str | None) -> str:
-    """The evidence as compared across runs: NFKC, zero-width characters dropped, whitespace
-    collapsed, case-folded (markup reflows and full-width variants are not new problems)."""
-    if not text:
-        return ""
-    text = unicodedata.normalize("NFKC", text)
-    text = text.replace("\u200b", "").replace("\u200c", "").replace("\u200d", "").replace(
-        "\ufeff", "")
-    return _SPACE.sub(" ", text).strip().casefold()
-
-
-def fingerprint(site: str, rule: str, evidence: str | None) -> str:
-    """Stable id of one violation: site + rule + normalised evidence (20 hex characters)."""
-    key = "\x1f".join((site.strip().lower(), rule.strip(), normalise_evidence(evidence)))
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
-
-
-@dataclass
-class Lifecycle:
-    """The history of one fingerprint across runs (times are the runs' start times, ISO UTC)."""
-
-    fingerprint: str
-    site: str
-    rule: str
-    evidence: str = ""
-    first_seen: str = ""
-    first_run: str = ""
-    last_seen: str = ""
-    last_run: str = ""
-    fixed_at: str | None = None
-    fixed_run: str | None = None
-    reopened_at: str | None = None
-    reopen_count: int = 0
-
-    @property
-    def status(self) -> str:
-        return "fixed" if self.fixed_at else "open"
-
-    def to_json(self) -> dict[str, Any]:
-        return dict(vars(self))
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Lifecycle:
-        names = cls.__dataclass_fields__
-        return cls(**{k: v for k, v in data.items() if k in names})
-
-
-@dataclass
-class Waiver:
-    """A suppressed site + rule, active strictly before `until` (on that day it is back)."""
-
-    site: str
-    rule: str
-    reason: str
-    owner: str = ""
-    until: date | None = None
-    created: str = ""
-
-    def active(self, today: date | None = None) -> bool:
-        return self.until is None or (today or date.today()) < self.until
-
-    def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["until"] = self.until.isoformat() if self.until else None
-        return out
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Waiver:
-        until = data.get("until")
-        return cls(site=data["site"], rule=data["rule"], reason=data.get("reason", ""),
-                   owner=data.get("owner") or "", created=data.get("created") or "",
-                   until=date.fromisoformat(until) if until else None)
-
-
-def active_waivers(store: ReportStore, today: date | None = None) -> dict[tuple[str, str], Waiver]:
-    """Waivers in force today, keyed by (site, rule)."""
-    return {(w.site, w.rule): w for w in store.list_waivers() if w.active(today)}
-
-
-def is_waived(row: ViolationRow, waivers: dict[tuple[str, str], Waiver]) -> bool:
-    return (row.site, row.code) in waivers
 
 
 def previous_finished_run(store: ReportStore, run: Run) -> Run | None:
@@ -155,65 +62,6 @@ def previous_finished_run(store: ReportStore, run: Run) -> Run | None:
         if other.id != run.id and other.status == "finished" and other.started < run.started:
             return other
     return None
-
-
-def _batches(rows: Iterable[ViolationRow], size: int = _BATCH) -> Iterator[list[ViolationRow]]:
-    batch: list[ViolationRow] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def audited_sites(store: ReportStore, run_id: str) -> set[str]:
-    """Sites whose footer the rules read in this run (a fetch failure proves nothing)."""
-    return {p.site for p in store.iter_page_meta(run_id) if p.status in AUDITED_STATUSES}
-
-
-def update_lifecycle(store: ReportStore, run: Run) -> Counter[str]:
-    """Fold one closed run into the fingerprints' lifecycle; returns counts of what happened
-    (`first_seen`, `seen`, `reopened`, `fixed`). Safe to call twice for the same run."""
-    tally: Counter[str] = Counter()
-    seen_sites: set[str] = set()
-    for batch in _batches(store.iter_violations(run.id)):
-        known = store.get_lifecycle([r.fingerprint for r in batch])
-        changed: dict[str, Lifecycle] = {}
-        for row in batch:
-            seen_sites.add(row.site)
-            if row.fingerprint in changed:
-                continue
-            lc = known.get(row.fingerprint)
-            if lc is None:
-                lc = Lifecycle(row.fingerprint, row.site, row.code, row.evidence,
-                               first_seen=run.started, first_run=run.id)
-                tally["first_seen"] += 1
-            elif lc.fixed_at and lc.fixed_at <= run.started and lc.fixed_run != run.id:
-                lc.fixed_at = lc.fixed_run = None
-                lc.reopened_at = run.started
-                lc.reopen_count += 1
-                tally["reopened"] += 1
-            else:
-                tally["seen"] += 1
-            if not lc.last_seen or run.started >= lc.last_seen:
-                lc.last_seen, lc.last_run = run.started, run.id
-            changed[row.fingerprint] = lc
-        store.put_lifecycle(list(changed.values()))
-    # Open fingerprints of an audited site that this run did not see are fixed as of this run.
-    for site in sorted(audited_sites(store, run.id)):
-        open_items = [lc for lc in store.open_lifecycle(site) if lc.last_seen < run.started]
-        if not open_items:
-            continue
-        present = store.fingerprints_present(run.id, [lc.fingerprint for lc in open_items])
-        fixed = [lc for lc in open_items if lc.fingerprint not in present]
-        for lc in fixed:
-            lc.fixed_at, lc.fixed_run = run.started, run.id
-        tally["fixed"] += len(fixed)
-        if fixed:
-            store.put_lifecycle(fixed)
-    return tally
 
 
 @dataclass
@@ -255,7 +103,7 @@ def iter_changes(store: ReportStore, run: Run, against: Run | None,
     baseline_sites = audited_sites(store, against.id) if against else None
     if baseline_sites is not None:
         skipped.sites = len(sites ^ baseline_sites)
-    for batch in _batches(store.iter_violations(run.id)):
+    for batch in batches(store.iter_violations(run.id)):
         prev = (store.fingerprints_present(against.id, [r.fingerprint for r in batch])
                 if against else set())
         unseen = [r.fingerprint for r in batch if r.fingerprint not in prev]
@@ -274,7 +122,7 @@ def iter_changes(store: ReportStore, run: Run, against: Run | None,
                 yield ("regressed" if before else "new"), row
     if against is None:
         return
-    for batch in _batches(store.iter_violations(against.id)):
+    for batch in batches(store.iter_violations(against.id)):
         now = store.fingerprints_present(run.id, [r.fingerprint for r in batch])
         for row in batch:
             if row.fingerprint in now or is_waived(row, waivers):
@@ -311,10 +159,8 @@ def listed_changes(store: ReportStore, run: Run, against: Run | None,
 
 
 # -- re-audit: today's rules over a stored run's footer snapshots --------------------------------
-def _expectations(data: dict[str, Any] | None) -> Any:
+def _expectations(data: dict[str, Any] | None) -> Expectations:
     """The Expectations the page was audited with (as stored), for today's date."""
-    from rules.model import Expectations
-
     if not data:
         return Expectations()
     names = Expectations.__dataclass_fields__
@@ -345,8 +191,9 @@ def reaudit_run(store: ReportStore, run: Run, counts: Counter[str] | None = None
     the same. `counts` (if given) receives pages, reaudited, no_snapshot, added, removed,
     unchanged. Nothing is written to the store."""
     if audit is None:
+        # Loaded here, not with the module: every `footer-audit` command imports this module,
+        # and the HTML parser behind the rules is only needed by `report reaudit`.
         from rules.audit import audit_page as audit
-    from rules.model import PageInput
 
     counts = counts if counts is not None else Counter()
     for record in store.iter_pages(run.id):

@@ -30,8 +30,8 @@ async def check(body: CheckRequest, request: Request,
     after DNS, on every redirect and for every request the rendered page makes, unless the
     operator allowed the range (`serve --allow-network`): such a page comes back `unreachable`,
     its `error` naming the address."""
-    from crawler.app.check import choose_render
     from crawler.errors import UsageError
+    from crawler.launch.check import choose_render
 
     state = api_state(request)
     if state.checks is None:

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from crawler.api.app import API_PREFIX
+from crawler.api.config import API_PREFIX
 from crawler.api.jobs import CrawlJobs, crawl_jobs
 from crawler.api.security import require
 from crawler.api.state import api_state
@@ -71,8 +71,8 @@ class CrawlRequest(BaseModel):
 
 
 def _site_host(text: str) -> str:
-    from crawler.net.domains import host_of
     from crawler.net.host_names import normalise_host
+    from rules.urls import host_of
 
     value = text.strip()
     host = host_of(value) if "://" in value else value.split("/")[0]

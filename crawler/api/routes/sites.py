@@ -21,7 +21,7 @@ _SEVERITIES = ("error", "warning", "info")
 
 
 def _host(text: str) -> str:
-    from crawler.net.host_names import host_ascii
+    from rules.urls import host_ascii
 
     host = text.strip().rstrip(".").lower()
     if not host or len(host) > 253 or any(c in host for c in "/?#@ \\"):

@@ -24,8 +24,8 @@ def snippet(host: Annotated[str, Query(min_length=1, max_length=253,
             ) -> dict[str, Any]:
     """The copyright line naming the subject, the ICP number linked to MIIT and the 公安 badge,
     number and link, from what the portfolio (`serve --portfolio FILE`) says of the host."""
-    from crawler.net.domains import host_of
     from rules.snippet import SnippetError, footer_facts, footer_snippet
+    from rules.urls import host_of
 
     portfolio = api_state(request).portfolio
     if portfolio is None:

@@ -16,9 +16,9 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 
-from crawler.app.commands.expectations import valid_gongan_code, valid_icp, valid_province
 from crawler.errors import FetchError
 from crawler.fetch.limits import DEFAULT_TIMEOUT
+from crawler.launch.expectations import valid_gongan_code, valid_icp, valid_province
 from crawler.render.fonts import cjk_font_warning
 from crawler.render.modes import RenderMode
 from rules.model import FETCH_FAILURES, Expectations, PageStatus
@@ -69,7 +69,7 @@ def check(
     ] = False,
 ) -> None:
     """Audit one page's footer for ICP, 公安 and copyright marks."""
-    from crawler.app.check import check_pages, choose_render  # Scrapy: only when a check runs
+    from crawler.launch.check import check_pages, choose_render  # Scrapy: only when a check runs
 
     province, expect_icp = valid_province(province), valid_icp(expect_icp)
     expect_gongan = valid_gongan_code(expect_gongan)

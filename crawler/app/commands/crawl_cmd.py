@@ -1,6 +1,6 @@
 """`footer-audit crawl SITE...` (on demand) and `footer-audit run PORTFOLIO` (a whole portfolio).
 
-Both run the same portfolio spider (`crawler.app.run.crawl_portfolio`). Exit status
+Both run the same portfolio spider (`crawler.launch.run.crawl_portfolio`). Exit status
 (docs/portfolio.md):
 
     0  the run is complete and stored; no violation of severity error
@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from crawler.app.commands.expectations import valid_icp, valid_province
 from crawler.app.commands.options import STORE_HELP
 from crawler.errors import UsageError
 from crawler.fetch.limits import DEFAULT_TIMEOUT
+from crawler.launch.expectations import valid_icp, valid_province
 from crawler.render.modes import RenderMode
 
 if TYPE_CHECKING:  # the portfolio model and the crawl load only when a command runs
@@ -85,7 +85,7 @@ def _finish(portfolio: Portfolio, *, fmt: str, output: str | None, resolve: list
             verbose: bool, concurrency: int | None = None, store: str | None = None,
             no_store: bool = False, trigger: str = "on-demand",
             allow_network: list[str] | None = None, run_id: str | None = None) -> None:
-    from crawler.app.run import crawl_portfolio
+    from crawler.launch.run import crawl_portfolio
     from crawler.reports.store.base import TRIGGERS
 
     _check_format(fmt)
@@ -218,7 +218,7 @@ def _only_orgs(portfolio: Portfolio, names: list[str]) -> Portfolio:
 def _only_domains(portfolio: Portfolio, names: list[str]) -> Portfolio:
     """The portfolio with only the domains named (each must be in it), their organisations'
     policies, and the apps whose pages are on them."""
-    from crawler.net.domains import host_of
+    from rules.urls import host_of
 
     wanted = {n.strip().rstrip(".").lower() for n in names}
     orgs, found = [], set[str]()

@@ -46,7 +46,7 @@ def jobs(
 
 
 def _queue(ctx: typer.Context) -> JobQueue:
-    from crawler.jobs.queue import open_queue
+    from crawler.jobs import open_queue
 
     queue = open_queue(ctx.obj["url"], prefix=ctx.obj["prefix"])
     ctx.find_root().call_on_close(queue.close)

@@ -26,16 +26,22 @@ from crawler.errors import StoreError, UsageError
 from crawler.reports.changes import (
     CHANGE_KINDS,
     NotCompared,
-    Waiver,
     diff_runs,
     listed_changes,
     previous_finished_run,
     reaudit_run,
 )
+from crawler.reports.lifecycle import Waiver
 from crawler.reports.store import ReportStore, open_store, summarise_run
 from crawler.reports.store.base import runs_to_prune, utc_now
 from crawler.reports.store.liveness import mark_dead_runs
-from crawler.reports.store.spool import default_spool_dirs, recover_journals
+from crawler.reports.store.spool import (
+    SpoolElsewhere,
+    default_spool_dirs,
+    read_header,
+    recover_journals,
+    replay_file,
+)
 
 __all__ = ["app"]
 
@@ -381,8 +387,6 @@ def replay(
 ) -> None:
     """Write results kept in spool files while the store was unreachable (each only into the
     store it names)."""
-    from crawler.reports.store.spool import SpoolElsewhere, read_header, replay_file
-
     store = _store(ctx)
     refused = 0
     for path in spools:

@@ -20,14 +20,16 @@ from html import escape
 from pathlib import Path
 from typing import IO, Any
 
-from crawler.reports.changes import (
-    CHANGE_KINDS,
-    active_waivers,
-    iter_changes,
-    previous_finished_run,
-)
+from crawler.reports.changes import CHANGE_KINDS, iter_changes, previous_finished_run
 from crawler.reports.exports.rows import iter_export_rows
-from crawler.reports.store.base import ReportStore, Run, ViolationRow, normalise_url, summarise_run
+from crawler.reports.store.base import (
+    ReportStore,
+    Run,
+    ViolationRow,
+    active_waivers,
+    normalise_url,
+    summarise_run,
+)
 
 __all__ = ["CHANGE_LIST_LIMIT", "write_html"]
 

@@ -12,9 +12,9 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from crawler.reports.changes import active_waivers, diff_runs, previous_finished_run
+from crawler.reports.changes import diff_runs, previous_finished_run
 from crawler.reports.exports.rows import iter_export_rows
-from crawler.reports.store.base import ReportStore, Run, summarise_run
+from crawler.reports.store.base import ReportStore, Run, active_waivers, summarise_run
 
 __all__ = ["write_json"]
 

@@ -7,12 +7,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from crawler.reports.changes import active_waivers, is_waived, previous_finished_run
-from crawler.reports.store.base import ReportStore, Run, ViolationRow
+from crawler.reports.changes import previous_finished_run
+from crawler.reports.store.base import (
+    ReportStore,
+    Run,
+    ViolationRow,
+    active_waivers,
+    batches,
+    is_waived,
+)
 
 __all__ = ["ExportRow", "iter_export_rows"]
-
-_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -29,9 +34,7 @@ def iter_export_rows(store: ReportStore, run: Run, *, against: Run | None = None
     if against is None:
         against = previous_finished_run(store, run)
     waivers = active_waivers(store, today)
-    batch: list[ViolationRow] = []
-
-    def flush() -> Iterator[ExportRow]:
+    for batch in batches(store.iter_violations(run.id)):
         fps = [r.fingerprint for r in batch]
         prev = store.fingerprints_present(against.id, fps) if against else set()
         lifecycle = store.get_lifecycle(fps)
@@ -43,11 +46,3 @@ def iter_export_rows(store: ReportStore, run: Run, *, against: Run | None = None
             else:
                 status = "open" if r.fingerprint in prev else "new"
             yield ExportRow(r, status, first)
-
-    for row in store.iter_violations(run.id):
-        batch.append(row)
-        if len(batch) >= _BATCH:
-            yield from flush()
-            batch = []
-    if batch:
-        yield from flush()

@@ -19,6 +19,8 @@ from crawler.reports.store.base import (
     StoreUnavailable,
     ViolationRow,
     new_run_id,
+    redis_ident,
+    sqlite_ident,
     summarise_run,
 )
 from crawler.reports.store.keys import DEFAULT_PREFIX
@@ -55,7 +57,6 @@ def store_url(url: str | None = None) -> str | None:
 def store_ident(url: str | None = None, *, prefix: str | None = None) -> str:
     """`ReportStore.ident` of the store `open_store` would open, without opening it (a spool
     names its store even when the store could not be opened at all)."""
-    from crawler.reports.store.base import redis_ident, sqlite_ident
     from crawler.reports.store.sqlite import default_db_path
 
     url = store_url(url)

@@ -1,8 +1,9 @@
 """The report store's small interface, its records, and the logic shared by every backend.
 
 A backend (SQLite, Redis) only keeps and finds records; turning an audited page into rows, run
-ids, summaries and retention choices live here, once. Diffs and lifecycles are in
-`crawler.reports.changes`, also above the backends.
+ids, summaries, waivers in force and retention choices live here, once. Closing a run (and folding
+it into the violations' lifecycle) is `crawler.reports.store.closing`; diffs between runs are
+`crawler.reports.changes`, above the store.
 
 Records:
     Run           one crawl: id, portfolio, trigger, start/finish times, status, counts, versions
@@ -21,17 +22,17 @@ import base64
 import json
 import secrets
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from crawler.errors import StoreError
-from crawler.reports.changes import Lifecycle, Waiver, fingerprint
+from crawler.reports.lifecycle import Lifecycle, Waiver, fingerprint
 from crawler.version import tool_version
-from rules.model import PageStatus
+from rules.model import AUDITED_STATUSES, PageStatus
 
 __all__ = [
     "RUN_STATUSES",
@@ -44,6 +45,10 @@ __all__ = [
     "StoreUnavailable",
     "StoredScreenshot",
     "ViolationRow",
+    "active_waivers",
+    "audited_sites",
+    "batches",
+    "is_waived",
     "new_run_id",
     "normalise_url",
     "page_rows",
@@ -58,6 +63,7 @@ TRIGGERS = ("nightly", "on-demand", "api")
 # What an API token may do, each scope including the one before it (crawler/api/security.py).
 TOKEN_SCOPES = ("audit", "crawl", "admin")
 RUN_STATUSES = ("running", "finished", "incomplete")
+BATCH = 500  # violation rows looked up together (fingerprints present, lifecycles)
 # The note of a run a later command found dead (crawler.reports.store.liveness); its writer, if
 # it comes back after all (a spool replayed later), may still close it with the status it reached.
 ABANDONED_NOTE = "the crawl stopped without closing the run"
@@ -387,12 +393,36 @@ class ReportStore(ABC):
         raise StoreError(f"no run {ref!r} in {self.url}")
 
 
+def active_waivers(store: ReportStore, today: date | None = None) -> dict[tuple[str, str], Waiver]:
+    """Waivers in force today, keyed by (site, rule)."""
+    return {(w.site, w.rule): w for w in store.list_waivers() if w.active(today)}
+
+
+def is_waived(row: ViolationRow, waivers: Mapping[tuple[str, str], Waiver]) -> bool:
+    return (row.site, row.code) in waivers
+
+
+def audited_sites(store: ReportStore, run_id: str) -> set[str]:
+    """Sites whose footer the rules read in this run (a fetch failure proves nothing)."""
+    return {p.site for p in store.iter_page_meta(run_id) if p.status in AUDITED_STATUSES}
+
+
+def batches(rows: Iterable[ViolationRow], size: int = BATCH) -> Iterator[list[ViolationRow]]:
+    """Rows in lists of `size`: one store round trip per batch of lookups, memory flat."""
+    batch: list[ViolationRow] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def summarise_run(store: ReportStore, run_id: str,
                   waivers: dict[tuple[str, str], Waiver] | None = None) -> dict[str, Any]:
     """Counts for a run: pages by status, violations by severity, per organisation and per rule.
     Waived violations are counted apart and not in the totals."""
-    from crawler.reports.changes import active_waivers, is_waived
-
     if waivers is None:
         waivers = active_waivers(store)
     pages: dict[str, int] = {}

@@ -7,7 +7,7 @@ A running run records its writer (`host:pid:start`, the process's start time in 
 this host, or whose heartbeat is older than `STALE_AFTER` (a writer on another host), is closed
 as `incomplete` with a note saying so. A writer that comes back after all (its spool replayed
 later) may still close the run with the status it reached
-(`crawler.reports.store.writer.close_run`).
+(`crawler.reports.store.closing.close_run`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler.reports.store.base import ABANDONED_NOTE, ReportStore, Run, parse_time
+from crawler.reports.store.closing import close_run
 
 __all__ = ["ABANDONED_NOTE", "HEARTBEAT_INTERVAL", "STALE_AFTER", "is_dead", "mark_dead_runs",
            "this_worker", "worker_gone"]
@@ -79,8 +80,6 @@ def is_dead(run: Run, now: datetime | None = None) -> bool:
 def mark_dead_runs(store: ReportStore) -> list[Run]:
     """Close every dead running run as `incomplete` (counts and lifecycle of what it stored);
     returns them. A store that fails midway leaves the rest for the next command."""
-    from crawler.reports.store.writer import close_run
-
     closed = []
     for run in store.list_runs():
         if not is_dead(run):

@@ -20,7 +20,7 @@ from redis.client import NEVER_DECODE
 from redis.retry import Retry
 
 from crawler.errors import StoreError
-from crawler.reports.changes import Lifecycle, Waiver
+from crawler.reports.lifecycle import Lifecycle, Waiver
 from crawler.reports.store.base import (
     ApiToken,
     PageMeta,

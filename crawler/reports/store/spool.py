@@ -28,12 +28,14 @@ import logging
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from crawler.errors import StoreError
-from crawler.reports.store.base import ReportStore, Run, dumps
+from crawler.reports.store import data_dir
+from crawler.reports.store.base import ReportStore, Run, dumps, normalise_url
+from crawler.reports.store.closing import close_run
 
 __all__ = ["Journal", "Spool", "SpoolElsewhere", "SpoolFailed", "default_spool_dirs",
            "fallback_spool_dir", "read_header", "recover_journals", "replay_file"]
@@ -51,8 +53,6 @@ def fallback_spool_dir() -> Path:
 
 def default_spool_dirs(spool_dir: Path | None = None) -> list[Path]:
     """The spool directory (default `<data dir>/spool`), then the fallback, without repeats."""
-    from crawler.reports.store import data_dir
-
     dirs = [spool_dir or data_dir() / "spool", fallback_spool_dir()]
     return [d for i, d in enumerate(dirs) if d not in dirs[:i]]
 
@@ -158,13 +158,12 @@ class Spool:
         for path in self.files:
             yield from _entries(path)
 
-    def replay(self, store: ReportStore,
-               close_run: Callable[..., Any]) -> int:
+    def replay(self, store: ReportStore) -> int:
         """Apply every spooled operation of this run to `store`; the files are removed once all
         succeeded. Raises StoreUnavailable (files kept) if the store fails midway. Returns pages
         written."""
         self._close_handle()
-        pages = _apply(self.entries(), store, close_run, self.run_id or None, self.path)
+        pages = _apply(self.entries(), store, self.run_id or None, self.path)
         for path in self.files:
             path.unlink(missing_ok=True)
         self.files = []
@@ -175,8 +174,8 @@ class Spool:
         self._close_handle()
 
 
-def _apply(entries: Iterator[dict[str, Any]], store: ReportStore, close_run: Callable[..., Any],
-           run_id: str | None, path: Path) -> int:
+def _apply(entries: Iterator[dict[str, Any]], store: ReportStore, run_id: str | None,
+           path: Path) -> int:
     pages = 0
     for entry in entries:
         op = entry.get("op")
@@ -204,8 +203,6 @@ def replay_file(path: Path, store: ReportStore, *, any_store: bool = False) -> i
     """Replay one spool file left by an earlier run (`report replay`, or a pipeline starting).
     Returns None, touching nothing, while a running crawl still writes the file. Raises
     SpoolElsewhere when the file names another store, or names none and `any_store` is off."""
-    from crawler.reports.store.writer import close_run
-
     header = read_header(path)
     if header is None and not any_store:
         raise SpoolElsewhere(f"spool {path} does not say which store it is for: write it with "
@@ -219,7 +216,7 @@ def replay_file(path: Path, store: ReportStore, *, any_store: bool = False) -> i
         except BlockingIOError:
             return None
         run_id = header.get("run_id") if header else None
-        pages = _apply(_entries(path), store, close_run, run_id or None, path)
+        pages = _apply(_entries(path), store, run_id or None, path)
         path.unlink(missing_ok=True)
         return pages
 
@@ -292,9 +289,6 @@ def recover_journals(store: ReportStore, dirs: Sequence[Path]) -> dict[str, int]
     """Journals left by crawls that died (SIGKILL) whose store is `store`: write the pages its
     run lacks, fold them into its counts, remove the journal. A journal another crawl still
     holds is left alone. Returns pages written per run id."""
-    from crawler.reports.store.base import normalise_url
-    from crawler.reports.store.writer import close_run
-
     done: dict[str, int] = {}
     for directory in dirs:
         for path in sorted(directory.glob(f"*{Journal.SUFFIX}")) if directory.is_dir() else []:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from crawler.reports.changes import Lifecycle, Waiver
+from crawler.reports.lifecycle import Lifecycle, Waiver
 from crawler.reports.store.base import (
     ApiToken,
     PageMeta,

@@ -24,67 +24,21 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from crawler.reports.changes import update_lifecycle
 from crawler.reports.store.base import (
-    ABANDONED_NOTE,
     ReportStore,
     Run,
     StoreUnavailable,
     normalise_url,
-    run_counts,
-    summarise_run,
     utc_now,
 )
+from crawler.reports.store.closing import close_run
 from crawler.reports.store.liveness import HEARTBEAT_INTERVAL, this_worker
 from crawler.reports.store.spool import Journal, Spool, SpoolFailed
 
-__all__ = ["BackgroundWriter", "RunWriter", "close_run", "lost_pages_note"]
+__all__ = ["BackgroundWriter", "RunWriter"]
 
 logger = logging.getLogger(__name__)
-
-_SITES_NAMED = 10
-
-
-def lost_pages_note(lost: int, expected: int, missing: Sequence[str] = ()) -> str:
-    """The run's note when the store holds fewer pages than the run wrote."""
-    note = (f"the store lost {lost} of {expected} page(s) written during the run (a Redis "
-            "restarted without persistence?)")
-    sites = sorted({(urlsplit(u).hostname or u) for u in missing})
-    if sites:
-        more = f" and {len(sites) - _SITES_NAMED} more" if len(sites) > _SITES_NAMED else ""
-        note += f"; sites missing: {', '.join(sites[:_SITES_NAMED])}{more}"
-    return note
-
-
-def close_run(store: ReportStore, run_id: str, status: str, finished: str | None = None, *,
-              note: str = "", expected: int | None = None,
-              missing: Sequence[str] = ()) -> Run:
-    """Finish a run: store its counts, status and note, and fold it into the violations'
-    lifecycle. A run that is already closed keeps its first status (replays are idempotent),
-    except one a later command found abandoned. `expected` is the number of distinct pages the
-    run wrote: a store holding fewer makes the run incomplete (`missing`: their URLs, if known)."""
-    run = store.get_run(run_id)
-    if run is None:
-        raise StoreUnavailable(f"run {run_id} is not in the store")
-    if run.status == "running" or run.note.startswith(ABANDONED_NOTE):
-        run.status = status
-        run.finished = finished or utc_now()
-        run.note = note
-    summary = summarise_run(store, run_id)
-    run.counts = run_counts(summary)
-    if expected is not None and summary["pages"] < expected:
-        lost = expected - summary["pages"]
-        run.counts["pages_expected"], run.counts["pages_lost"] = expected, lost
-        run.status = "incomplete"
-        lost_note = lost_pages_note(lost, expected, missing)
-        if lost_note not in run.note:
-            run.note = f"{run.note}; {lost_note}" if run.note else lost_note
-    store.update_run(run)
-    update_lifecycle(store, run)
-    return run
-
 
 class RunWriter:
     def __init__(self, store: ReportStore | None, run: Run, spool_path: Path,
@@ -152,7 +106,7 @@ class RunWriter:
             if self.spool:
                 if self.written and store.get_run(self.run.id) is None:
                     self._notice_lost_run()
-                pages = self.spool.replay(store, close_run)
+                pages = self.spool.replay(store)
                 self.written += pages
                 if self._warned:
                     logger.warning("report store is back: %d spooled page(s) written", pages)

@@ -1,4 +1,4 @@
-"""A site farm: many virtual-host sites served from ONE loopback port, http and https alike.
+"""The site farm: many virtual-host sites served from ONE loopback port, http and https alike.
 
 The crawl reaches it through `--resolve '*:127.0.0.1:PORT'`, so page URLs stay the real ones
 (`https://www.example.cn/`) while every connection lands here. The first byte of a connection
@@ -11,9 +11,13 @@ The spec is JSON: `{"hosts": {HOST: {"https": bool, "pages": {PATH: PAGE}}}}` wh
 "gzip": true (the body sent gzip-compressed as the file itself, a `.xml.gz` sitemap)}`.
 An unknown path is a 404; an unknown host is a 404 page too.
 
-Run: `python tests/farm.py SPEC.json [--log FILE]` prints the port on its first line. Every request
-is appended to the log as `scheme host path` (tests check what was and was not fetched).
-`serve_farm(spec, workdir)` runs it in a subprocess as a context manager.
+Run: `python -m crawler.demo.farm SPEC.json [--log FILE] [--port N]` (or this file by its path)
+prints the port on its first line. Every request is appended to the log as `scheme host path`
+(tests check what was and was not fetched). `serve_farm(spec, workdir)` runs it in a subprocess
+as a context manager. The pages come from `crawler/demo/pages.py`, or any HTML.
+
+The server needs nothing of the project (the standard library and `cryptography`), so it starts
+as a script whatever the interpreter's path.
 """
 
 from __future__ import annotations
@@ -36,53 +40,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CrawlRun", "Farm", "closed_port", "footer", "page", "run_crawl", "serve_farm"]
-
-ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["Farm", "FarmServer", "serve_farm"]
 
 _REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 404: "Not Found",
             500: "Internal Server Error", 503: "Service Unavailable"}
 
-
-# ---- helpers that build pages (used by tests and the benchmark) ----
-
-def footer(icp: str | None = "京ICP备12345678号-1", *, gongan: str | None = None,
-           copyright_holder: str | None = "北京某某科技有限公司", link: bool = True,
-           extra: str = "", year: int = 2025, gongan_prefix: str = "京") -> str:
-    """A footer block with the usual marks; `link=False` leaves the ICP number unlinked.
-    `gongan_prefix` is the province character before 公网安备 (its code's region)."""
-    parts = []
-    if copyright_holder:
-        parts.append(f"<p>©{year} {copyright_holder} 版权所有</p>")
-    if icp:
-        mark = (f'<a href="https://beian.miit.gov.cn/" target="_blank">{icp}</a>' if link
-                else f"<span>{icp}</span>")
-        parts.append(f"<p>{mark}</p>")
-    if gongan:
-        parts.append(
-            f'<p><a href="https://beian.mps.gov.cn/#/query/webSearch?code={gongan}">'
-            f'<img src="/gongan.png" alt="">{gongan_prefix}公网安备{gongan}号</a></p>')
-    return f'<footer id="footer">{"".join(parts)}{extra}</footer>'
-
-
-def page(body: str = "", *, title: str = "首页", foot: str | None = None,
-         links: tuple[str, ...] = (), script: str = "") -> str:
-    """A whole HTML page: a body, links (to discover), a footer and an optional script."""
-    anchors = "".join(f'<li><a href="{u}">{u}</a></li>' for u in links)
-    return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>'
-            f'</head><body><header><h1>{title}</h1></header><main>{body}<ul>{anchors}</ul></main>'
-            f'{foot if foot is not None else footer()}'
-            f'{f"<script>{script}</script>" if script else ""}</body></html>')
-
-
-def closed_port() -> int:
-    """A loopback port nothing listens on (a dead host)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-# ---- the server ----
 
 def _self_signed(workdir: Path) -> tuple[Path, Path]:
     from cryptography import x509
@@ -321,60 +283,6 @@ def serve_farm(spec: dict[str, Any], workdir: Path, port: int = 0) -> Iterator[F
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-
-
-@dataclass
-class CrawlRun:
-    """A finished `footer-audit run` subprocess and the JSON lines it wrote."""
-
-    returncode: int
-    stderr: str
-    records: list[dict[str, Any]]
-
-    def pages(self) -> list[dict[str, Any]]:
-        return [r for r in self.records if r.get("kind") != "portfolio"]
-
-    def by_url(self) -> dict[str, dict[str, Any]]:
-        return {r["url"]: r for r in self.pages()}
-
-    def hosts(self) -> set[str]:
-        return {r["host"] for r in self.pages()}
-
-
-def run_crawl(portfolio_yaml: str, workdir: Path, *args: str, resolve: tuple[str, ...] = (),
-              timeout: float = 180, env: dict[str, str] | None = None,
-              popen_hook: Any = None) -> CrawlRun:
-    """`footer-audit run PORTFOLIO --format jsonl --output FILE` in a subprocess.
-
-    The render memory lives in `workdir` so runs never touch the user's data directory.
-    `popen_hook(proc)` is called while the crawl runs (the browser-crash test uses it).
-    """
-    workdir.mkdir(parents=True, exist_ok=True)
-    pf = workdir / "portfolio.yaml"
-    pf.write_text(portfolio_yaml, encoding="utf-8")
-    out = workdir / "out.jsonl"
-    cmd = [sys.executable, "-c", "from crawler.app.cli import main; main()", "run", str(pf),
-           "--format", "jsonl", "--output", str(out), *args]
-    for rule in resolve:
-        cmd += ["--resolve", rule]
-    full_env = {**os.environ, "XDG_DATA_HOME": str(workdir / "data"), **(env or {})}
-    full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT),
-                                                           full_env.get("PYTHONPATH")]))
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    try:
-        if popen_hook is not None:
-            popen_hook(proc)
-        _, stderr = proc.communicate(timeout=timeout)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-    records = []
-    if out.exists():
-        records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()
-                   if line.strip()]
-    return CrawlRun(proc.returncode, stderr, records)
 
 
 if __name__ == "__main__":

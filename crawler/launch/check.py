@@ -17,11 +17,11 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
-from crawler.app.crawl_settings import crawl_settings, quiet_third_party_logs
 from crawler.errors import FooterAuditError, UsageError
 from crawler.fetch.limits import DEFAULT_TIMEOUT
 from crawler.fetch.local_files import checked_local_file, serve_local_files
 from crawler.items import item_page_record
+from crawler.launch.crawl_settings import crawl_settings, quiet_third_party_logs
 from crawler.render.browser import ENV_CHROMIUM, find_chromium
 from crawler.render.modes import RenderMode
 from rules.model import Expectations, PageStatus

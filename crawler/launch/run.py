@@ -14,7 +14,7 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 
-from crawler.app.crawl_settings import crawl_settings, quiet_third_party_logs
+from crawler.launch.crawl_settings import crawl_settings, quiet_third_party_logs
 from crawler.portfolio.model import Portfolio
 from crawler.render.modes import RenderMode
 from crawler.stats import (

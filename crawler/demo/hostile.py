@@ -1,7 +1,9 @@
-"""A hostile web server for the fault tests: one named resource per way a host can hurt a crawl.
+"""A hostile web server: one named resource per way a host can hurt a crawl.
 
-Run ``python -m tests.hostile``: it serves on 127.0.0.1, port 0, and prints its base URL on the
-first line of stdout. `HostileServer` starts it in a subprocess as a context manager.
+What `bench/hostile_pages.py` measures and the fault tests assert on: every such page ends in
+bounded time with a status of its own. Run ``python -m crawler.demo.hostile``: it serves on
+127.0.0.1, port 0, and prints its base URL on the first line of stdout. `HostileServer` starts it in
+a subprocess as a context manager.
 
 Resources (also as the homepage of a host named after them: `http://load-loop.cn/` is
 /load-loop, `www.` included, for portfolio crawls through `--resolve`):
@@ -30,7 +32,8 @@ import threading
 import zlib
 from http.server import ThreadingHTTPServer
 
-from tests.mockserver import _PNG, QuietHandler, ServerProcess, footer_html, page
+from crawler.demo.pages import PNG_PIXEL, footer, page
+from crawler.demo.server import QuietHandler, ServerProcess
 
 __all__ = ["BIG_BYTES", "BOMB_BYTES", "HostileServer"]
 
@@ -38,18 +41,18 @@ BIG_BYTES = 30 * 1024 * 1024  # /big, /big-stream: three times DOWNLOAD_MAXSIZE
 BOMB_BYTES = 1024 * 1024 * 1024  # /gzip-bomb, inflated
 _CHUNK = 1024 * 1024
 
-_OK = page(footer_html())
-_LOAD_LOOP = page(footer_html(), head="<script>window.addEventListener('load', () => "
-                                      "{ while (true) {} });</script>")
-_LATE_LOOP = page(footer_html(), head="<script>window.addEventListener('load', () => "
-                                      "setTimeout(() => { while (true) {} }, 30));</script>")
-_POPUP = page(footer_html(), head="<script>window.addEventListener('load', () => "
-                                  "{ window.open('/ok', '_blank'); });</script>")
-_DIALOGS = page(footer_html(), head=(
+_OK = page()
+_LOAD_LOOP = page(head="<script>window.addEventListener('load', () => "
+                       "{ while (true) {} });</script>")
+_LATE_LOOP = page(head="<script>window.addEventListener('load', () => "
+                       "setTimeout(() => { while (true) {} }, 30));</script>")
+_POPUP = page(head="<script>window.addEventListener('load', () => "
+                   "{ window.open('/ok', '_blank'); });</script>")
+_DIALOGS = page(head=(
     "<script>alert('hello'); confirm('sure?'); prompt('name?');"
     "window.addEventListener('load', () => { alert('loaded'); confirm('again?'); });</script>"))
-_REFRESH = page(footer_html(), head='<meta http-equiv="refresh" content="0;url=/refresh-loop">')
-_ENDLESS_FRAME = page(footer_html(extra='<iframe src="/endless"></iframe>'))
+_REFRESH = page(head='<meta http-equiv="refresh" content="0;url=/refresh-loop">')
+_ENDLESS_FRAME = page(foot=footer(extra='<iframe src="/endless"></iframe>'))
 _FILLER = ("<p>" + "填充内容 filler " * 60 + "</p>\n").encode()
 
 _bomb_lock = threading.Lock()
@@ -131,7 +134,7 @@ class _Handler(QuietHandler):
         elif path == "/big-stream":
             self._stream(BIG_BYTES, length=False)
         elif path == "/png-as-html":
-            self._send(200, html, _PNG)
+            self._send(200, html, PNG_PIXEL)
         elif path == "/html-as-png":
             self._send(200, "image/png", _OK.encode())
         elif path == "/redirect-loop":
@@ -139,7 +142,7 @@ class _Handler(QuietHandler):
         elif path == "/refresh-loop":
             self._send(200, html, _REFRESH.encode())
         else:
-            self._send(404, html, page("<p>not found</p>").encode())
+            self._send(404, html, page("<p>not found</p>", foot="").encode())
 
 
 class _Server(ThreadingHTTPServer):
@@ -159,7 +162,7 @@ def serve() -> None:
 class HostileServer(ServerProcess):
     """The server in a subprocess: ``with HostileServer() as server: server.url("/endless")``."""
 
-    module = "tests.hostile"
+    module = "crawler.demo.hostile"
 
 
 if __name__ == "__main__":

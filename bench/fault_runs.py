@@ -1,15 +1,15 @@
-"""Faults against a real `footer-audit run`: the fault suite (tests/test_faults_store.py) and
-`bench/faults.py` share these scenarios.
+"""Faults against a real `footer-audit run`: the scenarios `bench/faults.py` measures, which the
+fault suite (tests/test_faults_store.py) asserts on.
 
-Each scenario crawls a farm of sites on 127.0.0.1 (tests/farm.py) into a real store (a SQLite file,
-or a redis-server the scenario starts, kills, freezes and restarts: tests/redis_server.py), breaks
-something while the run goes on (a full disk: a small tmpfs; a read-only store directory; Redis
-killed and restarted empty; Redis frozen with SIGSTOP; SIGTERM or SIGKILL of the crawl), lets the
-run end, then replays what the run spooled once the fault is gone (as an operator would), and
-counts: pages expected (every page of the farm: what a whole run audits), pages audited (the
-JSON Lines output, written to an intact disk), pages stored (in the store, after the replay),
-pages lost (audited but not stored), the run's final state, its exit status and the time from
-the start of the crawl to the end of its process.
+Each scenario crawls a farm of sites on 127.0.0.1 (crawler/demo/farm.py) into a real store (a SQLite
+file, or a redis-server the scenario starts, kills, freezes and restarts: bench/redis_server.py),
+breaks something while the run goes on (a full disk: a small tmpfs; a read-only store directory;
+Redis killed and restarted empty; Redis frozen with SIGSTOP; SIGTERM or SIGKILL of the crawl), lets
+the run end, then replays what the run spooled once the fault is gone (as an operator would), and
+counts: pages expected (every page of the farm: what a whole run audits), pages audited (the JSON
+Lines output, written to an intact disk), pages stored (in the store, after the replay), pages lost
+(audited but not stored), the run's final state, its exit status and the time from the start of the
+crawl to the end of its process.
 
 Mounting a tmpfs needs root (or a user namespace that allows it); `Unavailable` says when the
 machine does not allow it, and the suite skips those scenarios with that reason.
@@ -29,10 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.farm import ROOT, Farm, footer, page, serve_farm
-from tests.redis_server import RedisServer
+from bench.redis_server import RedisServer
+from crawler.demo.farm import Farm, serve_farm
+from crawler.demo.pages import footer, page
 
 __all__ = ["SCENARIOS", "FaultResult", "Unavailable", "run_scenario", "tmpfs"]
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class Unavailable(Exception):
