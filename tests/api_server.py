@@ -23,7 +23,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from tests.mockserver import QuietHandler
+from crawler.demo.server import QuietHandler
 from tests.redis_server import SHARED_REDIS, redis_prefix_cleanup, unique_prefix
 
 __all__ = ["ApiHarness", "LoopbackSite", "api_client"]

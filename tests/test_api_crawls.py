@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from tests.farm import footer, page, serve_farm
+from crawler.demo.farm import serve_farm
+from crawler.demo.pages import footer, page
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -178,7 +178,7 @@ def test_an_unexpected_failure_is_a_500_problem_without_a_stack_trace(api) -> No
 
 @pytest.mark.faults
 def test_a_store_that_cannot_be_reached_is_a_503_problem(tmp_path) -> None:
-    from tests.redis_server import RedisServer
+    from bench.redis_server import RedisServer
 
     with RedisServer() as server, api_client("redis", tmp_path, redis_url=server.url) as api:
         headers = api.token()

@@ -15,9 +15,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bench.redis_server import free_port
 from tests.conftest import ROOT, _env
 from tests.mockserver import footer_html, page
-from tests.redis_server import free_port
 
 
 def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -12,12 +12,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from crawler.demo.farm import serve_farm
+from crawler.demo.pages import footer, page
 from crawler.jobs import queue_for
 from crawler.jobs.model import Job, JobOptions
 from crawler.jobs.queue import JobQueue
 from crawler.jobs.runner import JobRunner
 from crawler.reports.store import open_store
-from tests.farm import footer, page, serve_farm
 from tests.redis_server import open_test_store
 
 ROOT = Path(__file__).resolve().parent.parent
