@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from crawler.data_dir import data_dir
 from crawler.errors import StoreError
 from crawler.reports.store.base import ReportStore, Run, dumps
 
@@ -51,8 +52,6 @@ def fallback_spool_dir() -> Path:
 
 def default_spool_dirs(spool_dir: Path | None = None) -> list[Path]:
     """The spool directory (default `<data dir>/spool`), then the fallback, without repeats."""
-    from crawler.reports.store import data_dir
-
     dirs = [spool_dir or data_dir() / "spool", fallback_spool_dir()]
     return [d for i, d in enumerate(dirs) if d not in dirs[:i]]
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from crawler.data_dir import data_dir
 from crawler.reports.changes import Lifecycle, Waiver
 from crawler.reports.store.base import (
     PageMeta,
@@ -70,11 +71,10 @@ _CHUNK = 500  # below SQLite's bound-parameter limit
 
 
 def default_db_path() -> Path:
-    """`$FOOTER_AUDIT_DB`, else `$XDG_DATA_HOME/footer-audit/reports.sqlite3`."""
+    """`$FOOTER_AUDIT_DB`, else `reports.sqlite3` in the data directory (crawler/data_dir.py)."""
     if os.environ.get("FOOTER_AUDIT_DB"):
         return Path(os.environ["FOOTER_AUDIT_DB"]).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "footer-audit" / "reports.sqlite3"
+    return data_dir() / "reports.sqlite3"
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:
