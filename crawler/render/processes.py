@@ -13,8 +13,10 @@ import os
 
 import psutil
 
-__all__ = ["browser_process", "chromium_processes", "chromium_pss", "descendants",
-           "pss_bytes", "renderer_processes"]
+__all__ = ["BROWSER_NAMES", "browser_process", "chromium_processes", "chromium_pss", "descendants",
+           "is_browser_name", "pss_bytes", "renderer_processes"]
+
+BROWSER_NAMES = ("chrom", "headless_shell")
 
 
 def descendants(pid: int) -> list[psutil.Process]:
@@ -33,10 +35,16 @@ def _cmdline(proc: psutil.Process) -> list[str]:
         return []
 
 
+def is_browser_name(name: str) -> bool:
+    """A Chromium executable's name: chromium, chrome, chrome-headless-shell,
+    chromium-headless-shell, or the headless_shell of older Playwright releases."""
+    name = name.lower()
+    return any(part in name for part in BROWSER_NAMES)
+
+
 def _is_chromium(args: list[str]) -> bool:
-    # The executable's name: chromium, chrome, chrome-headless-shell, chromium-headless-shell.
     # Zygote children rewrite their arguments as one string, so only the name part counts.
-    return bool(args) and "chrom" in os.path.basename(args[0].split(" ", 1)[0])
+    return bool(args) and is_browser_name(os.path.basename(args[0].split(" ", 1)[0]))
 
 
 def chromium_processes(pid: int) -> list[psutil.Process]:
