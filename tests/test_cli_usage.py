@@ -58,6 +58,24 @@ def test_local_file_over_the_page_cap(tmp_path: Path) -> None:
     assert "MiB" in message and str(big) in message
 
 
+@pytest.mark.parametrize("args", [
+    ["check", "./no-such-page.html"],
+    ["check", "ftp://example.cn/"],
+    ["check", "not a domain"],
+    ["check", "example.cn", "--render", "sometimes"],
+    ["check", "example.cn", "--expect-gongan", "1101"],
+    ["check", "example.cn", "--timeout", "0"],
+    ["check"],
+])
+def test_bad_usage_exits_2_before_anything_is_fetched(args: list[str]) -> None:
+    result = invoke(*args)
+    if isinstance(result.exception, SystemExit):  # refused by typer itself, which printed it
+        assert result.exit_code == 2, result.output
+    else:  # refused by our checks: a UsageError (exit 2) that main() prints in one line
+        _usage_error(result)
+    assert result.stdout == ""
+
+
 def test_help_shows_flags_without_a_value() -> None:
     out = invoke("check", "--help").output
     assert "<bool>" not in out
