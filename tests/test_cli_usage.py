@@ -82,6 +82,7 @@ def test_help_shows_flags_without_a_value() -> None:
     assert "--json " in out and "--help " in out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("code", "heavy"), [
     # `footer-audit --help` and every command's help: no crawl engine, browser driver or parser.
     ("import crawler.app.cli", {"scrapy", "twisted", "playwright", "scrapy_playwright", "lxml"}),

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from tests.farm import closed_port, page, run_crawl, serve_farm
+
+pytestmark = pytest.mark.slow  # crawls a farm in a subprocess
 
 HUGE = 60 * 1024 * 1024  # beyond DOWNLOAD_MAXSIZE: cut off, never loaded whole
 

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from typer.testing import CliRunner, Result
 
 from crawler.app.cli import app
@@ -46,6 +47,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=120, env=env)
 
 
+@pytest.mark.slow
 def test_unknown_code_is_one_line_and_exit_2() -> None:
     # As a process: main() turns the error into one line on stderr and the exit status.
     out = run("rules", "icp_no_such_rule")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 
+import pytest
+
 from crawler.reports.store import Run, new_run_id, open_store
 from crawler.reports.store.spool import Spool, replay_file
 from crawler.reports.store.writer import RunWriter
@@ -17,6 +19,7 @@ def _pages(start: int, stop: int) -> list[dict]:
             for i in range(start, stop)]
 
 
+@pytest.mark.slow
 def test_redis_stopped_mid_run_and_restarted(tmp_path, caplog):
     caplog.set_level(logging.WARNING)
     with RedisServer() as server:
@@ -57,6 +60,7 @@ def test_redis_stopped_mid_run_and_restarted(tmp_path, caplog):
         store.close()
 
 
+@pytest.mark.slow
 def test_redis_down_until_the_end_keeps_a_spool_that_replays(tmp_path, caplog):
     caplog.set_level(logging.WARNING)
     with RedisServer() as server:
@@ -179,6 +183,7 @@ def test_unwritable_spool_directory_moves_on_and_then_fails_in_one_line(tmp_path
         stuck.append("page", run_id="r", record={"url": "https://a.cn/"})
 
 
+@pytest.mark.slow
 def test_background_writer_never_waits_for_a_frozen_redis(tmp_path):
     import time
 
@@ -209,6 +214,7 @@ def test_background_writer_never_waits_for_a_frozen_redis(tmp_path):
         store.close()
 
 
+@pytest.mark.slow
 def test_pages_a_restarted_redis_lost_are_written_again_from_the_journal(tmp_path, caplog):
     from crawler.reports.store.spool import Journal
 
