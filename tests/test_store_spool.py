@@ -105,6 +105,30 @@ def test_spool_replay_twice_stores_each_page_once(tmp_path):
         assert len(list(store.iter_violations(run.id))) == 4
 
 
+def test_lines_this_version_does_not_know_are_skipped_not_fatal(tmp_path, caplog):
+    """A damaged or foreign line (not an object, an operation missing its fields, an unknown
+    operation, a run that is no run) is skipped with a warning; the lines around it replay."""
+    caplog.set_level(logging.WARNING)
+    path = tmp_path / "s.jsonl"
+    run = Run(id=new_run_id(), portfolio="acme")
+    with open_store(str(tmp_path / "db.sqlite3")) as store:
+        spool = Spool(path, store=store.ident, run_id=run.id)
+        spool.append("run", run=run.to_json())
+        spool.append("page", run_id=run.id, record=_pages(0, 1)[0])
+        spool.close()
+        bad = [json.dumps(line) for line in (
+            [1, 2], "page", {"op": "page", "run_id": run.id},
+            {"op": "teleport", "run_id": run.id},
+            {"op": "run", "run": {"id": run.id, "counts": "many"}},
+            {"op": "close", "run_id": run.id, "status": "finished", "expected": "all"})]
+        lines = path.read_text().splitlines()
+        path.write_text("\n".join([*lines[:2], *bad, lines[2]]) + "\n")
+        assert replay_file(path, store) == 1
+        assert [m["url"] for m in store.iter_pages(run.id)] == ["https://s0.example.cn/"]
+    skipped = [r for r in caplog.records if "skipped" in r.getMessage()]
+    assert len(skipped) == len(bad)
+
+
 def test_a_live_spool_is_left_alone(tmp_path):
     """A crawl replaying leftovers must not take the spool another crawl is still writing."""
     path = tmp_path / "live.jsonl"
