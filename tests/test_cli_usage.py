@@ -76,6 +76,14 @@ def test_bad_usage_exits_2_before_anything_is_fetched(args: list[str]) -> None:
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize("command", [["crawl", "a.cn"], ["run", "examples/portfolio.yaml"]])
+def test_bad_resolve_rule_is_refused_before_anything_starts(command: list[str],
+                                                            tmp_path: Path) -> None:
+    result = runner.invoke(app, [*command, "--resolve", "a.cn:not-an-address"],
+                           env={"XDG_DATA_HOME": str(tmp_path), "REDIS_URL": ""})
+    assert "--resolve" in _usage_error(result) and "not-an-address" in _usage_error(result)
+
+
 def test_help_shows_flags_without_a_value() -> None:
     out = invoke("check", "--help").output
     assert "<bool>" not in out
