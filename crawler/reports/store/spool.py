@@ -106,7 +106,7 @@ def read_header(path: Path) -> HeaderLine | None:
             first = _LINE.validate_json(fh.readline())
     except (OSError, UnicodeDecodeError, ValidationError):
         return None
-    return first if first["op"] == HEADER_OP else None
+    return first if first["op"] == "spool" else None
 
 
 def _entries(path: Path) -> Iterator[Operation]:
@@ -122,7 +122,7 @@ def _entries(path: Path) -> Iterator[Operation]:
                 logger.warning("spool %s: line %d is not an operation this version knows (%s), "
                                "skipped", path, n, exc.errors()[0]["msg"])
                 continue
-            if entry["op"] != HEADER_OP:
+            if entry["op"] != "spool":  # the header
                 yield entry
 
 
