@@ -40,9 +40,10 @@ from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
 from scrapy.spiders import Spider
 
+from crawler.data_dir import data_dir
 from crawler.errors import StoreError
 from crawler.items import FetchedPage, item_page_record
-from crawler.reports.store import ReportStore, Run, data_dir, new_run_id, open_store, store_ident
+from crawler.reports.store import ReportStore, Run, new_run_id, open_store, store_ident
 from crawler.reports.store.base import TRIGGERS, StoreUnavailable
 from crawler.reports.store.liveness import mark_dead_runs
 from crawler.reports.store.spool import (

@@ -13,6 +13,8 @@ from crawler.demo.pages import footer, page
 from crawler.render.browser import find_chromium
 from tests.crawl_runs import closed_port, run_crawl
 
+pytestmark = pytest.mark.slow  # crawls a farm in a subprocess
+
 
 def _sites(port: int) -> dict:
     local = f"http://localhost:{port}"

@@ -9,6 +9,8 @@ from crawler.demo.farm import serve_farm
 from crawler.demo.pages import footer, page
 from tests.crawl_runs import run_crawl
 
+pytestmark = pytest.mark.slow  # crawls a farm in a subprocess
+
 ORG = "北京某某科技有限公司"
 ICP = "京ICP备12345678号-1"
 

@@ -3,9 +3,13 @@ app landing pages checked for their APP number, per-domain expectations, the sum
 
 from __future__ import annotations
 
+import pytest
+
 from crawler.demo.farm import serve_farm
 from crawler.demo.pages import footer, page
 from tests.crawl_runs import run_crawl
+
+pytestmark = pytest.mark.slow  # crawls a farm in a subprocess
 
 SITES = {"hosts": {
     "one.cn": {"pages": {"/": {"body": page(foot=footer("京ICP备11111111号-1"))},

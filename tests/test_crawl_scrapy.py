@@ -16,6 +16,8 @@ from crawler.demo.farm import serve_farm
 from crawler.demo.pages import page
 from tests.crawl_runs import ROOT
 
+pytestmark = pytest.mark.slow  # crawls a farm in a subprocess
+
 SITES = {"hosts": {
     "a.cn": {"pages": {"/": {"body": page(links=("https://b.a.cn/", "https://c.cn/"))}}},
     "www.a.cn": {"pages": {"/": {"body": page()}}},

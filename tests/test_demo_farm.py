@@ -21,6 +21,8 @@ from crawler.demo.farm import serve_farm
 from crawler.portfolio.model import Portfolio, load_portfolio
 from tests.crawl_runs import ROOT, CrawlRun, run_crawl
 
+pytestmark = pytest.mark.slow  # crawls a farm in a subprocess
+
 PORTFOLIO = ROOT / "examples" / "portfolio.yaml"
 DEMO = ROOT / "examples" / "demo_farm.py"
 FAILED = {"unreachable", "tls_error", "http_error", "timeout", "blocked"}

@@ -192,6 +192,7 @@ def test_the_store_is_named_as_in_every_command(tmp_path, monkeypatch):
         redis_prefix_cleanup(SHARED_REDIS, prefix)
 
 
+@pytest.mark.slow
 def test_errors_are_one_line_with_their_exit_status(tmp_path):
     env_db = str(tmp_path / "none.sqlite3")
     proc = subprocess.run(
@@ -206,6 +207,7 @@ def test_errors_are_one_line_with_their_exit_status(tmp_path):
     assert proc.returncode == 4 and "no run 'missing'" in proc.stderr
 
 
+@pytest.mark.slow
 def test_export_to_a_closed_pipe_is_quiet(tmp_path):
     """`report export ... -o - | head`: the reader leaves early; no error line, no traceback."""
     db = tmp_path / "pipe.sqlite3"

@@ -16,11 +16,14 @@ and `crawler.reports.changes` compares runs with them.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from crawler.reports.validation import adapter
 
 __all__ = [
     "Lifecycle",
@@ -72,12 +75,20 @@ class Lifecycle:
         return "fixed" if self.fixed_at else "open"
 
     def to_json(self) -> dict[str, Any]:
-        return dict(vars(self))
+        return adapter(Lifecycle).dump_python(self)
+
+    def to_json_text(self) -> str:
+        """The stored form: compact JSON, UTF-8 text as it is."""
+        return adapter(Lifecycle).dump_json(self).decode("utf-8")
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Lifecycle:
-        names = cls.__dataclass_fields__
-        return cls(**{k: v for k, v in data.items() if k in names})
+        """Validated (pydantic ValidationError on a malformed record); unknown keys ignored."""
+        return adapter(Lifecycle).validate_python(data)
+
+    @classmethod
+    def from_json_text(cls, text: str | bytes) -> Lifecycle:
+        return adapter(Lifecycle).validate_json(text)
 
 
 @dataclass
@@ -86,22 +97,32 @@ class Waiver:
 
     site: str
     rule: str
-    reason: str
+    reason: str = ""
     owner: str = ""
-    until: date | None = None
+    until: date | None = None  # stored as an ISO date
     created: str = ""
 
     def active(self, today: date | None = None) -> bool:
         return self.until is None or (today or date.today()) < self.until
 
     def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["until"] = self.until.isoformat() if self.until else None
-        return out
+        return adapter(Waiver).dump_python(self, mode="json")
+
+    def to_json_text(self) -> str:
+        return adapter(Waiver).dump_json(self).decode("utf-8")
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Waiver:
-        until = data.get("until")
-        return cls(site=data["site"], rule=data["rule"], reason=data.get("reason", ""),
-                   owner=data.get("owner") or "", created=data.get("created") or "",
-                   until=date.fromisoformat(until) if until else None)
+        """Validated (pydantic ValidationError on a malformed record); unknown keys ignored, a
+        null reason, owner or creation time read as empty."""
+        blank = {k: "" for k in _WAIVER_TEXT if data.get(k) is None}
+        return adapter(Waiver).validate_python({**data, **blank} if blank else data)
+
+    @classmethod
+    def from_json_text(cls, text: str | bytes) -> Waiver:
+        return cls.from_json(json.loads(text))
+
+
+_WAIVER_TEXT = ("reason", "owner", "created")
+
+

@@ -10,8 +10,7 @@ from starlette.exceptions import HTTPException
 
 from crawler.api.security import require
 from crawler.api.state import api_state
-from crawler.reports.changes import active_waivers, is_waived
-from crawler.reports.store.base import ApiToken
+from crawler.reports.store.base import ApiToken, active_waivers, is_waived
 
 __all__ = ["router"]
 
