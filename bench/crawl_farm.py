@@ -40,6 +40,9 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import psutil  # noqa: E402
+
+from crawler.render.processes import chromium_pss, pss_bytes  # noqa: E402
 from tests.farm import footer, page, serve_farm  # noqa: E402
 
 ICP = "京ICP备12345678号-1"
@@ -83,45 +86,6 @@ def portfolio_yaml(domains: list[str], layout_checks: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-# ---- memory ----
-
-def pss_kib(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", encoding="utf-8") as fh:
-            for line in fh:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", encoding="utf-8") as fh:
-                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    out, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
-
-
-def is_chromium(pid: int) -> bool:
-    try:
-        exe = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0]
-    except OSError:
-        return False
-    return b"chrom" in os.path.basename(exe)
-
-
 @dataclass
 class Run:
     wall: float = 0.0
@@ -157,15 +121,15 @@ def crawl(domains: list[str], resolve: str, workdir: Path, timeout: float,
     start = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=open(workdir / "crawl.log", "w"))  # noqa: SIM115
+    crawler = psutil.Process(proc.pid)
     seen = 0
     while proc.poll() is None:
         now = time.monotonic() - start
         if now > timeout:
             proc.kill()
             break
-        run.crawler_peak = max(run.crawler_peak, pss_kib(proc.pid))
-        chromium = [p for p in descendants(proc.pid) if is_chromium(p)]
-        run.chromium_peak = max(run.chromium_peak, sum(pss_kib(p) for p in chromium))
+        run.crawler_peak = max(run.crawler_peak, pss_bytes(crawler) // 1024)
+        run.chromium_peak = max(run.chromium_peak, chromium_pss(proc.pid) // 1024)
         if out.exists():
             size = out.stat().st_size
             if size != seen:
@@ -238,13 +202,13 @@ def main() -> None:
     print(f"farm: {args.sites} sites ({len(static)} static, {len(scripted)} JavaScript), "
           f"{len(spec['hosts'])} hosts; workdir {workdir}")
     with serve_farm(spec, workdir / "farm") as farm:
-        farm_pid = farm.process.pid
+        farm_process = psutil.Process(farm.process.pid)
         peak_farm = [0]
         stop = threading.Event()
 
         def watch_farm() -> None:
             while not stop.is_set():
-                peak_farm[0] = max(peak_farm[0], pss_kib(farm_pid))
+                peak_farm[0] = max(peak_farm[0], pss_bytes(farm_process) // 1024)
                 time.sleep(0.5)
 
         threading.Thread(target=watch_farm, daemon=True).start()

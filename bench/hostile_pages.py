@@ -26,17 +26,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.crawl_farm import descendants, is_chromium, pss_kib  # noqa: E402
+from crawler.render.processes import chromium_pss  # noqa: E402
 from tests.hostile import HostileServer  # noqa: E402
 
 PATHS = ("/ok", "/late-loop", "/load-loop", "/gzip-bomb", "/endless", "/endless-frame",
          "/big", "/big-stream",
          "/popup", "/dialogs", "/png-as-html", "/html-as-png", "/redirect-loop", "/refresh-loop")
-
-
-def chromium_pss(root_pid: int) -> int:
-    """Summed PSS, in bytes, of the Chromium processes under `root_pid`."""
-    return sum(pss_kib(pid) * 1024 for pid in descendants(root_pid) if is_chromium(pid))
 
 
 def run_one(root: Path, url: str, timeout: float, limit: float) -> dict[str, object]:

@@ -43,8 +43,9 @@ from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
 from scrapy.spiders import Spider
 
+from crawler.data_dir import data_dir
 from crawler.errors import StoreError
-from crawler.reports.store import ReportStore, Run, data_dir, new_run_id, open_store, store_ident
+from crawler.reports.store import ReportStore, Run, new_run_id, open_store, store_ident
 from crawler.reports.store.base import TRIGGERS, StoreUnavailable
 from crawler.reports.store.liveness import mark_dead_runs
 from crawler.reports.store.spool import (

@@ -2,7 +2,7 @@
 
 Crawls run in subprocesses: Twisted's reactor cannot restart within one pytest process.
 Browser tests carry the `browser` marker and are skipped, with the reason, only when no Chromium
-exists on the machine at all.
+exists on the machine at all. Markers are declared in pyproject.toml.
 """
 
 from __future__ import annotations
@@ -32,14 +32,19 @@ NO_BROWSER_REASON = ("no Chromium on this machine (set FOOTER_AUDIT_CHROMIUM, in
                      "chromium or run `playwright install chromium`)")
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "browser: needs a real Chromium (skipped when none exists)")
-    config.addinivalue_line("markers", "faults: breaks a real part under a running crawl (a "
-                            "hostile host, a full disk, Redis, signals); part of the normal "
-                            "suite, `-m faults` runs them alone")
+# The `slow` marker (pyproject.toml) goes on every test that starts Chromium, a Scrapy crawl, a
+# command-line subprocess or a redis-server: here by the markers and fixtures such tests use, so a
+# new test using them is slow without saying so; modules that crawl a farm mark themselves
+# (`pytestmark`). `pytest -m "not slow"` is the fast tier.
+_SLOW_MARKERS = frozenset({"browser", "faults"})
+_SLOW_FIXTURES = frozenset({"run_cli", "fetch_pages"})
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(m in item.keywords for m in _SLOW_MARKERS) or \
+                _SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
     if find_chromium() is not None:
         return
     skip = pytest.mark.skip(reason=NO_BROWSER_REASON)

@@ -157,21 +157,6 @@ def test_check_logs_only_with_verbose(run_cli: Any, mockserver: MockServer) -> N
     assert "Rendering" in proc.stderr and "Traceback" not in proc.stderr
 
 
-@pytest.mark.parametrize("args", [
-    ["check", "./no-such-page.html"],
-    ["check", "ftp://example.cn/"],
-    ["check", "not a domain"],
-    ["check", "example.cn", "--render", "sometimes"],
-    ["check", "example.cn", "--expect-gongan", "1101"],
-    ["check", "example.cn", "--timeout", "0"],
-    ["check"],
-])
-def test_bad_usage_exits_2(run_cli: Any, args: list[str]) -> None:
-    proc = run_cli(*args)
-    assert proc.returncode == 2
-    assert proc.stdout == ""
-    assert "Traceback" not in proc.stderr
-
 
 @pytest.mark.browser
 def test_rendered_check_finds_the_js_footer(run_cli: Any, mockserver: MockServer) -> None:

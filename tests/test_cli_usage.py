@@ -58,12 +58,39 @@ def test_local_file_over_the_page_cap(tmp_path: Path) -> None:
     assert "MiB" in message and str(big) in message
 
 
+@pytest.mark.parametrize("args", [
+    ["check", "./no-such-page.html"],
+    ["check", "ftp://example.cn/"],
+    ["check", "not a domain"],
+    ["check", "example.cn", "--render", "sometimes"],
+    ["check", "example.cn", "--expect-gongan", "1101"],
+    ["check", "example.cn", "--timeout", "0"],
+    ["check"],
+])
+def test_bad_usage_exits_2_before_anything_is_fetched(args: list[str]) -> None:
+    result = invoke(*args)
+    if isinstance(result.exception, SystemExit):  # refused by typer itself, which printed it
+        assert result.exit_code == 2, result.output
+    else:  # refused by our checks: a UsageError (exit 2) that main() prints in one line
+        _usage_error(result)
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("command", [["crawl", "a.cn"], ["run", "examples/portfolio.yaml"]])
+def test_bad_resolve_rule_is_refused_before_anything_starts(command: list[str],
+                                                            tmp_path: Path) -> None:
+    result = runner.invoke(app, [*command, "--resolve", "a.cn:not-an-address"],
+                           env={"XDG_DATA_HOME": str(tmp_path), "REDIS_URL": ""})
+    assert "--resolve" in _usage_error(result) and "not-an-address" in _usage_error(result)
+
+
 def test_help_shows_flags_without_a_value() -> None:
     out = invoke("check", "--help").output
     assert "<bool>" not in out
     assert "--json " in out and "--help " in out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("code", "heavy"), [
     # `footer-audit --help` and every command's help: no crawl engine, browser driver or parser.
     ("import crawler.app.cli", {"scrapy", "twisted", "playwright", "scrapy_playwright", "lxml",

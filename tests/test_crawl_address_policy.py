@@ -11,6 +11,8 @@ import pytest
 from crawler.render.browser import find_chromium
 from tests.farm import closed_port, footer, page, run_crawl, serve_farm
 
+pytestmark = pytest.mark.slow  # crawls a farm in a subprocess
+
 
 def _sites(port: int) -> dict:
     local = f"http://localhost:{port}"

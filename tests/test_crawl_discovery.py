@@ -7,6 +7,8 @@ import pytest
 
 from tests.farm import footer, page, run_crawl, serve_farm
 
+pytestmark = pytest.mark.slow  # crawls a farm in a subprocess
+
 ORG = "北京某某科技有限公司"
 ICP = "京ICP备12345678号-1"
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from tests.farm import closed_port, page, run_crawl, serve_farm
+
+pytestmark = pytest.mark.slow  # crawls a farm in a subprocess
 
 HUGE = 60 * 1024 * 1024  # beyond DOWNLOAD_MAXSIZE: cut off, never loaded whole
 
@@ -78,10 +82,3 @@ def test_bad_portfolio_file_names_line_and_field_and_nothing_starts(tmp_path):
     assert "portfolio.yaml:5" in lines[0]
     assert "organisations.0.domains.0.render" in lines[0]
     assert requested == [] and run.records == []
-
-
-def test_bad_resolve_rule_is_a_usage_error(tmp_path):
-    run = run_crawl("organisations:\n  - name: X\n    domains:\n      - domain: a.cn\n",
-                    tmp_path, resolve=("a.cn:not-an-address",), timeout=60)
-    assert run.returncode == 2
-    assert "--resolve" in run.stderr and "Traceback" not in run.stderr

@@ -3,7 +3,11 @@ app landing pages checked for their APP number, per-domain expectations, the sum
 
 from __future__ import annotations
 
+import pytest
+
 from tests.farm import footer, page, run_crawl, serve_farm
+
+pytestmark = pytest.mark.slow  # crawls a farm in a subprocess
 
 SITES = {"hosts": {
     "one.cn": {"pages": {"/": {"body": page(foot=footer("京ICP备11111111号-1"))},

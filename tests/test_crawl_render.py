@@ -8,14 +8,15 @@ import contextlib
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
+from crawler.render.processes import browser_process, renderer_processes
 from tests.farm import ROOT, page, run_crawl, serve_farm
 
 pytestmark = pytest.mark.browser
@@ -74,38 +75,6 @@ def test_js_footer_rendered_on_demand_then_remembered(tmp_path):
     assert second_fetches == 2  # the render memory skips the render decision, not the fetch
 
 
-def _descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="utf-8") as fh:
-                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        children.setdefault(ppid, []).append(int(entry))
-    out, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
-
-
-def _browser_pid(crawl_pid: int) -> int | None:
-    """The main Chromium process the crawl launched (its helpers carry --type=)."""
-    for pid in _descendants(crawl_pid):
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if cmdline and b"chrom" in Path(cmdline[0].decode()).name.encode() and not any(
-                a.startswith(b"--type=") for a in cmdline):
-            return pid
-    return None
-
-
 CRASH_SITES = {"hosts": {
     "crash.cn": {"pages": {
         "/": {"body": _spa(head='<script src="/slow.js"></script>')},
@@ -133,10 +102,10 @@ def test_browser_killed_mid_page_the_page_is_retried_not_lost(tmp_path):
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline and proc.poll() is None:
                 if any(t == "/slow.js" for _, _, t in farm.requests()):
-                    pid = _browser_pid(proc.pid)
-                    if pid:
-                        os.kill(pid, signal.SIGKILL)
-                        killed.append(pid)
+                    browser = browser_process(proc.pid)
+                    if browser:
+                        browser.kill()
+                        killed.append(browser.pid)
                         return
                 time.sleep(0.1)
 
@@ -151,19 +120,6 @@ def test_browser_killed_mid_page_the_page_is_retried_not_lost(tmp_path):
     assert slow_fetches >= 2  # the page was loaded again in a fresh browser
     assert crashed["rendered"] is True
     assert pages["https://www.crash.cn/"]["status"] in ("ok", "needs_review")
-
-
-def _renderers(crawl_pid: int) -> list[int]:
-    """Chromium's renderer processes under the crawl (one or more per open page)."""
-    pids = []
-    for pid in _descendants(crawl_pid):
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            continue
-        if b"--type=renderer" in cmdline:  # zygote children rewrite argv as one string
-            pids.append(pid)
-    return pids
 
 
 def _stat(stderr: str, name: str) -> int | None:
@@ -185,11 +141,11 @@ def _crash_renderer(farm, kills: int, killed: list[int]):
             if asked > len(killed) and asked_at is None:
                 asked_at = time.monotonic()
             if asked_at is not None and time.monotonic() - asked_at > SLOW_SCRIPT_S / 2:
-                pids = _renderers(proc.pid)
-                for pid in pids:
-                    with contextlib.suppress(ProcessLookupError):  # gone with another
-                        os.kill(pid, signal.SIGKILL)
-                killed.append(len(pids))
+                renderers = renderer_processes(proc.pid)
+                for renderer in renderers:
+                    with contextlib.suppress(psutil.NoSuchProcess):  # gone with another
+                        renderer.kill()
+                killed.append(len(renderers))
                 asked_at = None
             time.sleep(0.05)
     return hook

@@ -14,6 +14,8 @@ import pytest
 
 from tests.farm import ROOT, page, serve_farm
 
+pytestmark = pytest.mark.slow  # crawls a farm in a subprocess
+
 SITES = {"hosts": {
     "a.cn": {"pages": {"/": {"body": page(links=("https://b.a.cn/", "https://c.cn/"))}}},
     "www.a.cn": {"pages": {"/": {"body": page()}}},

@@ -20,6 +20,8 @@ import pytest
 from crawler.portfolio.model import Portfolio, load_portfolio
 from tests.farm import ROOT, CrawlRun, run_crawl, serve_farm
 
+pytestmark = pytest.mark.slow  # crawls a farm in a subprocess
+
 PORTFOLIO = ROOT / "examples" / "portfolio.yaml"
 DEMO = ROOT / "examples" / "demo_farm.py"
 FAILED = {"unreachable", "tls_error", "http_error", "timeout", "blocked"}

@@ -63,6 +63,7 @@ def test_report_is_self_contained(report):
     assert "src=" not in text and "<link" not in text
 
 
+@pytest.mark.slow
 def test_report_in_chromium_sorts_and_filters(report):
     path, _ = report
     errors: list[str] = []

@@ -16,10 +16,11 @@ from typing import Any
 
 import pytest
 
+from crawler.render.processes import renderer_processes
 from tests.farm import CrawlRun, run_crawl
 from tests.hostile import HostileServer
 from tests.mockserver import ICP
-from tests.test_crawl_render import _renderers, _stat
+from tests.test_crawl_render import _stat
 
 pytestmark = pytest.mark.faults
 
@@ -102,7 +103,7 @@ def _terminate_while_rendering(sent: list[float]) -> Callable[[Any], None]:
         deadline = time.monotonic() + 90
         seen: float | None = None
         while time.monotonic() < deadline and proc.poll() is None:
-            if seen is None and _renderers(proc.pid):
+            if seen is None and renderer_processes(proc.pid):
                 seen = time.monotonic()
             if seen is not None and time.monotonic() - seen > 3:
                 os.kill(proc.pid, signal.SIGTERM)

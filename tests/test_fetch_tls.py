@@ -36,6 +36,7 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("mode", "expected"), [
     ("no-verify", "1 True"),  # the project's default: one context for every host
     ("verify", "3 False"),  # Scrapy's own behaviour: a context per connection

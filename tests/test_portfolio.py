@@ -314,6 +314,7 @@ def test_allow_networks_are_validated():
     assert str(info.value).startswith("p.yaml:4: crawl.allow_networks.1: range 'intranet'")
 
 
+@pytest.mark.slow
 def test_run_prints_every_problem_and_warning(tmp_path):
     """`footer-audit run`: one `error:` line per problem and exit status 2, nothing crawled; a file
     with warnings only is crawled after them (here a dead loopback port: no traffic leaves)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import re
 
 import pytest
 
@@ -16,24 +17,81 @@ def _params(func: object) -> list[str]:
     return list(inspect.signature(func).parameters)  # type: ignore[arg-type]
 
 
-def test_scrapy_playwright_methods_that_crawler_playwright_handler_overrides() -> None:
+def test_every_private_name_of_scrapy_playwright_is_checked_here() -> None:
+    """crawler/render/playwright_private.py lists what it uses; each name has its test below."""
+    from crawler.render.playwright_private import PRIVATE_NAMES
+
+    assert set(PRIVATE_NAMES) == {"_create_page", "_download_request", "_close",
+                                  "_download_request_with_retry", "context_wrappers",
+                                  "config.target_closed_max_retries"}
+
+
+def _handler_source(name: str) -> str:
     from scrapy_playwright import handler
 
-    cls = handler.ScrapyPlaywrightDownloadHandler
-    assert _params(cls._create_page) == ["self", "request", "spider"]
-    assert _params(cls._download_request) == ["self", "request", "spider"]
-    assert _params(cls._download_request_with_retry) == ["self", "request", "spider"]
-    assert _params(cls._close) == ["self"]
-    assert inspect.iscoroutinefunction(cls._create_page)
-    assert inspect.iscoroutinefunction(cls._download_request)
-    # Read by the crash handling and the context rotation.
-    fields = {f.name for f in dataclasses.fields(handler.Config)}
-    assert {"target_closed_max_retries", "max_pages_per_context"} <= fields
-    assert "context_wrappers" in inspect.getsource(cls.__init__)
+    return inspect.getsource(getattr(handler.ScrapyPlaywrightDownloadHandler, name))
+
+
+def test_scrapy_playwright_opens_every_page_through_create_page() -> None:
+    from scrapy_playwright import handler
+
+    create = handler.ScrapyPlaywrightDownloadHandler._create_page
+    assert _params(create) == ["self", "request", "spider"]
+    assert inspect.iscoroutinefunction(create)
+    # The page cap and the context rotation (open_page) see every attempt only if each one
+    # opens its page here.
+    assert "self._create_page(" in _handler_source("_download_request_with_retry")
+
+
+def test_scrapy_playwright_downloads_through_download_request() -> None:
+    from scrapy_playwright import handler
+
+    download = handler.ScrapyPlaywrightDownloadHandler._download_request
+    assert _params(download) == ["self", "request", "spider"]
+    assert inspect.signature(download).parameters["spider"].default is None
+    assert inspect.iscoroutinefunction(download)
+    # The render budget (render) holds only if every download goes through it.
+    assert "self._download_request(" in _handler_source("download_request")
+
+
+def test_scrapy_playwright_closes_its_contexts_in_close() -> None:
+    from scrapy_playwright import handler
+
+    close = handler.ScrapyPlaywrightDownloadHandler._close
+    assert _params(close) == ["self"] and inspect.iscoroutinefunction(close)
+    assert "self._close()" in _handler_source("close")
+    assert "context_wrappers" in _handler_source("_close")
+
+
+def test_scrapy_playwright_one_attempt_is_download_request_with_retry() -> None:
+    from scrapy_playwright import handler
+
+    attempt = handler.ScrapyPlaywrightDownloadHandler._download_request_with_retry
+    assert _params(attempt) == ["self", "request", "spider"]
+    assert inspect.iscoroutinefunction(attempt)
+    # ...and its own retry loop, which render_once replaces, is in _download_request.
+    assert "self._download_request_with_retry(" in _handler_source("_download_request")
+
+
+def test_scrapy_playwright_context_wrappers_by_name() -> None:
+    from scrapy_playwright import handler
+
+    init = inspect.getsource(handler.ScrapyPlaywrightDownloadHandler.__init__)
+    assert re.search(r"self\.context_wrappers: \w+\[str, BrowserContextWrapper\] = \{\}", init)
+    fields = {f.name for f in dataclasses.fields(handler.BrowserContextWrapper)}
+    assert "context" in fields
+
+
+def test_scrapy_playwright_target_closed_retries_setting() -> None:
+    from scrapy_playwright import handler
+
+    fields = {f.name: f for f in dataclasses.fields(handler.Config)}
+    assert fields["target_closed_max_retries"].default == 3
+    assert "max_pages_per_context" in fields  # read by the context rotation's settings
 
 
 def test_playwright_target_closed_error_location() -> None:
-    # Not exported by playwright.async_api: crawler/render/handler.py imports it from here.
+    # Not exported by playwright.async_api: crawler/render/playwright_private.py imports it here.
     from playwright._impl._errors import Error, TargetClosedError
 
     assert issubclass(TargetClosedError, Error)

@@ -166,6 +166,7 @@ def test_reaudit_reports_what_todays_rules_change(tmp_path):
     assert result["counts"]["added"] + result["counts"]["unchanged"] == len(today)
 
 
+@pytest.mark.slow
 def test_errors_are_one_line_with_their_exit_status(tmp_path):
     env_db = str(tmp_path / "none.sqlite3")
     proc = subprocess.run(
@@ -180,6 +181,7 @@ def test_errors_are_one_line_with_their_exit_status(tmp_path):
     assert proc.returncode == 4 and "no run 'missing'" in proc.stderr
 
 
+@pytest.mark.slow
 def test_export_to_a_closed_pipe_is_quiet(tmp_path):
     """`report export ... -o - | head`: the reader leaves early; no error line, no traceback."""
     db = tmp_path / "pipe.sqlite3"

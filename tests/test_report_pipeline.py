@@ -116,6 +116,7 @@ def store_target(request, tmp_path):
         redis_prefix_cleanup(SHARED_REDIS, prefix)
 
 
+@pytest.mark.slow
 def test_sigterm_mid_crawl_marks_run_incomplete_and_keeps_results(tmp_path, slow_site,
                                                                  store_target):
     url, prefix = store_target
@@ -147,6 +148,7 @@ def test_sigterm_mid_crawl_marks_run_incomplete_and_keeps_results(tmp_path, slow
     assert all(p["org"] == "某某公司" for p in pages)
 
 
+@pytest.mark.slow
 def test_crawl_that_ends_normally_is_finished(tmp_path, slow_site):
     db = str(tmp_path / "reports.sqlite3")
     proc = _crawl(tmp_path, slow_site(0), 6, db, "")

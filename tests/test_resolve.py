@@ -80,6 +80,7 @@ CRAWL_SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_static_fetches_go_to_the_mapped_address_and_port(tmp_path):
     script = tmp_path / "probe.py"
     script.write_text(CRAWL_SCRIPT, encoding="utf-8")
@@ -100,6 +101,7 @@ def test_static_fetches_go_to_the_mapped_address_and_port(tmp_path):
     assert ("http", "plain.example.cn", "/") in served
 
 
+@pytest.mark.slow
 def test_rendered_fetches_use_the_same_mapping(tmp_path):
     if not Path(CHROMIUM).exists():
         pytest.skip("no Chromium")
@@ -174,6 +176,7 @@ FILTER_SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_dns_answers_lose_refused_addresses(tmp_path):
     """At connection time the resolver hands on only allowed addresses (no traffic: the names
     are answered from /etc/hosts and --resolve rules)."""

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # A fresh interpreter: this test process has imported every spider module already.
@@ -30,6 +32,7 @@ print(json.dumps({"check": check.__module__, "lazy": lazy, "names": sorted(loade
 """
 
 
+@pytest.mark.slow
 def test_named_spider_is_loaded_alone_and_all_are_listed() -> None:
     proc = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, capture_output=True,
                           text=True, timeout=60)

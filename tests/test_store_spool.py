@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 
+import pytest
+
 from crawler.reports.store import Run, new_run_id, open_store
 from crawler.reports.store.spool import Spool, replay_file
 from crawler.reports.store.writer import RunWriter
@@ -17,6 +19,7 @@ def _pages(start: int, stop: int) -> list[dict]:
             for i in range(start, stop)]
 
 
+@pytest.mark.slow
 def test_redis_stopped_mid_run_and_restarted(tmp_path, caplog):
     caplog.set_level(logging.WARNING)
     with RedisServer() as server:
@@ -57,6 +60,7 @@ def test_redis_stopped_mid_run_and_restarted(tmp_path, caplog):
         store.close()
 
 
+@pytest.mark.slow
 def test_redis_down_until_the_end_keeps_a_spool_that_replays(tmp_path, caplog):
     caplog.set_level(logging.WARNING)
     with RedisServer() as server:
@@ -99,6 +103,30 @@ def test_spool_replay_twice_stores_each_page_once(tmp_path):
         assert replay_file(path, store) == 4
         assert len(list(store.iter_pages(run.id))) == 2
         assert len(list(store.iter_violations(run.id))) == 4
+
+
+def test_lines_this_version_does_not_know_are_skipped_not_fatal(tmp_path, caplog):
+    """A damaged or foreign line (not an object, an operation missing its fields, an unknown
+    operation, a run that is no run) is skipped with a warning; the lines around it replay."""
+    caplog.set_level(logging.WARNING)
+    path = tmp_path / "s.jsonl"
+    run = Run(id=new_run_id(), portfolio="acme")
+    with open_store(str(tmp_path / "db.sqlite3")) as store:
+        spool = Spool(path, store=store.ident, run_id=run.id)
+        spool.append("run", run=run.to_json())
+        spool.append("page", run_id=run.id, record=_pages(0, 1)[0])
+        spool.close()
+        bad = [json.dumps(line) for line in (
+            [1, 2], "page", {"op": "page", "run_id": run.id},
+            {"op": "teleport", "run_id": run.id},
+            {"op": "run", "run": {"id": run.id, "counts": "many"}},
+            {"op": "close", "run_id": run.id, "status": "finished", "expected": "all"})]
+        lines = path.read_text().splitlines()
+        path.write_text("\n".join([*lines[:2], *bad, lines[2]]) + "\n")
+        assert replay_file(path, store) == 1
+        assert [m["url"] for m in store.iter_pages(run.id)] == ["https://s0.example.cn/"]
+    skipped = [r for r in caplog.records if "skipped" in r.getMessage()]
+    assert len(skipped) == len(bad)
 
 
 def test_a_live_spool_is_left_alone(tmp_path):
@@ -179,6 +207,7 @@ def test_unwritable_spool_directory_moves_on_and_then_fails_in_one_line(tmp_path
         stuck.append("page", run_id="r", record={"url": "https://a.cn/"})
 
 
+@pytest.mark.slow
 def test_background_writer_never_waits_for_a_frozen_redis(tmp_path):
     import time
 
@@ -209,6 +238,7 @@ def test_background_writer_never_waits_for_a_frozen_redis(tmp_path):
         store.close()
 
 
+@pytest.mark.slow
 def test_pages_a_restarted_redis_lost_are_written_again_from_the_journal(tmp_path, caplog):
     from crawler.reports.store.spool import Journal
 

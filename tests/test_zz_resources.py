@@ -7,37 +7,37 @@ process the session starts inherits (a browser left behind is reparented to init
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
+import psutil
+
+from crawler.render.processes import is_browser_name
 from tests.conftest import SESSION_MARK
 
-_BROWSER_NAMES = ("chrom", "headless_shell")
 
-
-def _session_processes() -> list[tuple[int, str]]:
-    mark = f"{SESSION_MARK}={os.environ[SESSION_MARK]}".encode()
+def _session_processes() -> list[psutil.Process]:
+    """Every process (but this one) whose environment carries this session's mark."""
+    mark = os.environ[SESSION_MARK]
     found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit() or int(proc.name) == os.getpid():
-            continue
-        try:
-            if mark in (proc / "environ").read_bytes().split(b"\0"):
-                found.append((int(proc.name), (proc / "comm").read_text().strip()))
-        except OSError:  # the process ended meanwhile, or is not ours to read
-            continue
+    for proc in psutil.process_iter(["environ"]):
+        # None: the process ended meanwhile, or is not ours to read.
+        if proc.pid != os.getpid() and (proc.info["environ"] or {}).get(SESSION_MARK) == mark:
+            found.append(proc)
     return found
 
 
 def test_no_chromium_left_running() -> None:
-    if not Path("/proc/self/environ").exists():
-        return  # no /proc (macOS): nothing to inspect
-    left = [(pid, name) for pid, name in _session_processes()
-            if any(n in name.lower() for n in _BROWSER_NAMES)]
+    left = []
+    for proc in _session_processes():
+        try:
+            if is_browser_name(proc.name()):
+                left.append((proc.pid, proc.name()))
+        except psutil.NoSuchProcess:
+            continue
     assert left == []
 
 
 def test_no_throwaway_redis_server_left_running() -> None:
     from tests.redis_server import RedisServer
 
-    alive = [pid for pid in RedisServer.running if Path(f"/proc/{pid}").exists()]
+    alive = [pid for pid in RedisServer.running if psutil.pid_exists(pid)]
     assert alive == []

@@ -35,9 +35,10 @@ closed and the download fails with `PageTooLarge` (status `too_large`).
 
 Popups (`window.open`) are closed as soon as they open; dialogs are dismissed.
 
-This overrides private methods of scrapy-playwright 0.0.48 (`_create_page`, `_download_request`,
-as its own `_close` does); tests/test_crawl_render.py (recycling, killed renderers, killed
-browser) is what tells whether an upgrade still fits.
+scrapy-playwright's private methods are reached only through `PlaywrightHandlerBase`
+(crawler/render/playwright_private.py, checked by tests/test_private_apis.py);
+tests/test_crawl_render.py (recycling, killed renderers, killed browser) tells whether an upgrade
+still behaves.
 """
 
 from __future__ import annotations
@@ -51,19 +52,18 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
-from playwright._impl._errors import TargetClosedError
 from playwright.async_api import BrowserContext, Dialog, Page
 from playwright.async_api import Error as PlaywrightError
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response
-from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from crawler.errors import UsageError
 from crawler.fetch.statuses import RENDERER_CRASH, PageTooLarge, RenderTimeout
 from crawler.fetch.tls import share_tls_context
 from crawler.middlewares.address_policy import guard_playwright_abort
 from crawler.render.contexts import ContextRotation
+from crawler.render.playwright_private import PlaywrightHandlerBase, TargetClosedError
 from crawler.render.policy import META_RENDER_BUDGET
 
 __all__ = ["SharedPlaywrightDownloadHandler"]
@@ -97,13 +97,14 @@ class _Render:
         self.received += int(params.get("dataLength") or 0)
 
 
-class SharedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
+class SharedPlaywrightDownloadHandler(PlaywrightHandlerBase):
     """One scrapy-playwright handler (one driver, one browser) per crawler."""
 
     _closed = False
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
+        self._footer_audit_crawler = crawler
         share_tls_context(self)  # static fetches: one OpenSSL context (crawler/fetch/tls.py)
         settings = crawler.settings
         max_pages = settings.getint("FOOTER_AUDIT_RENDER_MAX_PAGES", 4)
@@ -136,15 +137,14 @@ class SharedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self._closed = True
         await super().close()
 
-    async def _close(self) -> None:
-        # Every context is closed below; contexts still waiting for their pages need not wait.
+    def before_close(self) -> None:
+        # Every context is closed next; contexts still waiting for their pages need not wait.
         for task in list(self._closing):
             task.cancel()
-        await super()._close()
 
-    async def _download_request(self, request: Request, spider: Spider | None = None) -> Response:
+    async def render(self, request: Request, spider: Spider | None) -> Response:
         try:
-            return await self._within_budget(request, spider or self._crawler.spider)
+            return await self._within_budget(request, spider or self._footer_audit_crawler.spider)
         finally:
             request.meta.pop(_RENDERING, None)
             name = request.meta.pop(_ASSIGNED, None)  # not carried over to a retry
@@ -178,7 +178,7 @@ class SharedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
 
     def _overdue(self, request: Request) -> tuple[str, str] | None:
         """Why the render must end now (a stats key and a message), or None."""
-        engine = getattr(self._crawler, "engine", None)
+        engine = getattr(self._footer_audit_crawler, "engine", None)
         if engine is not None and not engine.running:
             return "shutdown", "rendering stopped: the crawl is shutting down"
         rendering: _Render | None = request.meta.get(_RENDERING)
@@ -208,25 +208,25 @@ class SharedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
             await asyncio.wait_for(page.context.close(), _CLOSE_SECONDS)
 
     async def _download_unless_crashed(self, request: Request, spider: Spider) -> Response:
-        # scrapy-playwright's own _download_request loop, except for renderer crashes.
+        # scrapy-playwright's own retry loop (`render`), except for renderer crashes.
         for attempt in itertools.count():
             try:
-                return await self._download_request_with_retry(request=request, spider=spider)
+                return await self.render_once(request, spider)
             except TargetClosedError as exc:
                 if (any(words in str(exc) for words in RENDERER_CRASH)
-                        or attempt >= self.config.target_closed_max_retries):
+                        or attempt >= self.target_closed_retries):
                     raise
                 logger.debug("Target closed, opening the page for %s again", request)
         raise AssertionError("unreachable")
 
-    async def _create_page(self, request: Request, spider: Spider) -> Page:
+    async def open_page(self, request: Request, spider: Spider) -> Page:
         await self._page_slots.acquire()
         try:
             # The context is chosen once a page may open, so contexts take pages in the order
             # they render and a retired one has at most a few left in flight.
             if _ASSIGNED not in request.meta:  # not again when scrapy-playwright reopens it
                 self._assign_context(request)
-            page = await super()._create_page(request, spider)
+            page = await super().open_page(request, spider)
         except BaseException:
             self._page_slots.release()
             raise
@@ -257,7 +257,7 @@ class SharedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
                 await session.send("Network.enable")
             except PlaywrightError as exc:  # the page went away already: goto will say so
                 logger.debug("No byte count for %s: %s", request.url, exc)
-        live = len(self.context_wrappers)
+        live = self.open_context_count()
         if live > (self.stats.get_value("footer_audit/render_contexts_max_live") or 0):
             self.stats.set_value("footer_audit/render_contexts_max_live", live)
         return page
@@ -291,14 +291,14 @@ class SharedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
 
     async def _close_context(self, name: str) -> None:
         try:
-            wrapper = self.context_wrappers.get(name)
-            if wrapper is None:  # never opened, or gone with a browser that died
+            context = self.browser_context(name)
+            if context is None:  # never opened, or gone with a browser that died
                 return
-            if not await self._pages_closed(wrapper.context, _PAGE_GRACE_SECONDS):
+            if not await self._pages_closed(context, _PAGE_GRACE_SECONDS):
                 logger.warning("Closing browser context %s with pages nobody closed in %.0f s",
                                name, _PAGE_GRACE_SECONDS)
             with suppress(TargetClosedError):  # the browser may have died meanwhile
-                await wrapper.context.close()
+                await context.close()
             self.stats.inc_value("footer_audit/render_contexts_closed")
             logger.debug("Closed browser context %s", name)
         finally:

@@ -1,7 +1,7 @@
 """Per-host memory of "this site needed rendering", so the next run renders it at once.
 
 A host whose homepage had to be re-requested through Chromium (render mode `auto`) is written to a
-small JSON file in the user's data directory (`$XDG_DATA_HOME/footer-audit/render-hosts.json`,
+small JSON file in the user's data directory (`render-hosts.json` there, crawler/data_dir.py,
 or the `FOOTER_AUDIT_RENDER_MEMORY` setting). Next run, the spider asks for those hosts rendered
 straight away (render mode `always`: the static answer goes to Chromium without being parsed to
 decide first; the static fetch itself stays, it is what the browser is served). An entry
@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from pathlib import Path
 from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+
+from crawler.data_dir import data_dir
 
 __all__ = ["RenderMemory", "RenderMemoryExtension", "default_memory_path"]
 
@@ -32,8 +33,7 @@ _DAY = 86400.0
 
 
 def default_memory_path() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "footer-audit" / "render-hosts.json"
+    return data_dir() / "render-hosts.json"
 
 
 class RenderMemory:

@@ -29,8 +29,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlsplit
+
+from pydantic import BeforeValidator, TypeAdapter
 
 if TYPE_CHECKING:
     from crawler.reports.store.base import ReportStore, Run, ViolationRow
@@ -102,12 +104,24 @@ class Lifecycle:
         return "fixed" if self.fixed_at else "open"
 
     def to_json(self) -> dict[str, Any]:
-        return dict(vars(self))
+        return _LIFECYCLE.dump_python(self)
+
+    def to_json_text(self) -> str:
+        """The stored form: compact JSON, UTF-8 text as it is."""
+        return _LIFECYCLE.dump_json(self).decode("utf-8")
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Lifecycle:
-        names = cls.__dataclass_fields__
-        return cls(**{k: v for k, v in data.items() if k in names})
+        """Validated (pydantic ValidationError on a malformed record); unknown keys ignored."""
+        return _LIFECYCLE.validate_python(data)
+
+    @classmethod
+    def from_json_text(cls, text: str | bytes) -> Lifecycle:
+        return _LIFECYCLE.validate_json(text)
+
+
+# Free text of a waiver; a missing or null one reads as empty.
+_Text = Annotated[str, BeforeValidator(lambda value: "" if value is None else value)]
 
 
 @dataclass
@@ -116,25 +130,33 @@ class Waiver:
 
     site: str
     rule: str
-    reason: str
-    owner: str = ""
-    until: date | None = None
-    created: str = ""
+    reason: _Text = ""
+    owner: _Text = ""
+    until: date | None = None  # stored as an ISO date
+    created: _Text = ""
 
     def active(self, today: date | None = None) -> bool:
         return self.until is None or (today or date.today()) < self.until
 
     def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["until"] = self.until.isoformat() if self.until else None
-        return out
+        return _WAIVER.dump_python(self, mode="json")
+
+    def to_json_text(self) -> str:
+        return _WAIVER.dump_json(self).decode("utf-8")
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Waiver:
-        until = data.get("until")
-        return cls(site=data["site"], rule=data["rule"], reason=data.get("reason", ""),
-                   owner=data.get("owner") or "", created=data.get("created") or "",
-                   until=date.fromisoformat(until) if until else None)
+        """Validated (pydantic ValidationError on a malformed record); unknown keys ignored."""
+        return _WAIVER.validate_python(data)
+
+    @classmethod
+    def from_json_text(cls, text: str | bytes) -> Waiver:
+        return _WAIVER.validate_json(text)
+
+
+# The stored forms of lifecycles and waivers: pydantic reads them back validated.
+_LIFECYCLE = TypeAdapter(Lifecycle)
+_WAIVER = TypeAdapter(Waiver)
 
 
 def active_waivers(store: ReportStore, today: date | None = None) -> dict[tuple[str, str], Waiver]:

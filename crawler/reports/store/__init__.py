@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from crawler.data_dir import data_dir
 from crawler.errors import StoreError
 from crawler.reports.store.base import (
     PageMeta,
@@ -35,12 +36,6 @@ __all__ = [
 ]
 
 _REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
-
-
-def data_dir() -> Path:
-    """`$XDG_DATA_HOME/footer-audit` (default `~/.local/share/footer-audit`)."""
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "footer-audit"
 
 
 def store_ident(url: str | None = None, *, prefix: str | None = None) -> str:

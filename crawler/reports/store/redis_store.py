@@ -199,7 +199,7 @@ class RedisStore(ReportStore):
                            meta.site, dumps(record), dumps(entry),
                            _epoch(started) if started else "", history, len(rows)]
         for r in rows:
-            args += [r.sort_key, dumps(r.to_json()), r.site, r.org, r.code, r.fingerprint]
+            args += [r.sort_key, r.to_json_text(), r.site, r.org, r.code, r.fingerprint]
         if image is not None:
             args.append(image)  # binary-safe: Lua strings hold bytes
         # One atomic script: a page delivered twice (even by two workers) is stored once, and its
@@ -246,7 +246,7 @@ class RedisStore(ReportStore):
     def iter_violations(self, run_id: str, batch: int = 1000) -> Iterator[ViolationRow]:
         k = self.keys
         for raw in self._scan_order(k.violation_order(run_id), k.violations(run_id), batch):
-            yield ViolationRow.from_json(json.loads(raw))
+            yield ViolationRow.from_json_text(raw)
 
     @_unavailable
     def find_violations(self, run_id: str, *, site: str | None = None, org: str | None = None,
@@ -260,7 +260,7 @@ class RedisStore(ReportStore):
         members = sorted(self._r.sinter(sets))
         if not members:
             return []
-        return [ViolationRow.from_json(json.loads(v))
+        return [ViolationRow.from_json_text(v)
                 for v in self._r.hmget(k.violations(run_id), members) if v is not None]
 
     @_unavailable
@@ -286,7 +286,7 @@ class RedisStore(ReportStore):
         if not fps:
             return {}
         values = self._r.hmget(self.keys.lifecycle(), fps)
-        return {fp: Lifecycle.from_json(json.loads(v))
+        return {fp: Lifecycle.from_json_text(v)
                 for fp, v in zip(fps, values, strict=True) if v is not None}
 
     @_unavailable
@@ -294,7 +294,7 @@ class RedisStore(ReportStore):
         k = self.keys
         with self._r.pipeline() as pipe:
             for lc in items:
-                pipe.hset(k.lifecycle(), lc.fingerprint, dumps(lc.to_json()))
+                pipe.hset(k.lifecycle(), lc.fingerprint, lc.to_json_text())
                 if lc.fixed_at:
                     pipe.srem(k.site_open(lc.site), lc.fingerprint)
                 else:
@@ -310,7 +310,7 @@ class RedisStore(ReportStore):
     @_unavailable
     def put_waiver(self, waiver: Waiver) -> None:
         self._r.hset(self.keys.waivers(), f"{waiver.site}{SEP}{waiver.rule}",
-                     dumps(waiver.to_json()))
+                     waiver.to_json_text())
 
     @_unavailable
     def delete_waiver(self, site: str, rule: str) -> bool:
@@ -318,7 +318,7 @@ class RedisStore(ReportStore):
 
     @_unavailable
     def list_waivers(self) -> list[Waiver]:
-        waivers = [Waiver.from_json(json.loads(v)) for v in self._r.hvals(self.keys.waivers())]
+        waivers = [Waiver.from_json_text(v) for v in self._r.hvals(self.keys.waivers())]
         return sorted(waivers, key=lambda w: (w.site, w.rule))
 
     # -- API tokens --------------------------------------------------------------------------

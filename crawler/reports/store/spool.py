@@ -23,15 +23,18 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import logging
 import os
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, NotRequired
 
+from pydantic import Field, TypeAdapter, ValidationError
+from typing_extensions import TypedDict  # pydantic needs this TypedDict before Python 3.12
+
+from crawler.data_dir import data_dir
 from crawler.errors import StoreError
 from crawler.reports.store.base import ReportStore, Run, dumps
 
@@ -51,8 +54,6 @@ def fallback_spool_dir() -> Path:
 
 def default_spool_dirs(spool_dir: Path | None = None) -> list[Path]:
     """The spool directory (default `<data dir>/spool`), then the fallback, without repeats."""
-    from crawler.reports.store import data_dir
-
     dirs = [spool_dir or data_dir() / "spool", fallback_spool_dir()]
     return [d for i, d in enumerate(dirs) if d not in dirs[:i]]
 
@@ -65,17 +66,50 @@ class SpoolElsewhere(StoreError):
     """The spool file was written for another store (or names none): not replayed here."""
 
 
-def read_header(path: Path) -> dict[str, Any] | None:
+# The lines of a spool or journal file, validated as they are read back (pydantic): a line cut
+# short by a crash or a full disk, or one this version does not know, is skipped with a warning.
+class HeaderLine(TypedDict):
+    op: Literal["spool"]
+    store: NotRequired[str]
+    run_id: NotRequired[str]
+
+
+class RunLine(TypedDict):
+    op: Literal["run"]
+    run: Run  # a run to create (or to update)
+
+
+class PageLine(TypedDict):
+    op: Literal["page"]
+    run_id: str
+    record: dict[str, Any]  # the page record, stored as given
+
+
+class CloseLine(TypedDict):
+    op: Literal["close"]
+    run_id: str
+    status: str
+    finished: NotRequired[str | None]
+    note: NotRequired[str]
+    expected: NotRequired[int | None]
+
+
+SpoolLine = Annotated[HeaderLine | RunLine | PageLine | CloseLine, Field(discriminator="op")]
+Operation = RunLine | PageLine | CloseLine
+_LINE: TypeAdapter[SpoolLine] = TypeAdapter(SpoolLine)
+
+
+def read_header(path: Path) -> HeaderLine | None:
     """The spool's first line when it names its store and run, else None."""
     try:
         with path.open(encoding="utf-8") as fh:
-            first = json.loads(fh.readline() or "null")
-    except (OSError, json.JSONDecodeError):
+            first = _LINE.validate_json(fh.readline())
+    except (OSError, UnicodeDecodeError, ValidationError):
         return None
-    return first if isinstance(first, dict) and first.get("op") == HEADER_OP else None
+    return first if first["op"] == HEADER_OP else None
 
 
-def _entries(path: Path) -> Iterator[dict[str, Any]]:
+def _entries(path: Path) -> Iterator[Operation]:
     if not path.exists():
         return
     with path.open(encoding="utf-8") as fh:
@@ -83,11 +117,12 @@ def _entries(path: Path) -> Iterator[dict[str, Any]]:
             if not line.strip():
                 continue
             try:
-                entry = json.loads(line)
-            except json.JSONDecodeError:  # a line cut short by a crash or a full disk
-                logger.warning("spool %s: line %d is not JSON, skipped", path, n)
+                entry = _LINE.validate_json(line)
+            except ValidationError as exc:
+                logger.warning("spool %s: line %d is not an operation this version knows (%s), "
+                               "skipped", path, n, exc.errors()[0]["msg"])
                 continue
-            if entry.get("op") != HEADER_OP:
+            if entry["op"] != HEADER_OP:
                 yield entry
 
 
@@ -104,7 +139,7 @@ class Spool:
         self.pages = 0  # of which pages
         for entry in self.entries():
             self.count += 1
-            self.pages += entry.get("op") == "page"
+            self.pages += entry["op"] == "page"
 
     def __bool__(self) -> bool:
         return self.count > 0
@@ -154,7 +189,7 @@ class Spool:
             finally:
                 self._abandon_handle()
 
-    def entries(self) -> Iterator[dict[str, Any]]:
+    def entries(self) -> Iterator[Operation]:
         for path in self.files:
             yield from _entries(path)
 
@@ -175,28 +210,24 @@ class Spool:
         self._close_handle()
 
 
-def _apply(entries: Iterator[dict[str, Any]], store: ReportStore, close_run: Callable[..., Any],
+def _apply(entries: Iterator[Operation], store: ReportStore, close_run: Callable[..., Any],
            run_id: str | None, path: Path) -> int:
     pages = 0
     for entry in entries:
-        op = entry.get("op")
-        owner = (entry.get("run") or {}).get("id") if op == "run" else entry.get("run_id")
+        owner = entry["run"].id if entry["op"] == "run" else entry["run_id"]
         if run_id is not None and owner != run_id:
             logger.warning("spool %s: an operation of run %s, not %s, skipped", path, owner,
                            run_id)
             continue
-        if op == "run":
-            run = Run.from_json(entry["run"])
-            if store.get_run(run.id) is None:
-                store.create_run(run)
-        elif op == "page":
+        if entry["op"] == "run":
+            if store.get_run(entry["run"].id) is None:
+                store.create_run(entry["run"])
+        elif entry["op"] == "page":
             store.put_page(entry["run_id"], entry["record"])
             pages += 1
-        elif op == "close":
+        else:
             close_run(store, entry["run_id"], entry["status"], entry.get("finished"),
                       note=entry.get("note", ""), expected=entry.get("expected"))
-        else:
-            logger.warning("spool %s: unknown operation %r skipped", path, op)
     return pages
 
 
@@ -273,7 +304,7 @@ class Journal:
             if self._fh is not None:
                 self._fh.flush()
         for entry in _entries(self.path):
-            if entry.get("op") == "page":
+            if entry["op"] == "page":
                 yield entry["record"]
 
     def _close(self) -> None:
@@ -312,10 +343,11 @@ def recover_journals(store: ReportStore, dirs: Sequence[Path]) -> dict[str, int]
                 have = {m.url_key for m in store.iter_page_meta(run.id)}
                 written = 0
                 for entry in _entries(path):
-                    record = entry.get("record") or {}
-                    if entry.get("op") == "page" and record.get("url") and \
-                            normalise_url(record["url"]) not in have:
-                        store.put_page(run.id, record)
+                    if entry["op"] != "page":
+                        continue
+                    url = entry["record"].get("url")
+                    if isinstance(url, str) and url and normalise_url(url) not in have:
+                        store.put_page(run.id, entry["record"])
                         written += 1
                 if written and run.status != "running":
                     close_run(store, run.id, run.status, run.finished, note=run.note)

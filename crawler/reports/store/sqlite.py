@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from crawler.data_dir import data_dir
 from crawler.reports.changes import Lifecycle, Waiver
 from crawler.reports.store.base import (
     ApiToken,
@@ -74,11 +75,10 @@ _CHUNK = 500  # below SQLite's bound-parameter limit
 
 
 def default_db_path() -> Path:
-    """`$FOOTER_AUDIT_DB`, else `$XDG_DATA_HOME/footer-audit/reports.sqlite3`."""
+    """`$FOOTER_AUDIT_DB`, else `reports.sqlite3` in the data directory (crawler/data_dir.py)."""
     if os.environ.get("FOOTER_AUDIT_DB"):
         return Path(os.environ["FOOTER_AUDIT_DB"]).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "footer-audit" / "reports.sqlite3"
+    return data_dir() / "reports.sqlite3"
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:
@@ -200,7 +200,7 @@ class SQLiteStore(ReportStore):
               meta.violations, dumps(record))),
             ("INSERT OR REPLACE INTO violations VALUES (?,?,?,?,?,?,?,?)",
              [(run_id, r.sort_key, r.url_key, r.site, r.org, r.code, r.fingerprint,
-               dumps(r.to_json())) for r in rows]),
+               r.to_json_text()) for r in rows]),
         ])
         return not existed
 
@@ -227,7 +227,7 @@ class SQLiteStore(ReportStore):
         for _key, row in self._pages_of(
                 "SELECT sort_key, row FROM violations WHERE run_id=? AND sort_key>? "
                 "ORDER BY sort_key LIMIT ?", (run_id,), batch):
-            yield ViolationRow.from_json(json.loads(row))
+            yield ViolationRow.from_json_text(row)
 
     def find_violations(self, run_id: str, *, site: str | None = None, org: str | None = None,
                         rule: str | None = None) -> list[ViolationRow]:
@@ -237,7 +237,7 @@ class SQLiteStore(ReportStore):
                 sql += f" AND {column}=?"
                 args.append(value)
         sql += " ORDER BY sort_key"
-        return [ViolationRow.from_json(json.loads(r)) for (r,) in self._db.execute(sql, args)]
+        return [ViolationRow.from_json_text(r) for (r,) in self._db.execute(sql, args)]
 
     def fingerprints_present(self, run_id: str, fps: Iterable[str]) -> set[str]:
         found: set[str] = set()
@@ -264,30 +264,30 @@ class SQLiteStore(ReportStore):
             marks = ",".join("?" * len(chunk))
             for (data,) in self._db.execute(
                     f"SELECT data FROM lifecycle WHERE fingerprint IN ({marks})", chunk):
-                lc = Lifecycle.from_json(json.loads(data))
+                lc = Lifecycle.from_json_text(data)
                 out[lc.fingerprint] = lc
         return out
 
     def put_lifecycle(self, items: Iterable[Lifecycle]) -> None:
-        rows = [(lc.fingerprint, lc.site, 1 if lc.fixed_at else 0, dumps(lc.to_json()))
+        rows = [(lc.fingerprint, lc.site, 1 if lc.fixed_at else 0, lc.to_json_text())
                 for lc in items]
         if rows:
             self._tx([("INSERT OR REPLACE INTO lifecycle VALUES (?,?,?,?)", rows)])
 
     def open_lifecycle(self, site: str) -> list[Lifecycle]:
-        return [Lifecycle.from_json(json.loads(d)) for (d,) in self._db.execute(
+        return [Lifecycle.from_json_text(d) for (d,) in self._db.execute(
             "SELECT data FROM lifecycle WHERE site=? AND fixed=0 ORDER BY fingerprint", (site,))]
 
     def put_waiver(self, waiver: Waiver) -> None:
         self._tx([("INSERT OR REPLACE INTO waivers VALUES (?,?,?)",
-                   (waiver.site, waiver.rule, dumps(waiver.to_json())))])
+                   (waiver.site, waiver.rule, waiver.to_json_text()))])
 
     def delete_waiver(self, site: str, rule: str) -> bool:
         cur = self._db.execute("DELETE FROM waivers WHERE site=? AND rule=?", (site, rule))
         return cur.rowcount > 0
 
     def list_waivers(self) -> list[Waiver]:
-        return [Waiver.from_json(json.loads(d)) for (d,) in self._db.execute(
+        return [Waiver.from_json_text(d) for (d,) in self._db.execute(
             "SELECT data FROM waivers ORDER BY site, rule")]
 
     # -- API tokens --------------------------------------------------------------------------
