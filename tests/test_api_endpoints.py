@@ -214,5 +214,26 @@ def test_openapi_documents_every_endpoint(api) -> None:
     assert set(spec["paths"]) >= {
         "/api/v1/audit", "/api/v1/check", "/api/v1/sites/{host}", "/api/v1/runs",
         "/api/v1/runs/{run_id}", "/api/v1/runs/{run_id}/diff", "/api/v1/runs/{run_id}/export",
-        "/api/v1/snippet"}
+        "/api/v1/snippet", "/api/v1/token"}
     assert api.client.get("/docs").status_code == 200
+
+
+def test_audit_processes_survive_the_loss_of_one(tmp_path) -> None:
+    import multiprocessing
+    import os
+    import signal
+
+    with api_client("sqlite", tmp_path, audit_workers=2) as api:
+        headers = api.token()
+        body = {"url": "https://www.example.cn/", "html": COVERED}
+        first = api.client.post("/api/v1/audit", json=body, headers=headers)
+        assert first.status_code == 200
+        workers = multiprocessing.active_children()  # the pool this app started
+        assert len(workers) == 2
+        os.kill(workers[0].pid, signal.SIGKILL)
+        workers[0].join(10)
+        again = api.client.post("/api/v1/audit", json=body, headers=headers)
+        assert again.status_code == 200 and again.json() == first.json()
+        assert {p.pid for p in multiprocessing.active_children()}.isdisjoint(
+            {workers[0].pid})
+    assert multiprocessing.active_children() == []  # shut down with the app

@@ -52,6 +52,13 @@ def test_a_valid_token_is_let_in_and_a_revoked_one_gets_403(api) -> None:
     assert "revoked" in body["detail"]
 
 
+def test_a_token_can_ask_who_it_is(api) -> None:
+    headers = api.token("crawl", name="popup")
+    me = api.client.get("/api/v1/token", headers=headers).json()
+    assert me["name"] == "popup" and me["scope"] == "crawl" and me["server"]
+    _problem(api.client.get("/api/v1/token"), 401)
+
+
 def test_the_store_keeps_only_the_token_hash(api, tmp_path) -> None:
     headers = api.token("crawl", name="ci")
     token = headers["Authorization"].removeprefix("Bearer ")

@@ -10,6 +10,7 @@
     body_limit.py    request bodies over the limit get 413 without being read whole
     problems.py      every error as RFC 9457 problem details, never a stack trace
     audit.py         POST /audit's core call: the extension's DOM through `rules.audit`
+    audit_pool.py    the processes that run it beside the event loop (one per core)
     check_runner.py  POST /check: `check_pages` in a child process, a bounded number at a time
     routes/          one APIRouter per area (audit, check, sites, runs, snippet, crawls)
 

@@ -56,25 +56,6 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def _audit_pool(workers: int):
-    if workers <= 0:
-        return None
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    from crawler.api.audit import audit_submitted
-
-    # Spawned, not forked: the server has threads (a fork copies their locks mid-use).
-    pool = ProcessPoolExecutor(max_workers=workers,
-                               mp_context=multiprocessing.get_context("spawn"))
-    # Start every worker now (importing the rules), not on the first requests.
-    warm = [pool.submit(audit_submitted, "http://warm.invalid/", "<p>warm</p>", None)
-            for _ in range(workers)]
-    for future in warm:
-        future.result()
-    return pool
-
-
 def create_app(config: ApiConfig | None = None) -> FastAPI:
     """The application for `config` (defaults: loopback, the default store, no portfolio)."""
     config = config or ApiConfig()
@@ -98,14 +79,17 @@ def create_app(config: ApiConfig | None = None) -> FastAPI:
 
         state.checks = CheckRunner(config.check_concurrency, config.check_timeout,
                                    config.allow_networks)
-        state.audit_pool = _audit_pool(config.audit_workers)
+        if config.audit_workers > 0:
+            from crawler.api.audit_pool import AuditPool
+
+            state.audit_pool = AuditPool(config.audit_workers)
         crawl_jobs.start()  # crawls queued before a restart start again now
         try:
             yield
         finally:
             crawl_jobs.stop()  # running crawls stop; their jobs wait for the next start
             if state.audit_pool is not None:
-                state.audit_pool.shutdown(wait=True, cancel_futures=True)
+                state.audit_pool.shutdown()
                 state.audit_pool = None
             stores.close()
 

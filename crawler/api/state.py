@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -23,6 +22,7 @@ from crawler.api.rate_limit import RateLimiter
 from crawler.reports.store import ReportStore, open_store
 
 if TYPE_CHECKING:
+    from crawler.api.audit_pool import AuditPool
     from crawler.api.check_runner import CheckRunner
     from crawler.portfolio.model import Portfolio
 
@@ -85,7 +85,7 @@ class ApiState:
     stores: StoreProvider
     limiter: RateLimiter
     portfolio: Portfolio | None = None
-    audit_pool: Executor | None = None  # processes for /audit; None: FastAPI's threads
+    audit_pool: AuditPool | None = None  # processes for /audit; None: FastAPI's threads
     checks: CheckRunner | None = None
     extra: dict[str, object] = field(default_factory=dict)  # room for other areas' state
 

@@ -5,6 +5,7 @@
     sites    GET  /sites/{host}     a site's latest audited state and its history
     runs     GET  /runs, /runs/{id}, /runs/{id}/diff, /runs/{id}/export
     snippet  GET  /snippet?host=    the compliant footer of a site of the portfolio
+    token    GET  /token            the calling token's name and scope (a connection check)
     crawls   POST /crawls, GET /crawls, /crawls/{id}, /crawls/{id}/events, POST .../cancel
 
 A new area is a module here with a `router` and its name in AREAS.
@@ -18,7 +19,7 @@ from fastapi import APIRouter
 
 __all__ = ["AREAS", "routers"]
 
-AREAS: tuple[str, ...] = ("audit", "check", "sites", "runs", "snippet", "crawls")
+AREAS: tuple[str, ...] = ("audit", "check", "sites", "runs", "snippet", "token", "crawls")
 
 
 def routers() -> list[APIRouter]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -31,7 +30,5 @@ async def audit(body: AuditRequest, request: Request,
     state = api_state(request)
     expect = expectations_for(state, body.url, body)
     if state.audit_pool is not None:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(state.audit_pool, audit_submitted, body.url,
-                                          body.html, expect)
+        return await state.audit_pool.audit(body.url, body.html, expect)
     return await run_in_threadpool(audit_submitted, body.url, body.html, expect)
