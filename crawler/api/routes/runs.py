@@ -13,7 +13,7 @@ import contextlib
 import logging
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -116,6 +116,10 @@ class _QueueWriter:
         if self.size >= self.chunk:
             self.flush()
         return len(text)
+
+    def writelines(self, texts: Iterable[str]) -> None:  # the HTML report's template stream
+        for text in texts:
+            self.write(text)
 
     def flush(self) -> None:
         if not self.parts:
