@@ -8,8 +8,10 @@ Records:
     Run           one crawl: id, portfolio, trigger, start/finish times, status, counts, versions
     PageMeta      the light index entry of one audited page (site, organisation, status, ...)
     ViolationRow  one violation of one page, flattened for indexing and export
-    ApiToken      a bearer token of the API server: its name, scope and the token's hash (never
-                  the token itself)
+    SiteState     one site in one run, summed up: its pages by status, its violations by rule and
+                  severity (the dashboard's overview reads these, not the rows)
+    ApiToken      a bearer token of the API server: its name, scope, the organisation it is
+                  restricted to (if any) and the token's hash (never the token itself)
 The full page record (the check JSON plus org/owner/domain/host/snapshot) is stored as given,
 except its screenshot: `record["screenshot"]` arrives as {type, clip, size, data (base64)} and is
 stored as {type, clip, size}, the image itself apart (`split_screenshot`, `get_screenshot`).
@@ -42,6 +44,7 @@ __all__ = [
     "PageMeta",
     "ReportStore",
     "Run",
+    "SiteState",
     "StoreUnavailable",
     "StoredScreenshot",
     "ViolationRow",
@@ -194,6 +197,18 @@ class ViolationRow:
         return _VIOLATION_ROW.validate_json(text)
 
 
+@dataclass
+class SiteState:
+    """One site in one run: pages by status and violations by (rule code, severity), waived ones
+    included (waivers change after the run; the reader applies today's)."""
+
+    site: str
+    org: str
+    owner: str
+    statuses: dict[str, int] = field(default_factory=dict)
+    violations: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
 # Stored forms: pydantic writes and reads them back validated.
 _RUN = TypeAdapter(Run)
 _VIOLATION_ROW = TypeAdapter(ViolationRow)
@@ -238,6 +253,9 @@ class ApiToken:
     scope: str
     created: str = field(default_factory=utc_now)
     revoked: str | None = None  # when it was revoked; a revoked token is refused (403)
+    # The one organisation of the portfolio this token may see (the dashboard and the API's
+    # site reads); None: every organisation.
+    org: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -313,7 +331,21 @@ class ReportStore(ABC):
         normalises alike), None when it has none."""
 
     @abstractmethod
+    def get_page(self, run_id: str, url: str) -> dict[str, Any] | None:
+        """The full record of one page of the run (any spelling of its URL that normalises
+        alike), None when the run has no such page."""
+
+    @abstractmethod
     def iter_page_meta(self, run_id: str) -> Iterator[PageMeta]: ...
+
+    @abstractmethod
+    def run_sites(self, run_id: str) -> list[SiteState]:
+        """Every site of the run summed up, by organisation then site: one query, not one read
+        per violation (the dashboard's overview of thousands of sites)."""
+
+    @abstractmethod
+    def count_violations(self, run_id: str, org: str | None = None) -> int:
+        """Violations of the run (of one organisation), waived ones included."""
 
     @abstractmethod
     def iter_violations(self, run_id: str, batch: int = 1000) -> Iterator[ViolationRow]:

@@ -20,6 +20,7 @@ from crawler.reports.store.base import (
     PageMeta,
     ReportStore,
     Run,
+    SiteState,
     StoredScreenshot,
     StoreUnavailable,
     ViolationRow,
@@ -216,6 +217,35 @@ class SQLiteStore(ReportStore):
         if row is None:
             return None
         return StoredScreenshot(bytes(row[2]), row[0], json.loads(row[1]) or [])
+
+    def get_page(self, run_id: str, url: str) -> dict[str, Any] | None:
+        row = self._db.execute("SELECT record FROM pages WHERE run_id=? AND url_key=?",
+                               (run_id, normalise_url(url))).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def run_sites(self, run_id: str) -> list[SiteState]:
+        states: dict[str, SiteState] = {}
+        for site, org, owner, status, n in self._db.execute(
+                "SELECT site, org, owner, status, count(*) FROM pages WHERE run_id=? "
+                "GROUP BY site, org, owner, status", (run_id,)):
+            state = states.setdefault(site, SiteState(site, org, owner))
+            state.statuses[status] = state.statuses.get(status, 0) + n
+        # Severity is inside the row's JSON (a rule's severity may be overridden per site).
+        for site, code, severity, n in self._db.execute(
+                "SELECT site, code, json_extract(row, '$.severity'), count(*) FROM violations "
+                "WHERE run_id=? GROUP BY site, code, 3", (run_id,)):
+            state = states.get(site)
+            if state is not None:
+                state.violations[(code, severity or "")] = n
+        return sorted(states.values(), key=lambda s: (s.org, s.site))
+
+    def count_violations(self, run_id: str, org: str | None = None) -> int:
+        if org is None:
+            row = self._db.execute("SELECT count(*) FROM violations WHERE run_id=?", (run_id,))
+        else:
+            row = self._db.execute("SELECT count(*) FROM violations WHERE run_id=? AND org=?",
+                                   (run_id, org))
+        return int(row.fetchone()[0])
 
     def iter_page_meta(self, run_id: str) -> Iterator[PageMeta]:
         for row in self._pages_of("SELECT url_key, url, site, org, owner, status, violations "
