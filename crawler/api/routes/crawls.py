@@ -35,7 +35,7 @@ from crawler.errors import UsageError
 from crawler.jobs.model import Job, JobOptions, JobState, valid_job_id
 from crawler.reports.store.base import ApiToken
 
-__all__ = ["CrawlRequest", "job_view", "router"]
+__all__ = ["CrawlRequest", "job_view", "queue_crawl", "router"]
 
 router = APIRouter(tags=["crawls"])
 
@@ -112,6 +112,12 @@ def create_crawl(body: CrawlRequest, request: Request, _token: Crawler) -> JSONR
     it at `Location` or its `events` stream. A site of the server's portfolio is crawled as its
     domain there (kind `crawl-domain`), with everything the file expects of it; an `org` must be
     in the portfolio."""
+    view = job_view(queue_crawl(request, body))
+    return JSONResponse(view, status_code=202, headers={"Location": view["links"]["self"]})
+
+
+def queue_crawl(request: Request, body: CrawlRequest) -> Job:
+    """Queue the crawl `body` asks for (the API's and the dashboard's button): the job."""
     state = api_state(request)
     jobs = crawl_jobs(request)
     config = state.config
@@ -144,8 +150,7 @@ def create_crawl(body: CrawlRequest, request: Request, _token: Crawler) -> JSONR
     except UsageError as exc:
         raise HTTPException(422, str(exc)) from None
     jobs.wake()
-    view = job_view(job)
-    return JSONResponse(view, status_code=202, headers={"Location": view["links"]["self"]})
+    return job
 
 
 @router.get("/crawls", summary="Recent crawls, newest first")

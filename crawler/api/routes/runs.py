@@ -27,7 +27,7 @@ from crawler.reports.changes import diff_runs, listed_changes, previous_finished
 from crawler.reports.store import ReportStore, Run, StoreUnavailable, summarise_run
 from crawler.reports.store.base import ApiToken
 
-__all__ = ["router"]
+__all__ = ["MEDIA_TYPES", "router", "stream_export"]
 
 logger = logging.getLogger("footer_audit.api")
 router = APIRouter(tags=["runs"])
@@ -36,7 +36,7 @@ RunRef = Annotated[str, Path(min_length=1, max_length=100,
                              description="A run id, a unique prefix of one, or `latest`.")]
 Reader = Annotated[ApiToken, Depends(require("audit"))]
 
-_MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json",
+MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json",
           "html": "text/html; charset=utf-8"}
 
 
@@ -83,7 +83,7 @@ def diff_run(run_id: RunRef, request: Request, _token: Reader,
 
 @router.get("/runs/{run_id}/export", summary="Export a run: CSV, JSON or HTML, streamed",
             response_class=StreamingResponse,
-            responses={200: {"content": {m.split(";")[0]: {} for m in _MEDIA.values()}}})
+            responses={200: {"content": {m.split(";")[0]: {} for m in MEDIA_TYPES.values()}}})
 def export_run(run_id: RunRef, request: Request, _token: Reader,
                format: Annotated[Literal["csv", "json", "html"], Query(
                    description="csv: one row per violation (UTF-8 with BOM); json; html: one "
@@ -93,9 +93,9 @@ def export_run(run_id: RunRef, request: Request, _token: Reader,
 
     stores = api_state(request).stores
     run = _resolve(stores.get(), run_id)
-    body = _stream(stores, EXPORTERS[format], run)
+    body = stream_export(stores, EXPORTERS[format], run)
     name = f"footer-audit-{run.id}.{format}"
-    return StreamingResponse(body, media_type=_MEDIA[format], headers={
+    return StreamingResponse(body, media_type=MEDIA_TYPES[format], headers={
         "Content-Disposition": f'attachment; filename="{name}"'})
 
 
@@ -143,7 +143,7 @@ class _Stopped(Exception):
     """The client went away: the writer ends."""
 
 
-def _stream(stores: StoreProvider, exporter: Any, run: Run) -> Iterator[bytes]:
+def stream_export(stores: StoreProvider, exporter: Any, run: Run) -> Iterator[bytes]:
     chunks: queue.Queue = queue.Queue(maxsize=8)
     stop = threading.Event()
     writer = _QueueWriter(chunks, stop)
