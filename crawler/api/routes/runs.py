@@ -34,10 +34,20 @@ router = APIRouter(tags=["runs"])
 
 RunRef = Annotated[str, Path(min_length=1, max_length=100,
                              description="A run id, a unique prefix of one, or `latest`.")]
-Reader = Annotated[ApiToken, Depends(require("audit"))]
+
+
+def _whole_runs(token: Annotated[ApiToken, Depends(require("audit"))]) -> ApiToken:
+    """A run holds every organisation: a token restricted to one reads its sites instead."""
+    if token.org is not None:
+        raise HTTPException(403, f"token {token.name!r} is restricted to organisation "
+                            f"{token.org!r}; runs hold every organisation (read /sites/HOST)")
+    return token
+
+
+Reader = Annotated[ApiToken, Depends(_whole_runs)]
 
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json",
-          "html": "text/html; charset=utf-8"}
+               "html": "text/html; charset=utf-8"}
 
 
 def _resolve(store: ReportStore, ref: str) -> Run:
