@@ -140,6 +140,7 @@ def test_a_warning_site_and_a_site_to_review_have_their_colours(tmp_path) -> Non
         assert 'class="chip review" href="/dashboard/site/r.example.cn"' in html
 
 
+@pytest.mark.parametrize("dash", BACKENDS, indirect=True)
 def test_organisation_page_shows_changes_since_the_night_before(dash) -> None:
     from datetime import date, timedelta
 
@@ -159,6 +160,7 @@ def test_organisation_page_shows_changes_since_the_night_before(dash) -> None:
     assert dash.client.get("/dashboard/org/nobody").status_code == 404
 
 
+@pytest.mark.parametrize("dash", BACKENDS, indirect=True)
 def test_site_page_shows_evidence_fix_history_and_screenshot(dash) -> None:
     sign_in(dash)
     html = dash.client.get("/dashboard/site/a.example.cn").text
@@ -174,6 +176,7 @@ def test_site_page_shows_evidence_fix_history_and_screenshot(dash) -> None:
     assert dash.client.get("/dashboard/site/unknown.example.cn").status_code == 404
 
 
+@pytest.mark.parametrize("dash", BACKENDS, indirect=True)
 def test_run_page_summary_diff_and_exports(dash) -> None:
     runs = dash.store.list_runs()
     sign_in(dash)
@@ -276,6 +279,7 @@ def test_read_only_tokens_cannot_waive_and_only_crawl_tokens_crawl(dash) -> None
     assert job is not None and job.target == "a.example.cn" and job.state == "queued"
 
 
+@pytest.mark.parametrize("dash", BACKENDS, indirect=True)
 def test_a_token_of_one_organisation_sees_nothing_of_another(dash) -> None:
     runs = dash.store.list_runs()
     sign_in(dash, "audit", org=OTHER)
@@ -345,3 +349,19 @@ def test_open_dashboard_reads_without_sign_in_on_loopback_only(tmp_path) -> None
         # A page elsewhere that rebinds its name to the loopback gets no open dashboard.
         with TestClient(api.client.app, base_url="http://attacker.example:8787") as other:
             assert other.get("/dashboard/", follow_redirects=False).status_code == 303
+
+
+def test_command_line_open_refused_off_loopback_and_tokens_of_one_organisation(
+        tmp_path, run_cli) -> None:
+    db = str(tmp_path / "cli.sqlite3")
+    refused = run_cli("serve", "--open", "--host", "0.0.0.0", "--store", db)
+    assert refused.returncode == 2 and "--open" in refused.stderr and "0.0.0.0" in refused.stderr
+    made = run_cli("token", "create", "--name", "acme-view", "--scope", "audit", "--org", ACME,
+                   "--store", db)
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.startswith("fa_") and ACME in made.stderr
+    listed = run_cli("token", "list", "--store", db)
+    assert f"acme-view\taudit\t{ACME}\t" in listed.stdout
+    admin = run_cli("token", "create", "--name", "a2", "--scope", "admin", "--org", ACME,
+                    "--store", db)
+    assert admin.returncode == 2 and "admin" in admin.stderr
