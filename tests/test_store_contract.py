@@ -363,6 +363,47 @@ def test_sqlite_file_of_an_older_version_gains_the_new_run_columns(tmp_path):
         assert store.get_run("r1").note == "n"
 
 
+def test_sqlite_violations_of_an_older_version_sum_by_their_stored_severity(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE violations (run_id TEXT NOT NULL, sort_key TEXT NOT NULL, "
+               "url_key TEXT NOT NULL, site TEXT NOT NULL, org TEXT NOT NULL, code TEXT NOT "
+               "NULL, fingerprint TEXT NOT NULL, row TEXT NOT NULL, "
+               "PRIMARY KEY (run_id, sort_key))")
+    db.commit()
+    db.close()
+    with SQLiteStore(path) as store:
+        run = _run()
+        store.create_run(run)
+        store.put_page(run.id, page_record("https://a.example.cn/", [("icp_missing", "x"),
+                                                                     ("copyright_stale", "y")]))
+        # As rows written before the column was: their severity only in the row's JSON.
+        store._db.execute("UPDATE violations SET severity=''")
+        [state] = store.run_sites(run.id)
+        assert state.violations == {("icp_missing", "error"): 1,
+                                    ("copyright_stale", "warning"): 1}
+
+
+def test_redis_pages_of_an_older_version_sum_by_their_rows_severity(tmp_path):
+    import json
+
+    with open_test_store("redis", tmp_path) as store:
+        run = _run()
+        store.create_run(run)
+        store.put_page(run.id, page_record("https://a.example.cn/", [("icp_missing", "x"),
+                                                                     ("copyright_stale", "y")]))
+        # As entries written before they carried severities: five fields a row.
+        key = store.keys.page_meta(run.id)
+        entry = json.loads(store._r.hget(key, "https://a.example.cn/"))
+        entry["rows"] = [row[:5] for row in entry["rows"]]
+        store._r.hset(key, "https://a.example.cn/", json.dumps(entry))
+        [state] = store.run_sites(run.id)
+        assert state.violations == {("icp_missing", "error"): 1,
+                                    ("copyright_stale", "warning"): 1}
+
+
 def test_a_redis_lost_while_iterating_is_store_unavailable() -> None:
     """Iterators raise from inside the caller's loop: the lost connection is still named."""
     store = open_store(f"redis://127.0.0.1:{free_port()}/0", timeout=0.5)

@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from crawler.dashboard.chart import Chart, bar_chart
 from crawler.reports.changes import (
@@ -57,6 +58,13 @@ class SiteView:
     colour: str
     open: dict[tuple[str, str], int]  # (rule, severity) -> open violations
     waived: int
+    open_count: int = 0
+    href: str = ""  # the site's page, relative to the dashboard
+
+    def __post_init__(self) -> None:
+        # Computed once: the overview prints thousands of these.
+        self.open_count = sum(self.open.values())
+        self.href = "site/" + quote(self.state.site, safe="")
 
     @property
     def site(self) -> str:
@@ -65,10 +73,6 @@ class SiteView:
     @property
     def org(self) -> str:
         return self.state.org
-
-    @property
-    def open_count(self) -> int:
-        return sum(self.open.values())
 
     def severity(self, severity: str) -> int:
         return sum(n for (_code, sev), n in self.open.items() if sev == severity)

@@ -50,7 +50,8 @@ CREATE INDEX IF NOT EXISTS pages_site ON pages (site);
 CREATE TABLE IF NOT EXISTS violations (
     run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, sort_key TEXT NOT NULL,
     url_key TEXT NOT NULL, site TEXT NOT NULL, org TEXT NOT NULL, code TEXT NOT NULL,
-    fingerprint TEXT NOT NULL, row TEXT NOT NULL, PRIMARY KEY (run_id, sort_key));
+    fingerprint TEXT NOT NULL, row TEXT NOT NULL, severity TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (run_id, sort_key));
 CREATE INDEX IF NOT EXISTS violations_page ON violations (run_id, url_key);
 CREATE INDEX IF NOT EXISTS violations_site ON violations (run_id, site);
 CREATE INDEX IF NOT EXISTS violations_org ON violations (run_id, org);
@@ -70,6 +71,9 @@ CREATE TABLE IF NOT EXISTS api_tokens (
 # Columns added after the first release: a database created before them gets them on open.
 _RUN_COLUMNS_ADDED = {"worker": "TEXT NOT NULL DEFAULT ''", "heartbeat": "TEXT",
                       "note": "TEXT NOT NULL DEFAULT ''"}
+# The severity beside the row's JSON: the dashboard sums violations per site and severity without
+# parsing rows. Rows written before it have '' and are read from their JSON.
+_VIOLATION_COLUMNS_ADDED = {"severity": "TEXT NOT NULL DEFAULT ''"}
 _RUN_COLUMNS = ("id, portfolio, trigger, started, finished, status, counts, rules_version, "
                 "tool_version, worker, heartbeat, note")
 _CHUNK = 500  # below SQLite's bound-parameter limit
@@ -107,6 +111,10 @@ class SQLiteStore(ReportStore):
             for name, decl in _RUN_COLUMNS_ADDED.items():
                 if name not in have:
                     self._db.execute(f"ALTER TABLE runs ADD COLUMN {name} {decl}")
+            have = {row[1] for row in self._db.execute("PRAGMA table_info(violations)")}
+            for name, decl in _VIOLATION_COLUMNS_ADDED.items():
+                if name not in have:
+                    self._db.execute(f"ALTER TABLE violations ADD COLUMN {name} {decl}")
         except (OSError, sqlite3.Error) as exc:
             raise StoreUnavailable(f"cannot open the report database {self.path}: {exc}") from exc
 
@@ -199,9 +207,10 @@ class SQLiteStore(ReportStore):
             ("INSERT OR REPLACE INTO pages VALUES (?,?,?,?,?,?,?,?,?)",
              (run_id, meta.url_key, meta.url, meta.site, meta.org, meta.owner, meta.status,
               meta.violations, dumps(record))),
-            ("INSERT OR REPLACE INTO violations VALUES (?,?,?,?,?,?,?,?)",
+            ("INSERT OR REPLACE INTO violations (run_id, sort_key, url_key, site, org, code, "
+             "fingerprint, row, severity) VALUES (?,?,?,?,?,?,?,?,?)",
              [(run_id, r.sort_key, r.url_key, r.site, r.org, r.code, r.fingerprint,
-               r.to_json_text()) for r in rows]),
+               r.to_json_text(), r.severity) for r in rows]),
         ])
         return not existed
 
@@ -230,10 +239,11 @@ class SQLiteStore(ReportStore):
                 "GROUP BY site, org, owner, status", (run_id,)):
             state = states.setdefault(site, SiteState(site, org, owner))
             state.statuses[status] = state.statuses.get(status, 0) + n
-        # Severity is inside the row's JSON (a rule's severity may be overridden per site).
+        # A rule's severity may be overridden per site: summed per site, rule and severity.
         for site, code, severity, n in self._db.execute(
-                "SELECT site, code, json_extract(row, '$.severity'), count(*) FROM violations "
-                "WHERE run_id=? GROUP BY site, code, 3", (run_id,)):
+                "SELECT site, code, CASE severity WHEN '' THEN json_extract(row, '$.severity') "
+                "ELSE severity END, count(*) FROM violations WHERE run_id=? "
+                "GROUP BY site, code, 3", (run_id,)):
             state = states.get(site)
             if state is not None:
                 state.violations[(code, severity or "")] = n
