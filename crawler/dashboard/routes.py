@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
+from html import escape
 from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, quote
@@ -27,6 +28,7 @@ from urllib.parse import parse_qsl, quote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import ChoiceLoader, Environment, PackageLoader
+from markupsafe import Markup
 from starlette.exceptions import HTTPException
 
 from crawler.api.state import api_state
@@ -59,9 +61,20 @@ def _environment() -> Environment:
     assert base.loader is not None
     env = base.overlay(loader=ChoiceLoader([PackageLoader("crawler.dashboard", "templates"),
                                             base.loader]))
-    # A dict of its own: an overlay shares its parent's globals otherwise.
+    # Dicts of their own: an overlay shares its parent's globals and filters otherwise.
     env.globals = {**base.globals, "colours": views.COLOURS}  # the legend's order
+    env.filters = {**base.filters, "chips": site_chips}
     return env
+
+
+def site_chips(sites: list[views.SiteView], base: str) -> Markup:
+    """The coloured links of an organisation's sites. Built here, escaped, in one call per
+    organisation: the overview prints thousands, and five template expressions per site were
+    most of its time."""
+    parts = [f'<a class="chip {s.colour}" href="{escape(base)}/{escape(s.href)}">'
+             f"{escape(s.site)}{f' <small>{s.open_count}</small>' if s.open_count else ''}</a>"
+             for s in sites]
+    return Markup("".join(parts))  # every value in it escaped above
 
 
 @cache

@@ -3,9 +3,9 @@
 The latest state of a site is its pages in the newest closed run that audited it: per portfolio,
 the newest nightly run (else the newest closed run), then every closed run since (a site crawled
 again from the dashboard, an on-demand run) over it. Each run is read once, summed per site by the
-store (`ReportStore.run_sites`), so the overview of thousands of sites costs a few queries, never
-a read per violation. Waivers in force today are applied to those sums: a waived (site, rule) is
-not open.
+store (`ReportStore.run_sites`) and kept while the run stays as it is, so the overview of
+thousands of sites costs a few queries, never a read per violation. Waivers in force today are
+applied to those sums on every request: a waived (site, rule) is not open.
 
 Colours, the worst first: `errors` (an open error), `warnings` (open warnings or notes),
 `review` (a page needs a human: needs_review, needs_rendering), `clean`, and `unreachable` (no
@@ -14,7 +14,8 @@ page of the site could be audited: DNS, TLS, timeouts, HTTP errors, blocked).
 
 from __future__ import annotations
 
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -143,13 +144,49 @@ def site_view(state: SiteState, run_id: str,
     return SiteView(state, run_id, _colour(state, open_), open_, waived)
 
 
+class _ClosedRunSites:
+    """`run_sites` of closed runs, kept for the next request: a closed run's pages no longer
+    change, and when they do (a spool replayed late, a run closed again) its counts, status or
+    end time change too, which is part of the key. A few runs at most (each a few MB for
+    thousands of sites)."""
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[Any, ...], list[SiteState]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def get(self, store: ReportStore, run: Run) -> list[SiteState]:
+        if run.status == "running":
+            return store.run_sites(run.id)
+        key = (store.ident, run.id, run.status, run.finished, run.note,
+               tuple(sorted(run.counts.items())))
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        states = store.run_sites(run.id)
+        with self._lock:
+            self._items[key] = states
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return states
+
+
+run_sites = _ClosedRunSites()
+
+
 def latest_states(store: ReportStore, org: str | None = None,
                   runs: list[Run] | None = None) -> list[SiteView]:
     """Every site's latest state (of one organisation), by organisation then site."""
     runs = closed_runs(store) if runs is None else runs
     latest: dict[str, tuple[SiteState, str]] = {}
     for run in _base_runs(runs):
-        for state in store.run_sites(run.id):
+        for state in run_sites.get(store, run):
             if org is None or state.org == org:
                 latest[state.site] = (state, run.id)
     waivers = active_waivers(store)

@@ -47,13 +47,14 @@ CREATE TABLE IF NOT EXISTS pages (
     status TEXT NOT NULL, violations INTEGER NOT NULL, record TEXT NOT NULL,
     PRIMARY KEY (run_id, url_key));
 CREATE INDEX IF NOT EXISTS pages_site ON pages (site);
+-- Pages by site and status from the index alone (the dashboard's sums per site).
+CREATE INDEX IF NOT EXISTS pages_sums ON pages (run_id, site, org, owner, status);
 CREATE TABLE IF NOT EXISTS violations (
     run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, sort_key TEXT NOT NULL,
     url_key TEXT NOT NULL, site TEXT NOT NULL, org TEXT NOT NULL, code TEXT NOT NULL,
     fingerprint TEXT NOT NULL, row TEXT NOT NULL, severity TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (run_id, sort_key));
 CREATE INDEX IF NOT EXISTS violations_page ON violations (run_id, url_key);
-CREATE INDEX IF NOT EXISTS violations_site ON violations (run_id, site);
 CREATE INDEX IF NOT EXISTS violations_org ON violations (run_id, org);
 CREATE INDEX IF NOT EXISTS violations_rule ON violations (run_id, code);
 CREATE INDEX IF NOT EXISTS violations_fp ON violations (run_id, fingerprint);
@@ -115,6 +116,11 @@ class SQLiteStore(ReportStore):
             for name, decl in _VIOLATION_COLUMNS_ADDED.items():
                 if name not in have:
                     self._db.execute(f"ALTER TABLE violations ADD COLUMN {name} {decl}")
+            # A site's violations by rule and severity, read from the index alone (the
+            # dashboard's sums); it serves lookups by site as the (run_id, site) index did.
+            self._db.execute("CREATE INDEX IF NOT EXISTS violations_site_sums ON violations "
+                             "(run_id, site, code, severity)")
+            self._db.execute("DROP INDEX IF EXISTS violations_site")
         except (OSError, sqlite3.Error) as exc:
             raise StoreUnavailable(f"cannot open the report database {self.path}: {exc}") from exc
 
@@ -239,14 +245,19 @@ class SQLiteStore(ReportStore):
                 "GROUP BY site, org, owner, status", (run_id,)):
             state = states.setdefault(site, SiteState(site, org, owner))
             state.statuses[status] = state.statuses.get(status, 0) + n
-        # A rule's severity may be overridden per site: summed per site, rule and severity.
-        for site, code, severity, n in self._db.execute(
-                "SELECT site, code, CASE severity WHEN '' THEN json_extract(row, '$.severity') "
-                "ELSE severity END, count(*) FROM violations WHERE run_id=? "
-                "GROUP BY site, code, 3", (run_id,)):
+        # A rule's severity may be overridden per site: summed per site, rule and severity, from
+        # the index alone; rows older than the severity column ('') from their JSON.
+        sums = self._db.execute(
+            "SELECT site, code, severity, count(*) FROM violations WHERE run_id=? AND "
+            "severity != '' GROUP BY site, code, severity", (run_id,)).fetchall()
+        sums += self._db.execute(
+            "SELECT site, code, json_extract(row, '$.severity'), count(*) FROM violations "
+            "WHERE run_id=? AND severity = '' GROUP BY site, code, 3", (run_id,)).fetchall()
+        for site, code, severity, n in sums:
             state = states.get(site)
             if state is not None:
-                state.violations[(code, severity or "")] = n
+                key = (code, severity or "")
+                state.violations[key] = state.violations.get(key, 0) + n
         return sorted(states.values(), key=lambda s: (s.org, s.site))
 
     def count_violations(self, run_id: str, org: str | None = None) -> int:
