@@ -57,9 +57,8 @@ def rendered_page(size: int) -> str:
                         '<div class="footer" data-fa-visible="1" data-fa-box="0,23800,1366,200">')
 
 
-def rss_bytes(pid: int) -> int:
-    """Resident memory of `pid` and its children (the audit processes), from /proc."""
-    pids = [pid]
+def children(pid: int) -> list[int]:
+    found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
@@ -67,7 +66,22 @@ def rss_bytes(pid: int) -> int:
             except OSError:
                 continue
             if int(fields[1]) == pid:
-                pids.append(int(entry.name))
+                found.append(int(entry.name))
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process, from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident memory of `pid` and its children (the audit processes), from /proc."""
+    pids = [pid, *children(pid)]
     total = 0
     for p in pids:
         try:
@@ -79,8 +93,10 @@ def rss_bytes(pid: int) -> int:
     return total
 
 
-async def drive(base: str, token: str, body: bytes, clients: int,
-                seconds: float) -> tuple[list[float], int, dict[str, int]]:
+async def drive(base: str, token: str, body: bytes, clients: int, seconds: float,
+                samples: list[int] | None = None,
+                server_pid: int = 0) -> tuple[list[float], int, dict[str, int]]:
+    """`samples` receives the server's RSS every 5 s of the run."""
     latencies: list[float] = []
     errors: dict[str, int] = {}
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
@@ -103,7 +119,12 @@ async def drive(base: str, token: str, body: bytes, clients: int,
                     continue
                 latencies.append(time.perf_counter() - start)
 
-        await asyncio.gather(*(one_client() for _ in range(clients)))
+        async def sample() -> None:
+            while samples is not None and time.perf_counter() < stop - 1:
+                await asyncio.sleep(5)
+                samples.append(rss_bytes(server_pid))
+
+        await asyncio.gather(sample(), *(one_client() for _ in range(clients)))
     return latencies, sum(errors.values()), errors
 
 
@@ -157,10 +178,14 @@ def main() -> int:
             # Warm-up: every audit process has seen the page once.
             asyncio.run(drive(base, token, body, 4, 3))
             rss_start = rss_bytes(server.pid)
+            workers = children(server.pid)
+            cpu_start = (cpu_seconds(server.pid), sum(cpu_seconds(w) for w in workers))
             wall = time.perf_counter()
-            latencies, errors, kinds = asyncio.run(drive(base, token, body, args.clients,
-                                                         args.seconds))
+            samples: list[int] = []
+            latencies, errors, kinds = asyncio.run(drive(
+                base, token, body, args.clients, args.seconds, samples, server.pid))
             wall = time.perf_counter() - wall
+            cpu_end = (cpu_seconds(server.pid), sum(cpu_seconds(w) for w in workers))
             rss_end = rss_bytes(server.pid)
         finally:
             server.send_signal(signal.SIGTERM)  # the server started above, by its pid
@@ -182,8 +207,13 @@ def main() -> int:
     print(f"latency:    p50 {ms[0.5]:.0f} ms, p90 {ms[0.9]:.0f} ms, p99 {ms[0.99]:.0f} ms, "
           f"max {max(latencies) * 1000:.0f} ms, mean {statistics.fmean(latencies) * 1000:.0f} ms "
           "(goal: p99 < 150 ms)")
-    print(f"server RSS: {rss_start / 2**20:.0f} MiB after warm-up, {rss_end / 2**20:.0f} MiB at "
-          f"the end ({(rss_end - rss_start) / 2**20:+.0f} MiB; server and audit processes)")
+    print(f"server CPU: {(cpu_end[0] - cpu_start[0]) / n * 1000:.1f} ms per request in the "
+          f"server process, {(cpu_end[1] - cpu_start[1]) / n * 1000:.1f} ms in its "
+          f"{len(workers)} child processes (audit processes and multiprocessing's tracker)")
+    every5 = ", ".join(f"{r / 2**20:.0f}" for r in samples)
+    print(f"server RSS: {rss_start / 2**20:.0f} MiB after warm-up (4 clients), every 5 s under "
+          f"load: {every5} MiB, {rss_end / 2**20:.0f} MiB at the end (server and child "
+          "processes; requests waiting for an audit process hold their bodies)")
     return 0
 
 

@@ -13,6 +13,7 @@ loopback addresses that count the requests they get.
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -44,9 +45,11 @@ class ApiHarness:
 
 
 @contextmanager
-def api_client(kind: str, tmp_path: Path, **config: Any) -> Iterator[ApiHarness]:
+def api_client(kind: str, tmp_path: Path, *, redis_url: str = SHARED_REDIS,
+               **config: Any) -> Iterator[ApiHarness]:
     """The app of `config` over a fresh store ("sqlite": a file in tmp_path; "redis": the shared
-    server under a unique key prefix, removed afterwards), behind FastAPI's TestClient."""
+    server, or `redis_url`, under a unique key prefix removed afterwards), behind FastAPI's
+    TestClient."""
     from fastapi.testclient import TestClient
 
     from crawler.api.app import create_app
@@ -55,7 +58,7 @@ def api_client(kind: str, tmp_path: Path, **config: Any) -> Iterator[ApiHarness]
 
     prefix = unique_prefix()
     url = str(tmp_path / f"api-{uuid.uuid4().hex[:6]}.sqlite3") if kind == "sqlite" \
-        else SHARED_REDIS
+        else redis_url
     # No crawl runner unless a test asks for one: a crawl queued by a test that does not serve
     # its site must never start (tests talk to 127.0.0.1 only).
     config.setdefault("crawl_slots", 0)
@@ -68,7 +71,7 @@ def api_client(kind: str, tmp_path: Path, **config: Any) -> Iterator[ApiHarness]
             yield ApiHarness(client, store, cfg)
     finally:
         store.close()
-        if kind == "redis":
+        if kind == "redis" and redis_url == SHARED_REDIS:
             redis_prefix_cleanup(SHARED_REDIS, prefix)
 
 
@@ -76,23 +79,33 @@ class LoopbackSite:
     """A web server on one loopback address (127.0.0.1, 127.0.0.2...), port chosen by the OS.
     `pages`: path -> (status, content type, body) or (status, headers dict) for a redirect."""
 
-    def __init__(self, address: str, pages: dict[str, tuple]) -> None:
+    def __init__(self, address: str, pages: dict[str, tuple], *, delay: float = 0.0) -> None:
         self.address = address
         self.pages = pages
         self.counts: Counter[str] = Counter()
+        self.inflight = self.max_inflight = 0  # requests being answered at once (`delay` each)
+        lock = threading.Lock()
         site = self
 
         class Handler(QuietHandler):
             def do_GET(self) -> None:
                 path = self.path.split("?")[0]
-                site.counts[path] += 1
-                answer = site.pages.get(path)
-                if answer is None:
-                    self._send(404, "text/html", b"<p>not found</p>")
-                elif isinstance(answer[1], dict):
-                    self._send(answer[0], "text/html", b"", answer[1])
-                else:
-                    self._send(answer[0], answer[1], answer[2])
+                with lock:
+                    site.counts[path] += 1
+                    site.inflight += 1
+                    site.max_inflight = max(site.max_inflight, site.inflight)
+                try:
+                    time.sleep(delay)
+                    answer = site.pages.get(path)
+                    if answer is None:
+                        self._send(404, "text/html", b"<p>not found</p>")
+                    elif isinstance(answer[1], dict):
+                        self._send(answer[0], "text/html", b"", answer[1])
+                    else:
+                        self._send(answer[0], answer[1], answer[2])
+                finally:
+                    with lock:
+                        site.inflight -= 1
 
         self.server = ThreadingHTTPServer((address, 0), Handler)
         self.server.daemon_threads = True

@@ -31,7 +31,7 @@ def _check(api, url: str, render: str = "never") -> dict:
     return answer.json()
 
 
-def test_a_loopback_url_is_refused_though_the_cli_would_check_it(tmp_path, target) -> None:
+def test_a_loopback_url_from_a_client_is_refused(tmp_path, target) -> None:
     with api_client("sqlite", tmp_path) as api:
         for url in (target.url("/"), f"http://localhost:{target.port}/"):
             result = _check(api, url)
@@ -67,6 +67,31 @@ def test_chromium_does_not_reach_a_refused_address_for_the_page(tmp_path, target
         assert result["rendered"] is True and result["status"] in ("ok", "needs_review")
         assert result["findings"]["icp"][0]["visible"] is True
     assert target.hits() == 0
+
+
+def test_checks_run_a_bounded_number_at_a_time_and_a_full_queue_is_503(tmp_path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    pages = {"/": (200, "text/html; charset=utf-8", OK_PAGE)}
+    with LoopbackSite("127.0.0.2", pages, delay=1.0) as slow, \
+            api_client("sqlite", tmp_path, allow_networks=("127.0.0.2/32",),
+                       check_concurrency=1) as api:
+        headers = api.token()
+
+        def post(_: int):
+            return api.client.post("/api/v1/check", headers=headers,
+                                   json={"url": slow.url("/"), "render": "never"})
+
+        # One check at a time, five admitted (one running, four waiting): the other two wait
+        # nowhere and are told to come back.
+        with ThreadPoolExecutor(7) as pool:
+            answers = list(pool.map(post, range(7)))
+    codes = sorted(a.status_code for a in answers)
+    assert codes.count(200) >= 5 and set(codes) <= {200, 503}, codes
+    busy = [a for a in answers if a.status_code == 503]
+    assert busy and all(a.headers["retry-after"] for a in busy)
+    assert all(a.json()["status"] == "ok" for a in answers if a.status_code == 200)
+    assert slow.max_inflight == 1 and slow.hits("/") == codes.count(200)
 
 
 def test_only_http_urls_are_accepted(tmp_path) -> None:

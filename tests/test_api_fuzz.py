@@ -30,11 +30,17 @@ def test_no_generated_request_is_a_server_error(tmp_path) -> None:
         headers = api.token("admin")
         schema = schemathesis.openapi.from_asgi("/openapi.json", api.client.app)
         operations = [r.ok() for r in schema.get_all_operations()]
+        spec = api.client.get("/openapi.json").json()
         fuzzed = [op for op in operations if op.path != "/api/v1/check"]
         assert len(fuzzed) == len(operations) - 1 >= 7
         statuses: set[int] = set()
         for operation in fuzzed:
-            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            described = spec["paths"][operation.path][operation.method.lower()]
+            takes_input = bool(described.get("parameters") or described.get("requestBody"))
+            # An operation that takes no input has no invalid input to generate.
+            modes = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE) if takes_input \
+                else (GenerationMode.POSITIVE,)
+            for mode in modes:
 
                 @given(case=operation.as_strategy(generation_mode=mode, headers=headers))
                 @settings(max_examples=EXAMPLES, deadline=None, database=None,

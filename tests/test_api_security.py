@@ -176,6 +176,19 @@ def test_an_unexpected_failure_is_a_500_problem_without_a_stack_trace(api) -> No
     assert "RuntimeError" in body["detail"] and "secret" not in body["detail"]
 
 
+@pytest.mark.faults
+def test_a_store_that_cannot_be_reached_is_a_503_problem(tmp_path) -> None:
+    from tests.redis_server import RedisServer
+
+    with RedisServer() as server, api_client("redis", tmp_path, redis_url=server.url) as api:
+        headers = api.token()
+        assert api.client.get("/api/v1/runs", headers=headers).status_code == 200
+        server.stop()
+        for path in ("/api/v1/runs", "/api/v1/sites/www.example.cn"):
+            body = _problem(api.client.get(path, headers=headers), 503)
+            assert "store" in body["detail"]
+
+
 def test_api_answers_are_not_cached_or_sniffed(api) -> None:
     response = api.client.get("/api/v1/runs", headers=api.token())
     assert response.headers["cache-control"] == "no-store"

@@ -121,3 +121,14 @@ def test_run_refuses_an_organisation_or_domain_not_in_the_portfolio(tmp_path: Pa
 def test_a_run_id_is_a_plain_word() -> None:
     message = _usage_error(invoke("crawl", "example.cn", "--run-id", "../x y", "--no-store"))
     assert message.startswith("--run-id '../x y'")
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--rate", "lots"], "--rate"),
+    (["--rate", "0/minute"], "--rate"),
+    (["--allow-origin", "*"], "no wildcard"),
+    (["--allow-network", "not-a-range"], "--allow-network"),
+    (["--max-body", "5 parsecs"], "--max-body"),
+])
+def test_serve_refuses_bad_options_before_it_listens(args: list[str], says: str) -> None:
+    assert says in _usage_error(invoke("serve", "--port", "1", *args))

@@ -74,10 +74,12 @@ class ApiConfig:
             parse_origin(origin)
         parse_networks(self.allow_networks)
         try:
-            parse(self.rate)
+            amount = parse(self.rate).amount
         except ValueError:
+            amount = 0
+        if amount < 1:
             raise UsageError(f"--rate {self.rate!r}: expected a rate such as 120/minute or "
-                             "10/second") from None
+                             "10/second")
         if self.max_body < 1024:
             raise UsageError("--max-body: at least 1KB")
         if self.check_concurrency < 1:

@@ -61,7 +61,7 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> ProblemResponse:
-    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    detail = exc.detail if isinstance(exc.detail, str) else "the request failed"
     return problem(exc.status_code, detail, instance=request.url.path,
                    headers=dict(exc.headers) if exc.headers else None)
 

@@ -42,6 +42,8 @@ class StoreProvider:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._opened: list[ReportStore] = []
+        # Bumped by close(): a thread's connection from before it is never used again.
+        self._generation = 0
 
     def get(self) -> ReportStore:
         if self.is_redis:
@@ -50,12 +52,13 @@ class StoreProvider:
                     if self._shared is None:
                         self._shared = open_store(self.url, prefix=self.prefix)
             return self._shared
-        store = getattr(self._local, "store", None)
-        if store is None:
-            store = open_store(self.url, prefix=self.prefix)
-            self._local.store = store
-            with self._lock:
-                self._opened.append(store)
+        held = getattr(self._local, "store", None)
+        if held is not None and held[0] == self._generation:
+            return held[1]
+        store = open_store(self.url, prefix=self.prefix)
+        with self._lock:
+            self._opened.append(store)
+            self._local.store = (self._generation, store)
         return store
 
     def open_private(self) -> ReportStore:
@@ -74,6 +77,7 @@ class StoreProvider:
         with self._lock:
             stores, self._opened = self._opened, []
             shared, self._shared = self._shared, None
+            self._generation += 1
         for store in [*stores, *([shared] if shared else [])]:
             with contextlib.suppress(Exception):
                 store.close()

@@ -305,18 +305,11 @@ def run_export(run_id: str, request: Request,
     viewer = viewer_of(request)
     if viewer.org is not None:  # an export holds every organisation of the run
         return _error(request, viewer, 403, "exports_org")
-    from fastapi.responses import StreamingResponse
-
-    from crawler.api.routes.runs import MEDIA_TYPES, stream_export
-    from crawler.reports.exports import EXPORTERS
+    from crawler.api.routes.runs import export_response
 
     stores = api_state(request).stores
-    run = _run_or_404(stores.get(), run_id)
-    return StreamingResponse(stream_export(stores, EXPORTERS[format], run),
-                             media_type=MEDIA_TYPES[format], headers={
-                                 "Content-Disposition":
-                                     f'attachment; filename="footer-audit-{run.id}.{format}"',
-                                 "Cache-Control": "no-store"})
+    return export_response(stores, format, _run_or_404(stores.get(), run_id),
+                           {"Cache-Control": "no-store"})
 
 
 @router.get("/screenshot")

@@ -10,6 +10,7 @@ goes away stops the writer.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import queue
 import threading
@@ -27,7 +28,7 @@ from crawler.reports.changes import diff_runs, listed_changes, previous_finished
 from crawler.reports.store import ReportStore, Run, StoreUnavailable, summarise_run
 from crawler.reports.store.base import ApiToken
 
-__all__ = ["MEDIA_TYPES", "router", "stream_export"]
+__all__ = ["MEDIA_TYPES", "export_response", "router", "stream_export"]
 
 logger = logging.getLogger("footer_audit.api")
 router = APIRouter(tags=["runs"])
@@ -99,14 +100,30 @@ def export_run(run_id: RunRef, request: Request, _token: Reader,
                    description="csv: one row per violation (UTF-8 with BOM); json; html: one "
                                "self-contained page.")] = "json",
                ) -> StreamingResponse:
+    stores = api_state(request).stores
+    return export_response(stores, format, _resolve(stores.get(), run_id))
+
+
+def export_response(stores: StoreProvider, format: str, run: Run,
+                    headers: dict[str, str] | None = None) -> StreamingResponse:
+    """A run's export as a download (the API's and the dashboard's), streamed."""
     from crawler.reports.exports import EXPORTERS
 
-    stores = api_state(request).stores
-    run = _resolve(stores.get(), run_id)
     body = stream_export(stores, EXPORTERS[format], run)
+    # The first chunk before the headers: an export that fails at once (the store gone) is a
+    # problem answer, not a download cut short.
+    try:
+        first = next(body)
+    except StopIteration:
+        first = b""
+    except RuntimeError as exc:
+        if isinstance(exc.__cause__, StoreError):
+            raise exc.__cause__ from None
+        raise
     name = f"footer-audit-{run.id}.{format}"
-    return StreamingResponse(body, media_type=MEDIA_TYPES[format], headers={
-        "Content-Disposition": f'attachment; filename="{name}"'})
+    return StreamingResponse(itertools.chain([first], body), media_type=MEDIA_TYPES[format],
+                             headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                      **(headers or {})})
 
 
 _END = object()
