@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import resource
 import statistics
 import sys
 import time
@@ -25,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import psutil  # noqa: E402
 from w3lib.encoding import html_to_unicode  # noqa: E402
 
 from bench.corpus_accuracy import corpus_dirs  # noqa: E402
@@ -84,11 +84,8 @@ def pct(values: list[float], p: float) -> float:
 
 
 def rss_mib() -> float:
-    with open("/proc/self/status", encoding="ascii") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's resident memory now, in MiB."""
+    return psutil.Process().memory_info().rss / 2**20
 
 
 def main(argv=None) -> int:

@@ -50,7 +50,7 @@ import time
 import weakref
 from contextlib import suppress
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from playwright.async_api import BrowserContext, Dialog, Page
 from playwright.async_api import Error as PlaywrightError
@@ -144,7 +144,9 @@ class SharedPlaywrightDownloadHandler(PlaywrightHandlerBase):
 
     async def render(self, request: Request, spider: Spider | None) -> Response:
         try:
-            return await self._within_budget(request, spider or self._footer_audit_crawler.spider)
+            # scrapy-playwright's own default: the crawler's spider (set while it crawls).
+            spider = spider or cast(Spider, self._footer_audit_crawler.spider)
+            return await self._within_budget(request, spider)
         finally:
             request.meta.pop(_RENDERING, None)
             name = request.meta.pop(_ASSIGNED, None)  # not carried over to a retry

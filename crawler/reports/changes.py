@@ -23,16 +23,17 @@ both backends and keeps memory flat on large runs.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from pydantic import BeforeValidator, TypeAdapter
+from crawler.reports.validation import adapter
 
 if TYPE_CHECKING:
     from crawler.reports.store.base import ReportStore, Run, ViolationRow
@@ -104,24 +105,20 @@ class Lifecycle:
         return "fixed" if self.fixed_at else "open"
 
     def to_json(self) -> dict[str, Any]:
-        return _LIFECYCLE.dump_python(self)
+        return adapter(Lifecycle).dump_python(self)
 
     def to_json_text(self) -> str:
         """The stored form: compact JSON, UTF-8 text as it is."""
-        return _LIFECYCLE.dump_json(self).decode("utf-8")
+        return adapter(Lifecycle).dump_json(self).decode("utf-8")
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Lifecycle:
         """Validated (pydantic ValidationError on a malformed record); unknown keys ignored."""
-        return _LIFECYCLE.validate_python(data)
+        return adapter(Lifecycle).validate_python(data)
 
     @classmethod
     def from_json_text(cls, text: str | bytes) -> Lifecycle:
-        return _LIFECYCLE.validate_json(text)
-
-
-# Free text of a waiver; a missing or null one reads as empty.
-_Text = Annotated[str, BeforeValidator(lambda value: "" if value is None else value)]
+        return adapter(Lifecycle).validate_json(text)
 
 
 @dataclass
@@ -130,33 +127,35 @@ class Waiver:
 
     site: str
     rule: str
-    reason: _Text = ""
-    owner: _Text = ""
+    reason: str = ""
+    owner: str = ""
     until: date | None = None  # stored as an ISO date
-    created: _Text = ""
+    created: str = ""
 
     def active(self, today: date | None = None) -> bool:
         return self.until is None or (today or date.today()) < self.until
 
     def to_json(self) -> dict[str, Any]:
-        return _WAIVER.dump_python(self, mode="json")
+        return adapter(Waiver).dump_python(self, mode="json")
 
     def to_json_text(self) -> str:
-        return _WAIVER.dump_json(self).decode("utf-8")
+        return adapter(Waiver).dump_json(self).decode("utf-8")
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Waiver:
-        """Validated (pydantic ValidationError on a malformed record); unknown keys ignored."""
-        return _WAIVER.validate_python(data)
+        """Validated (pydantic ValidationError on a malformed record); unknown keys ignored, a
+        null reason, owner or creation time read as empty."""
+        blank = {k: "" for k in _WAIVER_TEXT if data.get(k) is None}
+        return adapter(Waiver).validate_python({**data, **blank} if blank else data)
 
     @classmethod
     def from_json_text(cls, text: str | bytes) -> Waiver:
-        return _WAIVER.validate_json(text)
+        return cls.from_json(json.loads(text))
 
 
-# The stored forms of lifecycles and waivers: pydantic reads them back validated.
-_LIFECYCLE = TypeAdapter(Lifecycle)
-_WAIVER = TypeAdapter(Waiver)
+_WAIVER_TEXT = ("reason", "owner", "created")
+
+
 
 
 def active_waivers(store: ReportStore, today: date | None = None) -> dict[tuple[str, str], Waiver]:

@@ -30,10 +30,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import TypeAdapter
-
 from crawler.errors import StoreError
 from crawler.reports.changes import Lifecycle, Waiver, fingerprint
+from crawler.reports.validation import adapter
 from crawler.version import tool_version
 
 __all__ = [
@@ -133,13 +132,13 @@ class Run:
     note: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return _RUN.dump_python(self)
+        return adapter(Run).dump_python(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Run:
         """Validated (pydantic ValidationError on a malformed run); unknown keys ignored, so a
         spool written by a later version still replays."""
-        return _RUN.validate_python(data)
+        return adapter(Run).validate_python(data)
 
 
 @dataclass(frozen=True)
@@ -184,17 +183,17 @@ class ViolationRow:
 
     def to_json_text(self) -> str:
         """The stored form: compact JSON, UTF-8 text as it is."""
-        return _VIOLATION_ROW.dump_json(self).decode("utf-8")
+        return adapter(ViolationRow).dump_json(self).decode("utf-8")
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ViolationRow:
-        return _VIOLATION_ROW.validate_python(data)
+        return adapter(ViolationRow).validate_python(data)
 
     @classmethod
     def from_json_text(cls, text: str | bytes) -> ViolationRow:
         """Parsed and validated at once (pydantic's JSON parser: faster than json.loads and a
         constructor, on the export's hot path)."""
-        return _VIOLATION_ROW.validate_json(text)
+        return adapter(ViolationRow).validate_json(text)
 
 
 @dataclass
@@ -208,10 +207,6 @@ class SiteState:
     statuses: dict[str, int] = field(default_factory=dict)
     violations: dict[tuple[str, str], int] = field(default_factory=dict)
 
-
-# Stored forms: pydantic writes and reads them back validated.
-_RUN = TypeAdapter(Run)
-_VIOLATION_ROW = TypeAdapter(ViolationRow)
 
 
 def _site_of(record: dict[str, Any]) -> str:

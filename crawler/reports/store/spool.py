@@ -28,15 +28,19 @@ import os
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, NotRequired
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NotRequired
 
-from pydantic import Field, TypeAdapter, ValidationError
 from typing_extensions import TypedDict  # pydantic needs this TypedDict before Python 3.12
 
 from crawler.data_dir import data_dir
 from crawler.errors import StoreError
 from crawler.reports.store.base import ReportStore, Run, dumps
+from crawler.reports.validation import adapter
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 __all__ = ["Journal", "Spool", "SpoolElsewhere", "SpoolFailed", "default_spool_dirs",
            "fallback_spool_dir", "read_header", "recover_journals", "replay_file"]
@@ -94,19 +98,37 @@ class CloseLine(TypedDict):
     expected: NotRequired[int | None]
 
 
-SpoolLine = Annotated[HeaderLine | RunLine | PageLine | CloseLine, Field(discriminator="op")]
+SpoolLine = HeaderLine | RunLine | PageLine | CloseLine
 Operation = RunLine | PageLine | CloseLine
-_LINE: TypeAdapter[SpoolLine] = TypeAdapter(SpoolLine)
+
+
+@cache
+def _line_adapter() -> TypeAdapter[SpoolLine]:
+    from pydantic import Field
+
+    return adapter(Annotated[SpoolLine, Field(discriminator="op")])
+
+
+def _first_error(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)  # pydantic's list of what failed
+    return str(errors()[0]["msg"]) if callable(errors) else str(exc)
+
+
+def _line(text: str) -> SpoolLine:
+    """One line read back, validated; pydantic's ValidationError (a ValueError) when it is none
+    of these."""
+    line: SpoolLine = _line_adapter().validate_json(text)
+    return line
 
 
 def read_header(path: Path) -> HeaderLine | None:
     """The spool's first line when it names its store and run, else None."""
     try:
         with path.open(encoding="utf-8") as fh:
-            first = _LINE.validate_json(fh.readline())
-    except (OSError, UnicodeDecodeError, ValidationError):
+            first = _line(fh.readline())
+    except (OSError, ValueError):  # pydantic's ValidationError is a ValueError
         return None
-    return first if first["op"] == HEADER_OP else None
+    return first if first["op"] == "spool" else None
 
 
 def _entries(path: Path) -> Iterator[Operation]:
@@ -117,12 +139,12 @@ def _entries(path: Path) -> Iterator[Operation]:
             if not line.strip():
                 continue
             try:
-                entry = _LINE.validate_json(line)
-            except ValidationError as exc:
+                entry = _line(line)
+            except ValueError as exc:  # pydantic's ValidationError
                 logger.warning("spool %s: line %d is not an operation this version knows (%s), "
-                               "skipped", path, n, exc.errors()[0]["msg"])
+                               "skipped", path, n, _first_error(exc))
                 continue
-            if entry["op"] != HEADER_OP:
+            if entry["op"] != "spool":  # the header
                 yield entry
 
 
