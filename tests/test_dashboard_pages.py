@@ -277,6 +277,8 @@ def test_read_only_tokens_cannot_waive_and_only_crawl_tokens_crawl(dash) -> None
     with open_queue(dash.config.store_url, prefix=dash.config.store_prefix) as jobs:
         job = jobs.get(job_id)
     assert job is not None and job.target == "a.example.cn" and job.state == "queued"
+    page = dash.client.get(queued.headers["location"]).text
+    assert "已加入巡检队列" in page and page.count(job_id) == 2  # the notice, the recent crawls
 
 
 @pytest.mark.parametrize("dash", BACKENDS, indirect=True)

@@ -69,6 +69,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "history": ("历史", "History"),
     "recrawl": ("重新巡检", "Crawl again"),
     "crawl_queued": ("已加入巡检队列：", "Crawl queued: "),
+    "crawls": ("最近的巡检任务", "Recent crawls"),
     "run": ("巡检", "Run"),
     "runs": ("巡检记录", "Runs"),
     "started": ("开始", "Started"),

@@ -255,7 +255,20 @@ def site_page(host: str, request: Request,
     return _page(request, viewer, "site.html.j2", host=host, org=org, pages=pages,
                  history=history, run_id=history[0]["run_id"], waivers=waivers,
                  snippet=_compliant_footer(request, host), crawl=crawl,
-                 can_crawl=viewer.can("crawl"))
+                 can_crawl=viewer.can("crawl"), crawls=_recent_crawls(request, host))
+
+
+def _recent_crawls(request: Request, host: str, limit: int = 5) -> list[Any]:
+    """The site's latest crawl jobs (of the site, or of its domain in the portfolio)."""
+    from crawler.api.jobs import CrawlJobs
+
+    jobs = api_state(request).extra.get("crawl_jobs")
+    if not isinstance(jobs, CrawlJobs):
+        return []
+    found = [j for j in jobs.queue.list(limit=200)
+             if j.kind in ("crawl-site", "crawl-domain")
+             and (host == j.target or host.endswith("." + j.target))]
+    return found[:limit]
 
 
 @router.post("/site/{host}/crawl")
