@@ -252,6 +252,16 @@ def test_admin_creates_and_withdraws_a_waiver(dash) -> None:
     dash.client.post("/dashboard/waivers/withdraw", data={
         "csrf": _csrf(listing), "site": "a.example.cn", "rule": "icp_missing"})
     assert dash.store.list_waivers() == []
+    # A domain pattern: every host of example.cn, not d.other.cn.
+    dash.client.post("/dashboard/waivers", data={
+        "csrf": _csrf(listing), "rule": "icp_missing", "site": "*.Example.cn",
+        "reason": "整体迁移"})
+    assert [w.site for w in dash.store.list_waivers()] == ["*.example.cn"]
+    html = dash.client.get("/dashboard/").text
+    assert 'class="chip warnings" href="/dashboard/site/a.example.cn"' in html
+    assert 'class="chip errors" href="/dashboard/site/d.other.cn"' in html
+    site = dash.client.get("/dashboard/site/a.example.cn").text
+    assert re.search(r'<code>icp_missing</code> · <b>已豁免</b>', site)
 
 
 def test_read_only_tokens_cannot_waive_and_only_crawl_tokens_crawl(dash) -> None:

@@ -84,7 +84,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "exports_org": ("导出包含所有单位，仅限不受单位限制的令牌。",
                     "Exports hold every organisation: only for tokens not restricted to one."),
     "create_waiver": ("新建豁免", "Create a waiver"),
-    "site_or_url": ("网站或网址", "Site or URL"),
+    "site_or_url": ("网站、网址或 *.域名", "Site, URL or *.domain"),
     "reason": ("原因", "Reason"),
     "expiry": ("到期日", "Expiry"),
     "create": ("创建", "Create"),

@@ -249,11 +249,15 @@ def site_page(host: str, request: Request,
     org, pages = _site_org(store, history)
     if not history or not viewer.sees(org):
         return _error(request, viewer, 404, "not_found")
-    from crawler.reports.changes import active_waivers
+    from crawler.reports.changes import active_waivers, waiver_for
 
     waivers = active_waivers(store)
+
+    def waived(code: str) -> bool:
+        return waiver_for(host, code, waivers) is not None
+
     return _page(request, viewer, "site.html.j2", host=host, org=org, pages=pages,
-                 history=history, run_id=history[0]["run_id"], waivers=waivers,
+                 history=history, run_id=history[0]["run_id"], waived=waived,
                  snippet=_compliant_footer(request, host), crawl=crawl,
                  can_crawl=viewer.can("crawl"), crawls=_recent_crawls(request, host))
 
@@ -345,8 +349,10 @@ def _waiver_page(request: Request, viewer: Viewer, status: int = 200,
     store = _store(request)
     waivers = store.list_waivers()
     if viewer.org is not None:
+        from crawler.reports.changes import waiver_covers
+
         sites = {v.site for v in views.latest_states(store, viewer.org)}
-        waivers = [w for w in waivers if w.site in sites]
+        waivers = [w for w in waivers if any(waiver_covers(w.site, site) for site in sites)]
     from rules.registry import RULES
 
     context.setdefault("done", None)
@@ -365,10 +371,12 @@ def waivers_page(request: Request,
 
 
 def _waiver_site(text: str) -> str:
-    """A host, or the host of a page's URL."""
+    """A host, the host of a page's URL, or `*.domain` (the domain and every host under it)."""
     from crawler.net.domains import host_of
 
     value = text.strip()
+    if value.startswith("*."):
+        return "*." + _host(value[2:])
     return _host(host_of(value) if "://" in value else value.split("/")[0])
 
 

@@ -30,6 +30,8 @@ from crawler.reports.changes import (
     active_waivers,
     iter_changes,
     previous_finished_run,
+    waiver_covers,
+    waiver_for,
 )
 from crawler.reports.store.base import ReportStore, Run, SiteState
 
@@ -137,7 +139,7 @@ def site_view(state: SiteState, run_id: str,
     open_: dict[tuple[str, str], int] = {}
     waived = 0
     for (code, severity), n in state.violations.items():
-        if (state.site, code) in waivers:
+        if waiver_for(state.site, code, waivers) is not None:
             waived += n
         else:
             open_[(code, severity)] = n
@@ -270,7 +272,7 @@ def expiring(waivers: list[Waiver], sites: set[str] | None, today: date | None =
     today = today or date.today()
     return [w for w in waivers if w.active(today) and w.until is not None
             and w.until <= today + timedelta(days=days)
-            and (sites is None or w.site in sites)]
+            and (sites is None or any(waiver_covers(w.site, site) for site in sites))]
 
 
 def run_summary(store: ReportStore, run: Run, org: str | None = None) -> dict[str, Any]:

@@ -46,6 +46,7 @@ __all__ = [
     "ReauditChange",
     "RunDiff",
     "Waiver",
+    "Waivers",
     "active_waivers",
     "diff_runs",
     "fingerprint",
@@ -56,6 +57,8 @@ __all__ = [
     "previous_finished_run",
     "reaudit_run",
     "update_lifecycle",
+    "waiver_covers",
+    "waiver_for",
 ]
 
 # Page statuses where the rules actually looked at the footer: only these can prove a fix.
@@ -123,7 +126,8 @@ class Lifecycle:
 
 @dataclass
 class Waiver:
-    """A suppressed site + rule, active strictly before `until` (on that day it is back)."""
+    """A suppressed site + rule, active strictly before `until` (on that day it is back). The
+    site is a host, or `*.domain` for the domain and every host under it."""
 
     site: str
     rule: str
@@ -158,13 +162,44 @@ _WAIVER_TEXT = ("reason", "owner", "created")
 
 
 
-def active_waivers(store: ReportStore, today: date | None = None) -> dict[tuple[str, str], Waiver]:
+class Waivers(dict[tuple[str, str], Waiver]):
+    """Waivers keyed by (site, rule); `patterns` says whether any site is a `*.domain` pattern
+    (so that the common case, none, stays one dictionary lookup per violation)."""
+
+    patterns: bool = False
+
+
+def active_waivers(store: ReportStore, today: date | None = None) -> Waivers:
     """Waivers in force today, keyed by (site, rule)."""
-    return {(w.site, w.rule): w for w in store.list_waivers() if w.active(today)}
+    waivers = Waivers(((w.site, w.rule), w) for w in store.list_waivers() if w.active(today))
+    waivers.patterns = any(site.startswith("*.") for site, _rule in waivers)
+    return waivers
+
+
+def waiver_for(site: str, rule: str, waivers: dict[tuple[str, str], Waiver]) -> Waiver | None:
+    """The waiver covering `rule` on `site`: the site's own, else a pattern `*.domain`, which
+    covers the domain and every host under it (the nearest pattern first)."""
+    found = waivers.get((site, rule))
+    if found is not None or not getattr(waivers, "patterns", True):
+        return found
+    labels = site.split(".")
+    for i in range(len(labels) - 1):
+        found = waivers.get(("*." + ".".join(labels[i:]), rule))
+        if found is not None:
+            return found
+    return None
+
+
+def waiver_covers(waiver_site: str, site: str) -> bool:
+    """Whether a waiver's site (a host or a `*.domain` pattern) covers `site`."""
+    if waiver_site.startswith("*."):
+        domain = waiver_site[2:]
+        return site == domain or site.endswith("." + domain)
+    return site == waiver_site
 
 
 def is_waived(row: ViolationRow, waivers: dict[tuple[str, str], Waiver]) -> bool:
-    return (row.site, row.code) in waivers
+    return waiver_for(row.site, row.code, waivers) is not None
 
 
 def previous_finished_run(store: ReportStore, run: Run) -> Run | None:
