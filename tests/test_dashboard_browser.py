@@ -198,3 +198,28 @@ def test_run_page_in_chromium(served, chromium) -> None:
     _keep(tab, "run-laptop-en")
     assert outside == []
     tab.context.close()
+
+
+def test_sign_in_and_out_through_the_form_in_chromium(served, chromium) -> None:
+    from crawler.api.tokens import create_token
+    from crawler.reports.store import open_store
+
+    base, db = served
+    with open_store(str(db)) as store:
+        token, _ = create_token(store, "browser-admin", "admin")
+    tab, outside = _open(chromium, f"{base}/dashboard/signin", LAPTOP)
+    tab.fill("input[name=token]", token)
+    tab.click("form button[type=submit]")
+    tab.wait_for_url(f"{base}/dashboard/")
+    assert "browser-admin" in tab.locator("header .who").inner_text()
+    [cookie] = [c for c in tab.context.cookies() if c["name"] == "footer_audit_session"]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and not cookie["secure"]
+    assert token not in cookie["value"]  # the session names the token by its hash only
+    tab.goto(f"{base}/dashboard/waivers")
+    assert tab.locator("form.form select[name=rule]").count() == 1  # admin: the waiver form
+    _keep(tab, "waivers-admin")
+    tab.click("header form button[type=submit]")  # sign out
+    tab.wait_for_url(f"{base}/dashboard/signin")
+    assert "browser-admin" not in tab.content()
+    assert outside == []
+    tab.context.close()

@@ -377,3 +377,31 @@ def test_command_line_open_refused_off_loopback_and_tokens_of_one_organisation(
     admin = run_cli("token", "create", "--name", "a2", "--scope", "admin", "--org", ACME,
                     "--store", db)
     assert admin.returncode == 2 and "admin" in admin.stderr
+
+
+def test_an_empty_store_and_hostile_names_render_as_text(tmp_path) -> None:
+    with api_client("sqlite", tmp_path) as api:
+        sign_in(api)
+        empty = api.client.get("/dashboard/")
+        assert empty.status_code == 200 and "尚无巡检记录" in empty.text
+        assert api.client.get("/dashboard/waivers").status_code == 200
+        assert api.client.get("/dashboard/run/latest").status_code == 404
+        evil = '<script>alert(1)</script>'
+        run = Run(id=new_run_id(), portfolio="p", trigger="nightly")
+        api.store.create_run(run)
+        record = _page("https://x.example.cn/", [("copyright_stale", evil)], org=evil)
+        record["violations"][0]["message_zh"] = evil
+        api.store.put_page(run.id, record)
+        close_run(api.store, run.id, "finished")
+        for path in ("/dashboard/", "/dashboard/site/x.example.cn", f"/dashboard/run/{run.id}",
+                     "/dashboard/org/" + evil):
+            page = api.client.get(path)
+            assert page.status_code == 200, path
+            assert evil not in page.text and "&lt;script&gt;" in page.text, path
+        for path in ("/dashboard/site/a%20b", "/dashboard/site/" + "x" * 300,
+                     "/dashboard/screenshot?run=nope&url=https://x.example.cn/",
+                     "/dashboard/run/" + "9" * 90):
+            assert api.client.get(path).status_code == 404, path
+        huge = api.client.post("/dashboard/waivers", content=b"a=" + b"x" * 20000,
+                               headers={"content-type": "application/x-www-form-urlencoded"})
+        assert huge.status_code == 413

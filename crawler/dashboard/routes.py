@@ -183,7 +183,7 @@ def overview_page(request: Request) -> HTMLResponse:
     return _page(request, viewer, "overview.html.j2", **data)
 
 
-@router.get("/org/{name}")
+@router.get("/org/{name:path}")  # an organisation's name may hold a slash
 def org_page(name: str, request: Request) -> HTMLResponse:
     viewer = viewer_of(request)
     if not viewer.sees(name):
