@@ -329,6 +329,18 @@ def test_an_organisation_token_reads_only_its_sites_through_the_api(dash) -> Non
         assert dash.client.get(path, headers=headers).status_code == 403, path
 
 
+def test_an_organisation_token_crawls_only_its_sites_through_the_api(dash) -> None:
+    from crawler.api.tokens import create_token
+
+    token, _ = create_token(dash.store, "other-crawl", "crawl", OTHER)
+    headers = {"Authorization": f"Bearer {token}"}
+    own = dash.client.post("/api/v1/crawls", json={"site": "d.other.cn"}, headers=headers)
+    assert own.status_code == 202, own.text
+    for site in ("a.example.cn", "never-crawled.example.cn"):
+        refused = dash.client.post("/api/v1/crawls", json={"site": site}, headers=headers)
+        assert refused.status_code == 403, site
+
+
 def test_admin_tokens_are_never_restricted_to_an_organisation(dash) -> None:
     from crawler.api.tokens import create_token
 
