@@ -92,8 +92,8 @@ def _page(request: Request, viewer: Viewer, template: str, status: int = 200,
     t = translator(lang)
     switch = "en" if lang == "zh" else "zh"
     body = _environment().get_template(template).render(
-        t=t, lang=lang, viewer=viewer, base=PREFIX, path=request.url.path,
-        switch_url=f"{request.url.path}?lang={switch}", request=request, **context)
+        t=t, lang=lang, viewer=viewer, base=PREFIX,
+        switch_url=f"{request.url.path}?lang={switch}", **context)
     response = HTMLResponse(body, status_code=status, headers={
         "Content-Security-Policy": CSP, "Cache-Control": "no-store",
         "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"})
