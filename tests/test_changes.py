@@ -111,6 +111,32 @@ def test_waivers_listed_apart_and_back_after_expiry(store):
     assert summarise_run(store, r1.id, active_waivers(store, on_the_day))["violations"] == 2
 
 
+def test_a_domain_pattern_waives_the_domain_and_every_host_under_it(store):
+    from crawler.reports.changes import active_waivers, waiver_covers, waiver_for
+
+    r1 = _stored_run(store, 1, {"example.cn": [A], "news.example.cn": [A, B],
+                                "a.b.example.cn": [A], "example.com.cn": [A],
+                                "notexample.cn": [A]})
+    store.put_waiver(Waiver("*.example.cn", "icp_missing", "迁移中", owner="li"))
+    waivers = active_waivers(store)
+    assert waivers.patterns
+    assert waiver_for("a.b.example.cn", "icp_missing", waivers).site == "*.example.cn"
+    assert waiver_for("notexample.cn", "icp_missing", waivers) is None
+    assert waiver_for("news.example.cn", "gongan_missing_icon", waivers) is None
+    # The site's own waiver comes first; a nearer pattern before a farther one.
+    store.put_waiver(Waiver("*.b.example.cn", "icp_missing", "nearer"))
+    store.put_waiver(Waiver("news.example.cn", "icp_missing", "own"))
+    waivers = active_waivers(store)
+    assert waiver_for("news.example.cn", "icp_missing", waivers).reason == "own"
+    assert waiver_for("a.b.example.cn", "icp_missing", waivers).reason == "nearer"
+    # example.cn, news and a.b waived; example.com.cn and notexample.cn are other domains.
+    summary = summarise_run(store, r1.id, waivers)
+    assert (summary["violations"], summary["waived"]) == (3, 3)
+    assert diff_runs(store, r1).counts["waived"] == 3
+    assert waiver_covers("*.example.cn", "example.cn") and not waiver_covers("*.example.cn",
+                                                                             "example.com.cn")
+
+
 def test_close_run_is_idempotent_and_keeps_first_status(store):
     r1 = _stored_run(store, 1, {"x.example.cn": [A]}, status="incomplete")
     again = close_run(store, r1.id, "finished")

@@ -216,6 +216,49 @@ def test_api_tokens_found_by_digest_listed_by_name_and_revoked(store):
     assert [t.revoked is None for t in store.list_tokens()] == [False, True]
 
 
+def test_an_organisation_restriction_round_trips_on_a_token(store):
+    token = ApiToken(name="acme-viewer", digest="d" * 64, scope="audit", org="某某公司")
+    assert store.add_token(token) is True
+    assert store.find_token("d" * 64) == token
+    assert store.list_tokens()[0].org == "某某公司"
+
+
+def test_run_sites_sums_pages_and_violations_per_site(store):
+    run = _run()
+    store.create_run(run)
+    store.put_page(run.id, page_record("https://a.example.cn/", [
+        ("icp_missing", "none"), ("copyright_stale", "© 2019"), ("copyright_stale", "© 2018")]))
+    store.put_page(run.id, page_record("https://a.example.cn/about", [("icp_missing", "x")]))
+    store.put_page(run.id, page_record("https://b.example.cn/", [], org="另一家公司",
+                                       owner="ops"))
+    store.put_page(run.id, page_record("https://c.example.cn/", [], status="unreachable"))
+    # Delivered again: its earlier violations are not summed.
+    store.put_page(run.id, page_record("https://a.example.cn/about", [("gongan_missing", "x")]))
+    states = {s.site: s for s in store.run_sites(run.id)}
+    assert [s.site for s in store.run_sites(run.id)] == [
+        "b.example.cn", "a.example.cn", "c.example.cn"]  # by organisation, then site
+    a = states["a.example.cn"]
+    assert (a.org, a.owner, a.statuses) == ("某某公司", "web team", {"ok": 2})
+    assert a.violations == {("icp_missing", "error"): 1, ("copyright_stale", "warning"): 2,
+                            ("gongan_missing", "error"): 1}
+    assert states["b.example.cn"].violations == {} and states["b.example.cn"].org == "另一家公司"
+    assert states["c.example.cn"].statuses == {"unreachable": 1}
+    assert store.run_sites("no-such-run") == []
+    assert store.count_violations(run.id) == 4
+    assert store.count_violations(run.id, org="某某公司") == 4
+    assert store.count_violations(run.id, org="另一家公司") == 0
+
+
+def test_get_page_by_any_spelling_of_its_url(store):
+    run = _run()
+    store.create_run(run)
+    store.put_page(run.id, page_record("https://a.example.cn/", [("icp_missing", "none")]))
+    page = store.get_page(run.id, "https://A.example.cn:443/#footer")
+    assert page is not None and page["violations"][0]["code"] == "icp_missing"
+    assert store.get_page(run.id, "https://a.example.cn/other") is None
+    assert store.get_page("no-such-run", "https://a.example.cn/") is None
+
+
 def test_resolve_run_by_prefix_and_latest(store):
     with pytest.raises(StoreError, match="no runs"):
         store.resolve_run(None)
@@ -318,6 +361,47 @@ def test_sqlite_file_of_an_older_version_gains_the_new_run_columns(tmp_path):
         old.note = "n"
         store.update_run(old)
         assert store.get_run("r1").note == "n"
+
+
+def test_sqlite_violations_of_an_older_version_sum_by_their_stored_severity(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE violations (run_id TEXT NOT NULL, sort_key TEXT NOT NULL, "
+               "url_key TEXT NOT NULL, site TEXT NOT NULL, org TEXT NOT NULL, code TEXT NOT "
+               "NULL, fingerprint TEXT NOT NULL, row TEXT NOT NULL, "
+               "PRIMARY KEY (run_id, sort_key))")
+    db.commit()
+    db.close()
+    with SQLiteStore(path) as store:
+        run = _run()
+        store.create_run(run)
+        store.put_page(run.id, page_record("https://a.example.cn/", [("icp_missing", "x"),
+                                                                     ("copyright_stale", "y")]))
+        # As rows written before the column was: their severity only in the row's JSON.
+        store._db.execute("UPDATE violations SET severity=''")
+        [state] = store.run_sites(run.id)
+        assert state.violations == {("icp_missing", "error"): 1,
+                                    ("copyright_stale", "warning"): 1}
+
+
+def test_redis_pages_of_an_older_version_sum_by_their_rows_severity(tmp_path):
+    import json
+
+    with open_test_store("redis", tmp_path) as store:
+        run = _run()
+        store.create_run(run)
+        store.put_page(run.id, page_record("https://a.example.cn/", [("icp_missing", "x"),
+                                                                     ("copyright_stale", "y")]))
+        # As entries written before they carried severities: five fields a row.
+        key = store.keys.page_meta(run.id)
+        entry = json.loads(store._r.hget(key, "https://a.example.cn/"))
+        entry["rows"] = [row[:5] for row in entry["rows"]]
+        store._r.hset(key, "https://a.example.cn/", json.dumps(entry))
+        [state] = store.run_sites(run.id)
+        assert state.violations == {("icp_missing", "error"): 1,
+                                    ("copyright_stale", "warning"): 1}
 
 
 def test_a_redis_lost_while_iterating_is_store_unavailable() -> None:

@@ -13,6 +13,7 @@
     audit_pool.py    the processes that run it beside the event loop (one per core)
     check_runner.py  POST /check: `check_pages` in a child process, a bounded number at a time
     routes/          one APIRouter per area (audit, check, sites, runs, snippet, crawls)
+The dashboard (`crawler/dashboard`) is mounted by `create_app` beside the API, at /dashboard.
 
 Nothing here is imported by the other commands: `fastapi` loads only when `serve` runs, and
 `tokens.py` (used by `footer-audit token`) imports neither FastAPI nor Scrapy.

@@ -3,12 +3,14 @@
 Layers, outermost first: CORS (only the configured extension origins and the server's own),
 the body limit (413 before a large body is read), security headers; then FastAPI with the
 problem-details handlers; every route under `/api/v1` behind a bearer token (`security.py`).
-OpenAPI at `/docs` and `/openapi.json` (no token needed to read the documentation).
+OpenAPI at `/docs` and `/openapi.json` (no token needed to read the documentation). The
+dashboard (`crawler/dashboard`) under `/dashboard`, signed in with the same tokens.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -113,6 +115,9 @@ def create_app(config: ApiConfig | None = None) -> FastAPI:
 
     for router in routes.routers():
         app.include_router(router, prefix=API_PREFIX)
+    from crawler.api.dashboard import install as install_dashboard
+
+    install_dashboard(app, config.session_secret or os.environ.get("FOOTER_AUDIT_SESSION_SECRET"))
 
     # Added innermost first: CORS ends up outermost, so even a 413 carries its headers.
     app.add_middleware(SecurityHeaders)

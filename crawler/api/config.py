@@ -9,8 +9,8 @@ from crawler.errors import UsageError
 from crawler.fetch.limits import DEFAULT_TIMEOUT
 from crawler.net.addresses import parse_networks
 
-__all__ = ["API_PREFIX", "DEFAULT_MAX_BODY", "DEFAULT_PORT", "DEFAULT_RATE", "ApiConfig",
-           "parse_origin", "parse_size"]
+__all__ = ["API_PREFIX", "DEFAULT_MAX_BODY", "DEFAULT_PORT", "DEFAULT_RATE", "LOOPBACK_HOSTS",
+           "ApiConfig", "parse_origin", "parse_size"]
 
 # Every API route is under this prefix (the version is part of the path).
 API_PREFIX = "/api/v1"
@@ -18,6 +18,7 @@ API_PREFIX = "/api/v1"
 DEFAULT_PORT = 8787
 DEFAULT_MAX_BODY = 5 * 1024 * 1024
 DEFAULT_RATE = "120/minute"
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 
 # An origin is scheme://host[:port] and nothing more: `chrome-extension://<id>` for the
 # extension (Chromium and Edge both use that scheme), http(s) for a web page.
@@ -66,6 +67,8 @@ class ApiConfig:
     audit_workers: int = 0  # processes auditing /audit bodies; 0: the server's threads
     crawl_slots: int = 2  # crawl jobs the server runs at once; 0: it only queues them
     crawl_resolve: tuple[str, ...] = ()  # --resolve rules for crawls (staging servers)
+    open_dashboard: bool = False  # --open: the dashboard read-only without signing in
+    session_secret: str | None = None  # signs dashboard sessions; None: random per start
 
     def __post_init__(self) -> None:
         from limits import parse
@@ -90,6 +93,10 @@ class ApiConfig:
             raise UsageError("--audit-workers: 0 or more")
         if self.crawl_slots < 0:
             raise UsageError("--crawl-slots: 0 or more")
+        if self.open_dashboard and self.host not in LOOPBACK_HOSTS:
+            # Anyone who can reach the port would read every organisation's findings.
+            raise UsageError(f"--open serves the dashboard without sign-in: only on "
+                             f"127.0.0.1 (or ::1), not on {self.host}")
         if self.crawl_resolve:
             from crawler.fetch.resolve import parse_resolve
 

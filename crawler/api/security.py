@@ -6,7 +6,8 @@
 
 Scopes, each including the one before: `audit` (POST /audit, POST /check, GET /sites, /runs,
 /snippet), `crawl` (also /crawls), `admin` (everything). A route asks for its scope with
-`Depends(require("audit"))` and receives the caller's `ApiToken`.
+`Depends(require("audit"))` and receives the caller's `ApiToken`. A token may also be restricted
+to one organisation (`ApiToken.org`): the routes that read sites or runs, or crawl, check it.
 """
 
 from __future__ import annotations

@@ -32,15 +32,24 @@ def digest_of(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def create_token(store: ReportStore, name: str, scope: str = "audit") -> tuple[str, ApiToken]:
-    """A new token named `name`: (the token, to show once; its stored record)."""
+def create_token(store: ReportStore, name: str, scope: str = "audit",
+                 org: str | None = None) -> tuple[str, ApiToken]:
+    """A new token named `name`: (the token, to show once; its stored record). `org` restricts
+    it to one organisation's sites and runs."""
     if not _NAME.match(name):
         raise UsageError(f"token name {name!r}: 1-64 letters, digits, '.', '_', '@' or '-', "
                          "starting with a letter or digit")
     if scope not in TOKEN_SCOPES:
         raise UsageError(f"--scope {scope!r}: one of {', '.join(TOKEN_SCOPES)}")
+    if org is not None:
+        org = org.strip()
+        if not org or len(org) > 200:
+            raise UsageError("--org: an organisation's name as the portfolio spells it")
+        if scope == "admin":
+            # Admin reaches waivers and tokens of every organisation: no restriction holds it.
+            raise UsageError("--org restricts audit and crawl tokens; an admin token sees all")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    record = ApiToken(name=name, digest=digest_of(token), scope=scope)
+    record = ApiToken(name=name, digest=digest_of(token), scope=scope, org=org)
     if not store.add_token(record):
         raise UsageError(f"a token named {name!r} exists already (revoke it or choose another "
                          "name)")

@@ -20,7 +20,7 @@ imports it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -90,12 +90,19 @@ class RunDiff:
                 "not_compared": self.not_compared.to_json()}
 
 
+def _violations(store: ReportStore, run_id: str, org: str | None) -> Iterable[ViolationRow]:
+    return store.iter_violations(run_id) if org is None else store.find_violations(run_id,
+                                                                                   org=org)
+
+
 def iter_changes(store: ReportStore, run: Run, against: Run | None,
                  today: date | None = None,
-                 not_compared: NotCompared | None = None) -> Iterator[tuple[str, ViolationRow]]:
+                 not_compared: NotCompared | None = None,
+                 org: str | None = None) -> Iterator[tuple[str, ViolationRow]]:
     """Yield (kind, violation) for every violation of `run` and every one of `against` that is
     gone, on the sites both runs audited (plus `unverified` ones). `not_compared`, if given,
-    receives what was left out. Streams both runs in batches; only the sets of audited sites are
+    receives what was left out; `org` keeps one organisation's violations (read through the
+    store's index of it). Streams both runs in batches; only the sets of audited sites are
     held."""
     waivers = active_waivers(store, today)
     skipped = not_compared if not_compared is not None else NotCompared()
@@ -103,7 +110,7 @@ def iter_changes(store: ReportStore, run: Run, against: Run | None,
     baseline_sites = audited_sites(store, against.id) if against else None
     if baseline_sites is not None:
         skipped.sites = len(sites ^ baseline_sites)
-    for batch in batches(store.iter_violations(run.id)):
+    for batch in batches(_violations(store, run.id, org)):
         prev = (store.fingerprints_present(against.id, [r.fingerprint for r in batch])
                 if against else set())
         unseen = [r.fingerprint for r in batch if r.fingerprint not in prev]
@@ -122,7 +129,7 @@ def iter_changes(store: ReportStore, run: Run, against: Run | None,
                 yield ("regressed" if before else "new"), row
     if against is None:
         return
-    for batch in batches(store.iter_violations(against.id)):
+    for batch in batches(_violations(store, against.id, org)):
         now = store.fingerprints_present(run.id, [r.fingerprint for r in batch])
         for row in batch:
             if row.fingerprint in now or is_waived(row, waivers):

@@ -19,6 +19,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -28,8 +29,11 @@ from crawler.reports.validation import adapter
 __all__ = [
     "Lifecycle",
     "Waiver",
+    "Waivers",
     "fingerprint",
     "normalise_evidence",
+    "waiver_covers",
+    "waiver_for",
 ]
 
 
@@ -93,7 +97,8 @@ class Lifecycle:
 
 @dataclass
 class Waiver:
-    """A suppressed site + rule, active strictly before `until` (on that day it is back)."""
+    """A suppressed site + rule, active strictly before `until` (on that day it is back). The
+    site is a host, or `*.domain` for the domain and every host under it."""
 
     site: str
     rule: str
@@ -126,3 +131,30 @@ class Waiver:
 _WAIVER_TEXT = ("reason", "owner", "created")
 
 
+class Waivers(dict[tuple[str, str], Waiver]):
+    """Waivers keyed by (site, rule); `patterns` says whether any site is a `*.domain` pattern
+    (so that the common case, none, stays one dictionary lookup per violation)."""
+
+    patterns: bool = False
+
+
+def waiver_for(site: str, rule: str, waivers: Mapping[tuple[str, str], Waiver]) -> Waiver | None:
+    """The waiver covering `rule` on `site`: the site's own, else a pattern `*.domain`, which
+    covers the domain and every host under it (the nearest pattern first)."""
+    found = waivers.get((site, rule))
+    if found is not None or not getattr(waivers, "patterns", True):
+        return found
+    labels = site.split(".")
+    for i in range(len(labels) - 1):
+        found = waivers.get(("*." + ".".join(labels[i:]), rule))
+        if found is not None:
+            return found
+    return None
+
+
+def waiver_covers(waiver_site: str, site: str) -> bool:
+    """Whether a waiver's site (a host or a `*.domain` pattern) covers `site`."""
+    if waiver_site.startswith("*."):
+        domain = waiver_site[2:]
+        return site == domain or site.endswith("." + domain)
+    return site == waiver_site

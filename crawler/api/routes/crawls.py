@@ -35,7 +35,7 @@ from crawler.errors import UsageError
 from crawler.jobs.model import Job, JobOptions, JobState, valid_job_id
 from crawler.reports.store.base import ApiToken
 
-__all__ = ["CrawlRequest", "job_view", "router"]
+__all__ = ["CrawlRequest", "job_view", "queue_crawl", "router"]
 
 router = APIRouter(tags=["crawls"])
 
@@ -107,11 +107,38 @@ def _job_or_404(jobs: CrawlJobs, job_id: str) -> Job:
 
 @router.post("/crawls", status_code=202, summary="Crawl a site or an organisation",
              response_description="The queued job; `Location` is where to follow it.")
-def create_crawl(body: CrawlRequest, request: Request, _token: Crawler) -> JSONResponse:
+def create_crawl(body: CrawlRequest, request: Request, token: Crawler) -> JSONResponse:
     """Queue a crawl and answer at once. The crawl runs on the server, a few at a time; follow
     it at `Location` or its `events` stream. A site of the server's portfolio is crawled as its
     domain there (kind `crawl-domain`), with everything the file expects of it; an `org` must be
     in the portfolio."""
+    if token.org is not None and _org_of(request, body) != token.org:
+        raise HTTPException(403, f"token {token.name!r} crawls only organisation "
+                            f"{token.org!r}'s sites")
+    view = job_view(queue_crawl(request, body))
+    return JSONResponse(view, status_code=202, headers={"Location": view["links"]["self"]})
+
+
+def _org_of(request: Request, body: CrawlRequest) -> str | None:
+    """The organisation a crawl request targets: named, or the site's in the server's portfolio,
+    else in the site's latest stored page; None when nothing says."""
+    if body.org is not None:
+        return body.org
+    host = _site_host(body.site or "")
+    state = api_state(request)
+    match = state.portfolio.site(host) if state.portfolio is not None else None
+    if match is not None:
+        return match.org.name
+    store = state.stores.get()
+    entries = store.site_history(host, limit=1)
+    page = store.get_page(entries[0]["run_id"], entries[0]["url"]) if entries else None
+    if page is None or not page.get("org"):
+        return None
+    return str(page["org"])
+
+
+def queue_crawl(request: Request, body: CrawlRequest) -> Job:
+    """Queue the crawl `body` asks for (the API's and the dashboard's button): the job."""
     state = api_state(request)
     jobs = crawl_jobs(request)
     config = state.config
@@ -144,8 +171,7 @@ def create_crawl(body: CrawlRequest, request: Request, _token: Crawler) -> JSONR
     except UsageError as exc:
         raise HTTPException(422, str(exc)) from None
     jobs.wake()
-    view = job_view(job)
-    return JSONResponse(view, status_code=202, headers={"Location": view["links"]["self"]})
+    return job
 
 
 @router.get("/crawls", summary="Recent crawls, newest first")

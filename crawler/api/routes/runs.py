@@ -14,7 +14,7 @@ import itertools
 import logging
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -28,17 +28,27 @@ from crawler.reports.changes import diff_runs, listed_changes, previous_finished
 from crawler.reports.store import ReportStore, Run, StoreUnavailable, summarise_run
 from crawler.reports.store.base import ApiToken
 
-__all__ = ["router"]
+__all__ = ["MEDIA_TYPES", "export_response", "router", "stream_export"]
 
 logger = logging.getLogger("footer_audit.api")
 router = APIRouter(tags=["runs"])
 
 RunRef = Annotated[str, Path(min_length=1, max_length=100,
                              description="A run id, a unique prefix of one, or `latest`.")]
-Reader = Annotated[ApiToken, Depends(require("audit"))]
 
-_MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json",
-          "html": "text/html; charset=utf-8"}
+
+def _whole_runs(token: Annotated[ApiToken, Depends(require("audit"))]) -> ApiToken:
+    """A run holds every organisation: a token restricted to one reads its sites instead."""
+    if token.org is not None:
+        raise HTTPException(403, f"token {token.name!r} is restricted to organisation "
+                            f"{token.org!r}; runs hold every organisation (read /sites/HOST)")
+    return token
+
+
+Reader = Annotated[ApiToken, Depends(_whole_runs)]
+
+MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json",
+               "html": "text/html; charset=utf-8"}
 
 
 def _resolve(store: ReportStore, ref: str) -> Run:
@@ -84,17 +94,22 @@ def diff_run(run_id: RunRef, request: Request, _token: Reader,
 
 @router.get("/runs/{run_id}/export", summary="Export a run: CSV, JSON or HTML, streamed",
             response_class=StreamingResponse,
-            responses={200: {"content": {m.split(";")[0]: {} for m in _MEDIA.values()}}})
+            responses={200: {"content": {m.split(";")[0]: {} for m in MEDIA_TYPES.values()}}})
 def export_run(run_id: RunRef, request: Request, _token: Reader,
                format: Annotated[Literal["csv", "json", "html"], Query(
                    description="csv: one row per violation (UTF-8 with BOM); json; html: one "
                                "self-contained page.")] = "json",
                ) -> StreamingResponse:
+    stores = api_state(request).stores
+    return export_response(stores, format, _resolve(stores.get(), run_id))
+
+
+def export_response(stores: StoreProvider, format: str, run: Run,
+                    headers: dict[str, str] | None = None) -> StreamingResponse:
+    """A run's export as a download (the API's and the dashboard's), streamed."""
     from crawler.reports.exports import EXPORTERS
 
-    stores = api_state(request).stores
-    run = _resolve(stores.get(), run_id)
-    body = _stream(stores, EXPORTERS[format], run)
+    body = stream_export(stores, EXPORTERS[format], run)
     # The first chunk before the headers: an export that fails at once (the store gone) is a
     # problem answer, not a download cut short.
     try:
@@ -106,8 +121,9 @@ def export_run(run_id: RunRef, request: Request, _token: Reader,
             raise exc.__cause__ from None
         raise
     name = f"footer-audit-{run.id}.{format}"
-    return StreamingResponse(itertools.chain([first], body), media_type=_MEDIA[format], headers={
-        "Content-Disposition": f'attachment; filename="{name}"'})
+    return StreamingResponse(itertools.chain([first], body), media_type=MEDIA_TYPES[format],
+                             headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                      **(headers or {})})
 
 
 _END = object()
@@ -127,6 +143,10 @@ class _QueueWriter:
         if self.size >= self.chunk:
             self.flush()
         return len(text)
+
+    def writelines(self, texts: Iterable[str]) -> None:  # the HTML report's template stream
+        for text in texts:
+            self.write(text)
 
     def flush(self) -> None:
         if not self.parts:
@@ -150,7 +170,7 @@ class _Stopped(Exception):
     """The client went away: the writer ends."""
 
 
-def _stream(stores: StoreProvider, exporter: Any, run: Run) -> Iterator[bytes]:
+def stream_export(stores: StoreProvider, exporter: Any, run: Run) -> Iterator[bytes]:
     chunks: queue.Queue = queue.Queue(maxsize=8)
     stop = threading.Event()
     writer = _QueueWriter(chunks, stop)

@@ -32,12 +32,13 @@ def _host(text: str) -> str:
 
 @router.get("/sites/{host}", summary="A site's latest audited state and its history")
 def site(host: Annotated[str, Path(max_length=253, description="www.example.cn")],
-         request: Request, _token: Annotated[ApiToken, Depends(require("audit"))],
+         request: Request, token: Annotated[ApiToken, Depends(require("audit"))],
          runs: Annotated[int, Query(ge=1, le=365, description="History: this many runs.")] = 30,
          ) -> dict[str, Any]:
     """`latest`: the newest stored run that audited the site, its pages (status and violation
     count) and its violations (waived ones marked); `history`: one entry per run, newest first.
-    A site no stored run audited has `latest: null` and an empty history."""
+    A site no stored run audited has `latest: null` and an empty history, and so has a site of
+    another organisation for a token restricted to one."""
     host = _host(host)
     store = api_state(request).stores.get()
     entries = store.site_history(host)
@@ -56,6 +57,11 @@ def site(host: Annotated[str, Path(max_length=253, description="www.example.cn")
     if not history:
         return {"site": host, "latest": None, "history": []}
     newest = history[0]["run_id"]
+    if token.org is not None:
+        page = store.get_page(newest, entries[0]["url"])
+        if page is None or page.get("org") != token.org:
+            # As if unknown: a token of one organisation learns nothing of another's sites.
+            return {"site": host, "latest": None, "history": []}
     run = store.get_run(newest)
     waivers = active_waivers(store)
     rows = store.find_violations(newest, site=host)

@@ -248,7 +248,9 @@ def export(
 @app.command()
 def ack(
     ctx: typer.Context,
-    site: Annotated[str, typer.Argument(help="Host name, e.g. www.example.cn.")],
+    site: Annotated[str, typer.Argument(
+        help="Host name, e.g. www.example.cn, or *.example.cn for the domain and every host "
+             "under it.")],
     rule: Annotated[str, typer.Argument(help="Rule code, e.g. copyright_missing.")],
     reason: Annotated[str, typer.Option("--reason", help="Why it is accepted.")],
     until: Annotated[str | None, typer.Option(

@@ -1,9 +1,11 @@
-"""`footer-audit serve`: the API server (FastAPI on uvicorn) for the browser extension.
+"""`footer-audit serve`: the API server (FastAPI on uvicorn) for the browser extension, and the
+dashboard.
 
 OpenAPI at `/docs`, endpoints under `/api/v1` (`crawler/api/`). Every request needs a bearer
-token (`footer-audit token create`). The server reads and writes the same report store as the
-other commands: the embedded SQLite file by default, Redis with `--store redis://...` or
-`$REDIS_URL`.
+token (`footer-audit token create`). The dashboard at `/dashboard` (`crawler/api/dashboard/`) signs
+in with the same tokens, or reads without sign-in with `--open` on 127.0.0.1. The server
+reads and writes the same report store as the other commands: the embedded SQLite file by
+default, Redis with `--store redis://...` or `$REDIS_URL`.
 """
 
 from __future__ import annotations
@@ -64,10 +66,13 @@ def serve(
         "--resolve", metavar="HOST:ADDRESS[:PORT]",
         help="Crawls send connections for HOST (or *.zone, or *) to ADDRESS[:PORT], as "
              "`crawl --resolve` (a staging server); repeatable.")] = None,
+    open_dashboard: Annotated[bool, typer.Option(
+        "--open", help="Serve the dashboard read-only without sign-in (only with the default "
+                       "--host 127.0.0.1).")] = False,
     log_level: Annotated[str, typer.Option(
         "--log-level", metavar="LEVEL", help="uvicorn's log level.")] = "info",
 ) -> None:
-    """Serve the API for the browser extension (OpenAPI at /docs)."""
+    """Serve the API for the browser extension (OpenAPI at /docs) and the dashboard."""
     import os
 
     import uvicorn
@@ -84,6 +89,7 @@ def serve(
         portfolio=portfolio, check_concurrency=check_concurrency, check_timeout=timeout,
         audit_workers=(os.cpu_count() or 1) if audit_workers < 0 else audit_workers,
         crawl_slots=crawl_slots, crawl_resolve=tuple(resolve or ()),
+        open_dashboard=open_dashboard,
     )
     app = create_app(config)
     uvicorn.run(app, host=host, port=port, log_level=log_level.lower(),

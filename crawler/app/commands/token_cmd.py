@@ -31,6 +31,10 @@ def create(
         "--scope", metavar="audit|crawl|admin",
         help="audit: audit, check, sites, runs, snippet; crawl: also crawls; admin: all.")
     ] = "audit",
+    org: Annotated[str | None, typer.Option(
+        "--org", metavar="NAME",
+        help="Restrict the token to one organisation of the portfolio: the dashboard and the "
+             "API's site and run reads show it nothing of the others.")] = None,
     store_url: StoreUrl = None,
 ) -> None:
     """Create a token and print it once (only its hash is kept)."""
@@ -38,9 +42,10 @@ def create(
     from crawler.reports.store import open_store
 
     with open_store(store_url) as store:
-        token, record = create_token(store, name, scope)
+        token, record = create_token(store, name, scope, org)
     typer.echo(token)
-    typer.echo(f"token {record.name!r} ({record.scope}) created: it is shown only now; "
+    within = f", organisation {record.org}" if record.org else ""
+    typer.echo(f"token {record.name!r} ({record.scope}{within}) created: it is shown only now; "
                "send it as `Authorization: Bearer TOKEN`", err=True)
 
 
@@ -62,7 +67,7 @@ def list_tokens(
         typer.echo("No tokens yet: footer-audit token create --name NAME")
     for t in tokens:
         state = f"revoked {t.revoked[:19]}" if t.revoked else "active"
-        typer.echo(f"{t.name}\t{t.scope}\tcreated {t.created[:19]}\t{state}")
+        typer.echo(f"{t.name}\t{t.scope}\t{t.org or '*'}\tcreated {t.created[:19]}\t{state}")
 
 
 @app.command()

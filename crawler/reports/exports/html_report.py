@@ -24,7 +24,7 @@ from typing import IO, Any
 from crawler.reports.changes import CHANGE_KINDS, iter_changes, previous_finished_run
 from crawler.reports.exports.rows import ExportRow, iter_export_rows
 from crawler.reports.exports.templating import environment, page_anchor
-from crawler.reports.lifecycle import Waiver
+from crawler.reports.lifecycle import Waiver, waiver_for
 from crawler.reports.store.base import (
     ReportStore,
     Run,
@@ -149,10 +149,12 @@ class _Counted:
 
 def _waived(store: ReportStore, run: Run, against: Run | None,
             today: date | None) -> Iterator[tuple[ViolationRow, Waiver]]:
-    waivers = {(w.site, w.rule): w for w in active_waivers(store, today).values()}
+    waivers = active_waivers(store, today)
     for item in iter_export_rows(store, run, against=against, today=today):
         if item.status == "waived":
-            yield item.row, waivers[(item.row.site, item.row.code)]
+            waiver = waiver_for(item.row.site, item.row.code, waivers)
+            if waiver is not None:  # a waiver that lapsed at midnight, between the two reads
+                yield item.row, waiver
 
 
 @dataclass(frozen=True)

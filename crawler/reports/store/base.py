@@ -9,8 +9,10 @@ Records:
     Run           one crawl: id, portfolio, trigger, start/finish times, status, counts, versions
     PageMeta      the light index entry of one audited page (site, organisation, status, ...)
     ViolationRow  one violation of one page, flattened for indexing and export
-    ApiToken      a bearer token of the API server: its name, scope and the token's hash (never
-                  the token itself)
+    SiteState     one site in one run, summed up: its pages by status, its violations by rule and
+                  severity (the dashboard's overview reads these, not the rows)
+    ApiToken      a bearer token of the API server: its name, scope, the organisation it is
+                  restricted to (if any) and the token's hash (never the token itself)
 The full page record (the check JSON plus org/owner/domain/host/snapshot) is stored as given,
 except its screenshot: `record["screenshot"]` arrives as {type, clip, size, data (base64)} and is
 stored as {type, clip, size}, the image itself apart (`split_screenshot`, `get_screenshot`).
@@ -30,7 +32,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from crawler.errors import StoreError
-from crawler.reports.lifecycle import Lifecycle, Waiver, fingerprint
+from crawler.reports.lifecycle import Lifecycle, Waiver, Waivers, fingerprint, waiver_for
 from crawler.reports.validation import adapter
 from crawler.version import tool_version
 from rules.model import AUDITED_STATUSES, PageStatus
@@ -43,6 +45,7 @@ __all__ = [
     "PageMeta",
     "ReportStore",
     "Run",
+    "SiteState",
     "StoreUnavailable",
     "StoredScreenshot",
     "ViolationRow",
@@ -200,6 +203,18 @@ class ViolationRow:
         return adapter(ViolationRow).validate_json(text)
 
 
+@dataclass
+class SiteState:
+    """One site in one run: pages by status and violations by (rule code, severity), waived ones
+    included (waivers change after the run; the reader applies today's)."""
+
+    site: str
+    org: str
+    owner: str
+    statuses: dict[str, int] = field(default_factory=dict)
+    violations: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
 
 def _site_of(record: dict[str, Any]) -> str:
     host = record.get("host") or urlsplit(record.get("final_url") or record["url"]).hostname
@@ -240,6 +255,9 @@ class ApiToken:
     scope: str
     created: str = field(default_factory=utc_now)
     revoked: str | None = None  # when it was revoked; a revoked token is refused (403)
+    # The one organisation of the portfolio this token may see (the dashboard and the API's
+    # site reads); None: every organisation.
+    org: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -315,7 +333,21 @@ class ReportStore(ABC):
         normalises alike), None when it has none."""
 
     @abstractmethod
+    def get_page(self, run_id: str, url: str) -> dict[str, Any] | None:
+        """The full record of one page of the run (any spelling of its URL that normalises
+        alike), None when the run has no such page."""
+
+    @abstractmethod
     def iter_page_meta(self, run_id: str) -> Iterator[PageMeta]: ...
+
+    @abstractmethod
+    def run_sites(self, run_id: str) -> list[SiteState]:
+        """Every site of the run summed up, by organisation then site: one query, not one read
+        per violation (the dashboard's overview of thousands of sites)."""
+
+    @abstractmethod
+    def count_violations(self, run_id: str, org: str | None = None) -> int:
+        """Violations of the run (of one organisation), waived ones included."""
 
     @abstractmethod
     def iter_violations(self, run_id: str, batch: int = 1000) -> Iterator[ViolationRow]:
@@ -406,13 +438,15 @@ class ReportStore(ABC):
         raise StoreError(f"no run {ref!r} in {self.url}")
 
 
-def active_waivers(store: ReportStore, today: date | None = None) -> dict[tuple[str, str], Waiver]:
+def active_waivers(store: ReportStore, today: date | None = None) -> Waivers:
     """Waivers in force today, keyed by (site, rule)."""
-    return {(w.site, w.rule): w for w in store.list_waivers() if w.active(today)}
+    waivers = Waivers(((w.site, w.rule), w) for w in store.list_waivers() if w.active(today))
+    waivers.patterns = any(site.startswith("*.") for site, _rule in waivers)
+    return waivers
 
 
 def is_waived(row: ViolationRow, waivers: Mapping[tuple[str, str], Waiver]) -> bool:
-    return (row.site, row.code) in waivers
+    return waiver_for(row.site, row.code, waivers) is not None
 
 
 def audited_sites(store: ReportStore, run_id: str) -> set[str]:

@@ -15,7 +15,8 @@ zero-padded to 5 digits).
     run:{run}:pages             HASH  url_key -> the full page record (check JSON, org, owner,
                                       domain, host, discovered_from, snapshot)
     run:{run}:page-meta         HASH  url_key -> {meta: PageMeta, rows: [[sort_key, site, org,
-                                      code, fingerprint], ...]} (what to unindex on re-delivery)
+                                      code, fingerprint, severity], ...]} (what to unindex on
+                                      re-delivery; the per-site sums of `run_sites`)
     run:{run}:page-order        ZSET  url_key, all scores 0: pages in URL order (ZRANGEBYLEX)
     run:{run}:screenshots       HASH  url_key -> the page's evidence screenshot (binary JPEG or PNG;
                                       its type and clip box are in the page record)
@@ -32,7 +33,7 @@ zero-padded to 5 digits).
     lifecycle                   HASH  fingerprint -> Lifecycle (first/last seen, fixed, reopened)
     waivers                     HASH  "{site}\\x1f{rule}" -> Waiver (reason, owner, until)
     api-tokens                  HASH  token name -> ApiToken (name, digest, scope, created,
-                                      revoked): the API server's bearer tokens, hashed
+                                      revoked, org): the API server's bearer tokens, hashed
     api-token-digests           HASH  digest (hex SHA-256 of a token) -> token name
     job:{job}                   STRING a crawl job (crawler.jobs.model.Job as JSON)
     jobs                        ZSET  job id -> creation time (epoch seconds): every job

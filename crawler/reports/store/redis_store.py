@@ -26,6 +26,7 @@ from crawler.reports.store.base import (
     PageMeta,
     ReportStore,
     Run,
+    SiteState,
     StoredScreenshot,
     StoreUnavailable,
     ViolationRow,
@@ -193,7 +194,9 @@ class RedisStore(ReportStore):
         k = self.keys
         started = self._started(run_id)
         entry = {"meta": meta.to_json(),
-                 "rows": [[r.sort_key, r.site, r.org, r.code, r.fingerprint] for r in rows]}
+                 # The severity last: the page-write script reads only the first five.
+                 "rows": [[r.sort_key, r.site, r.org, r.code, r.fingerprint, r.severity]
+                          for r in rows]}
         history = dumps({"run_id": run_id, "started": started, "url": meta.url,
                          "status": meta.status, "violations": meta.violations})
         args: list[Any] = [k.run(run_id) + ":", k.site_prefix(), run_id, meta.url_key,
@@ -236,6 +239,48 @@ class RedisStore(ReportStore):
         raw = self._r.hget(k.pages(run_id), key)
         shot = (json.loads(raw).get("screenshot") or {}) if raw else {}
         return StoredScreenshot(bytes(data), str(shot.get("type") or ""), shot.get("clip") or [])
+
+    @_unavailable
+    def get_page(self, run_id: str, url: str) -> dict[str, Any] | None:
+        raw = self._r.hget(self.keys.pages(run_id), normalise_url(url))
+        return json.loads(raw) if raw else None
+
+    @_unavailable
+    def run_sites(self, run_id: str) -> list[SiteState]:
+        k = self.keys
+        states: dict[str, SiteState] = {}
+        unknown: list[tuple[str, str]] = []  # (sort_key, code) of entries without a severity
+        for raw in self._r.hvals(k.page_meta(run_id)):
+            entry = json.loads(raw)
+            meta = entry["meta"]
+            state = states.setdefault(meta["site"],
+                                      SiteState(meta["site"], meta["org"], meta["owner"]))
+            state.statuses[meta["status"]] = state.statuses.get(meta["status"], 0) + 1
+            for row in entry["rows"]:
+                if len(row) > 5:
+                    key = (row[3], row[5])
+                    state.violations[key] = state.violations.get(key, 0) + 1
+                else:
+                    unknown.append((row[0], row[1]))
+        # Pages written before the entries carried severities: read their rows.
+        for i in range(0, len(unknown), 500):
+            chunk = unknown[i:i + 500]
+            for raw in self._r.hmget(k.violations(run_id), [sk for sk, _ in chunk]):
+                if raw is None:
+                    continue
+                row = json.loads(raw)
+                found = states.get(row["site"])
+                if found is not None:
+                    key = (row["code"], row["severity"])
+                    found.violations[key] = found.violations.get(key, 0) + 1
+        return sorted(states.values(), key=lambda s: (s.org, s.site))
+
+    @_unavailable
+    def count_violations(self, run_id: str, org: str | None = None) -> int:
+        k = self.keys
+        if org is None:
+            return int(self._r.zcard(k.violation_order(run_id)))
+        return int(self._r.scard(k.by_org(run_id, org)))
 
     @_unavailable
     def iter_page_meta(self, run_id: str) -> Iterator[PageMeta]:

@@ -20,6 +20,7 @@ from crawler.reports.store.base import (
     PageMeta,
     ReportStore,
     Run,
+    SiteState,
     StoredScreenshot,
     StoreUnavailable,
     ViolationRow,
@@ -46,12 +47,14 @@ CREATE TABLE IF NOT EXISTS pages (
     status TEXT NOT NULL, violations INTEGER NOT NULL, record TEXT NOT NULL,
     PRIMARY KEY (run_id, url_key));
 CREATE INDEX IF NOT EXISTS pages_site ON pages (site);
+-- Pages by site and status from the index alone (the dashboard's sums per site).
+CREATE INDEX IF NOT EXISTS pages_sums ON pages (run_id, site, org, owner, status);
 CREATE TABLE IF NOT EXISTS violations (
     run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, sort_key TEXT NOT NULL,
     url_key TEXT NOT NULL, site TEXT NOT NULL, org TEXT NOT NULL, code TEXT NOT NULL,
-    fingerprint TEXT NOT NULL, row TEXT NOT NULL, PRIMARY KEY (run_id, sort_key));
+    fingerprint TEXT NOT NULL, row TEXT NOT NULL, severity TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (run_id, sort_key));
 CREATE INDEX IF NOT EXISTS violations_page ON violations (run_id, url_key);
-CREATE INDEX IF NOT EXISTS violations_site ON violations (run_id, site);
 CREATE INDEX IF NOT EXISTS violations_org ON violations (run_id, org);
 CREATE INDEX IF NOT EXISTS violations_rule ON violations (run_id, code);
 CREATE INDEX IF NOT EXISTS violations_fp ON violations (run_id, fingerprint);
@@ -69,6 +72,9 @@ CREATE TABLE IF NOT EXISTS api_tokens (
 # Columns added after the first release: a database created before them gets them on open.
 _RUN_COLUMNS_ADDED = {"worker": "TEXT NOT NULL DEFAULT ''", "heartbeat": "TEXT",
                       "note": "TEXT NOT NULL DEFAULT ''"}
+# The severity beside the row's JSON: the dashboard sums violations per site and severity without
+# parsing rows. Rows written before it have '' and are read from their JSON.
+_VIOLATION_COLUMNS_ADDED = {"severity": "TEXT NOT NULL DEFAULT ''"}
 _RUN_COLUMNS = ("id, portfolio, trigger, started, finished, status, counts, rules_version, "
                 "tool_version, worker, heartbeat, note")
 _CHUNK = 500  # below SQLite's bound-parameter limit
@@ -106,6 +112,15 @@ class SQLiteStore(ReportStore):
             for name, decl in _RUN_COLUMNS_ADDED.items():
                 if name not in have:
                     self._db.execute(f"ALTER TABLE runs ADD COLUMN {name} {decl}")
+            have = {row[1] for row in self._db.execute("PRAGMA table_info(violations)")}
+            for name, decl in _VIOLATION_COLUMNS_ADDED.items():
+                if name not in have:
+                    self._db.execute(f"ALTER TABLE violations ADD COLUMN {name} {decl}")
+            # A site's violations by rule and severity, read from the index alone (the
+            # dashboard's sums); it serves lookups by site as the (run_id, site) index did.
+            self._db.execute("CREATE INDEX IF NOT EXISTS violations_site_sums ON violations "
+                             "(run_id, site, code, severity)")
+            self._db.execute("DROP INDEX IF EXISTS violations_site")
         except (OSError, sqlite3.Error) as exc:
             raise StoreUnavailable(f"cannot open the report database {self.path}: {exc}") from exc
 
@@ -198,9 +213,10 @@ class SQLiteStore(ReportStore):
             ("INSERT OR REPLACE INTO pages VALUES (?,?,?,?,?,?,?,?,?)",
              (run_id, meta.url_key, meta.url, meta.site, meta.org, meta.owner, meta.status,
               meta.violations, dumps(record))),
-            ("INSERT OR REPLACE INTO violations VALUES (?,?,?,?,?,?,?,?)",
+            ("INSERT OR REPLACE INTO violations (run_id, sort_key, url_key, site, org, code, "
+             "fingerprint, row, severity) VALUES (?,?,?,?,?,?,?,?,?)",
              [(run_id, r.sort_key, r.url_key, r.site, r.org, r.code, r.fingerprint,
-               r.to_json_text()) for r in rows]),
+               r.to_json_text(), r.severity) for r in rows]),
         ])
         return not existed
 
@@ -216,6 +232,41 @@ class SQLiteStore(ReportStore):
         if row is None:
             return None
         return StoredScreenshot(bytes(row[2]), row[0], json.loads(row[1]) or [])
+
+    def get_page(self, run_id: str, url: str) -> dict[str, Any] | None:
+        row = self._db.execute("SELECT record FROM pages WHERE run_id=? AND url_key=?",
+                               (run_id, normalise_url(url))).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def run_sites(self, run_id: str) -> list[SiteState]:
+        states: dict[str, SiteState] = {}
+        for site, org, owner, status, n in self._db.execute(
+                "SELECT site, org, owner, status, count(*) FROM pages WHERE run_id=? "
+                "GROUP BY site, org, owner, status", (run_id,)):
+            state = states.setdefault(site, SiteState(site, org, owner))
+            state.statuses[status] = state.statuses.get(status, 0) + n
+        # A rule's severity may be overridden per site: summed per site, rule and severity, from
+        # the index alone; rows older than the severity column ('') from their JSON.
+        sums = self._db.execute(
+            "SELECT site, code, severity, count(*) FROM violations WHERE run_id=? AND "
+            "severity != '' GROUP BY site, code, severity", (run_id,)).fetchall()
+        sums += self._db.execute(
+            "SELECT site, code, json_extract(row, '$.severity'), count(*) FROM violations "
+            "WHERE run_id=? AND severity = '' GROUP BY site, code, 3", (run_id,)).fetchall()
+        for site, code, severity, n in sums:
+            found = states.get(site)
+            if found is not None:
+                key = (code, severity or "")
+                found.violations[key] = found.violations.get(key, 0) + n
+        return sorted(states.values(), key=lambda s: (s.org, s.site))
+
+    def count_violations(self, run_id: str, org: str | None = None) -> int:
+        if org is None:
+            row = self._db.execute("SELECT count(*) FROM violations WHERE run_id=?", (run_id,))
+        else:
+            row = self._db.execute("SELECT count(*) FROM violations WHERE run_id=? AND org=?",
+                                   (run_id, org))
+        return int(row.fetchone()[0])
 
     def iter_page_meta(self, run_id: str) -> Iterator[PageMeta]:
         for row in self._pages_of("SELECT url_key, url, site, org, owner, status, violations "
