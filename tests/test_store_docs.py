@@ -13,11 +13,12 @@ DOC = Path(__file__).resolve().parent.parent / "docs" / "redis-layout.md"
 
 
 def _module_keys() -> set[str]:
-    return set(re.findall(r"^    (\S+)\s+(?:ZSET|HASH|SET)\s", keys_module.__doc__, re.M))
+    return set(re.findall(r"^    (\S+)\s+(?:ZSET|HASH|SET|STRING)\s", keys_module.__doc__, re.M))
 
 
 def test_layout_doc_lists_the_same_keys():
-    documented = set(re.findall(r"^\| `([^`]+)` \| (?:ZSET|HASH|SET) \|", DOC.read_text(), re.M))
+    documented = set(re.findall(r"^\| `([^`]+)` \| (?:ZSET|HASH|SET|STRING) \|",
+                                DOC.read_text(), re.M))
     assert documented == _module_keys()
 
 
@@ -28,5 +29,6 @@ def test_every_documented_key_is_built_by_keys():
              k.violations("{run}"), k.violation_order("{run}"), k.by_site("{run}", "{site}"),
              k.by_org("{run}", "{org}"),
              k.by_rule("{run}", "{code}"), k.fingerprints("{run}"), k.site_runs("{site}"),
-             k.site_history("{site}"), k.site_open("{site}"), k.lifecycle(), k.waivers()}
+             k.site_history("{site}"), k.site_open("{site}"), k.lifecycle(), k.waivers(),
+             k.schedule_lock("{name}"), k.schedule_state("{name}")}
     assert {name.removeprefix("p:") for name in built} == _module_keys()

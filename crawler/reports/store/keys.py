@@ -30,6 +30,10 @@ the portfolio, `{url_key}` a page's normalised URL, `{sort_key}` a violation's
     site:{site}:open            SET   fingerprints of the site not marked fixed
     lifecycle                   HASH  fingerprint -> Lifecycle (first/last seen, fixed, reopened)
     waivers                     HASH  "{site}\\x1f{rule}" -> Waiver (reason, owner, until)
+    schedule:{name}:lock        STRING the token of the scheduler running the portfolio `{name}`
+                                      now (SET NX PX, renewed by that token, deleted by it)
+    schedule:{name}:state       HASH  last_fire (the latest fire time handled, ISO UTC),
+                                      last_run (the run started for it), updated
 
 A page is written by one Lua script (`redis_store._PUT_PAGE`), which builds the `run:{run}:*` and
 `site:{site}:*` names above from the same prefix: change them in both places.
@@ -113,3 +117,9 @@ class Keys:
 
     def waivers(self) -> str:
         return f"{self.prefix}waivers"
+
+    def schedule_lock(self, portfolio: str) -> str:
+        return f"{self.prefix}schedule:{portfolio}:lock"
+
+    def schedule_state(self, portfolio: str) -> str:
+        return f"{self.prefix}schedule:{portfolio}:state"
