@@ -37,7 +37,6 @@ class Delivery:
 def _send_with_retry(spec: AlertsSpec, channel: Any, message: Any,
                      sleep: Callable[[float], None]) -> Delivery:
     from tenacity import (
-        RetryError,
         Retrying,
         retry_if_exception_type,
         stop_after_attempt,
@@ -48,20 +47,21 @@ def _send_with_retry(spec: AlertsSpec, channel: Any, message: Any,
 
     def log_retry(state: Any) -> None:
         exc = state.outcome.exception() if state.outcome else None
-        logger.warning("alert to %s failed (try %d of %d): %s; retrying in %.1f s", channel.label,
+        logger.warning("alert to %s failed (try %d of %d): %s; retrying in %.2f s", channel.label,
                        state.attempt_number, spec.retry.attempts, exc,
                        state.next_action.sleep if state.next_action else 0)
 
     retrying = Retrying(
         stop=stop_after_attempt(spec.retry.attempts),
         wait=wait_exponential(multiplier=spec.retry.backoff, min=spec.retry.backoff),
-        retry=retry_if_exception_type(DeliveryFailed), before_sleep=log_retry, sleep=sleep)
+        retry=retry_if_exception_type(DeliveryFailed), before_sleep=log_retry, sleep=sleep,
+        reraise=True)
     try:
         for attempt in retrying:
             with attempt:
                 attempts = attempt.retry_state.attempt_number
                 send(channel, message)
-    except (DeliveryFailed, RetryError) as exc:
+    except DeliveryFailed as exc:
         logger.error("alert to %s not delivered after %d tries: %s", channel.label, attempts, exc)
         return Delivery(channel.label, False, attempts, str(exc))
     except Exception as exc:  # a bug or an odd answer must not end the run
