@@ -32,7 +32,6 @@ __all__ = ["LOCK_TTL", "Coordinator", "RunLock", "open_coordinator"]
 logger = logging.getLogger(__name__)
 
 LOCK_TTL = 60.0  # seconds a lock outlives its holder's last renewal
-_RENEW_EVERY = LOCK_TTL / 4
 
 
 def _iso(moment: datetime) -> str:
@@ -78,8 +77,9 @@ class Coordinator(ABC):
 
 # -- Redis -----------------------------------------------------------------------------------
 class _RedisLock(RunLock):
-    def __init__(self, lock: object) -> None:
+    def __init__(self, lock: object, ttl: float) -> None:
         self._lock = lock
+        self._ttl = ttl
         self._stop = threading.Event()
         self._lost = False
         self._thread = threading.Thread(target=self._renew, name="schedule-lock", daemon=True)
@@ -89,7 +89,7 @@ class _RedisLock(RunLock):
         import redis
         from redis.exceptions import LockError
 
-        while not self._stop.wait(_RENEW_EVERY):
+        while not self._stop.wait(self._ttl / 4):
             try:
                 self._lock.reacquire()  # type: ignore[attr-defined]
             except LockError:
@@ -97,7 +97,7 @@ class _RedisLock(RunLock):
                 if not self._lost:
                     logger.error("the schedule lock %s expired under this scheduler (Redis "
                                  "unreachable for %.0f s?)", self._lock.name,  # type: ignore[attr-defined]
-                                 LOCK_TTL)
+                                 self._ttl)
                 self._lost = True
             except (redis.ConnectionError, redis.TimeoutError) as exc:
                 logger.warning("could not renew the schedule lock: %s", exc)
@@ -119,12 +119,13 @@ class _RedisLock(RunLock):
 
 
 class RedisCoordinator(Coordinator):
-    def __init__(self, url: str, prefix: str) -> None:
+    def __init__(self, url: str, prefix: str, *, ttl: float = LOCK_TTL) -> None:
         import redis
 
         from crawler.reports.store.keys import Keys
 
         self.keys = Keys(prefix)
+        self.ttl = ttl
         try:
             self._r = redis.Redis.from_url(url, decode_responses=True, socket_timeout=10,
                                            socket_connect_timeout=5)
@@ -133,11 +134,11 @@ class RedisCoordinator(Coordinator):
 
     def try_lock(self, portfolio: str) -> RunLock | None:
         # thread_local=False: the renewing thread uses the token the main thread took.
-        lock = self._r.lock(self.keys.schedule_lock(portfolio), timeout=LOCK_TTL,
+        lock = self._r.lock(self.keys.schedule_lock(portfolio), timeout=self.ttl,
                             blocking=False, thread_local=False)
         if not lock.acquire():
             return None
-        return _RedisLock(lock)
+        return _RedisLock(lock, self.ttl)
 
     def last_fire(self, portfolio: str) -> datetime | None:
         return _parse(self._r.hget(self.keys.schedule_state(portfolio), "last_fire"))

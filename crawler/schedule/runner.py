@@ -167,11 +167,11 @@ class Scheduler:
         if self._stop.is_set():
             return -1
         argv = run_command(self.portfolio_path, store=self.store, extra=self.run_args)
-        logger.warning("starting the run of %s", self.name)
         self.runs_started += 1
         self._signalled = False
         # A session of its own: a terminal's Ctrl-C reaches the crawl once, through us.
         self._child = subprocess.Popen(argv, start_new_session=True, cwd=Path.cwd())
+        logger.warning("starting the run of %s (process %d)", self.name, self._child.pid)
         if self._stop.is_set() and not self._signalled:  # a signal came during the start
             self._signalled = True
             self._child.send_signal(signal.SIGTERM)
