@@ -306,3 +306,24 @@ def test_a_scheduler_killed_outright_takes_its_run_down_cleanly(tmp_path):
         lock.release()
     finally:
         coordinator.close()
+
+
+def test_a_store_down_at_the_fire_time_delays_the_run_instead_of_losing_it(tmp_path):
+    from tests.redis_server import RedisServer
+
+    pf = _portfolio(tmp_path, _cron_in(10))
+    with RedisServer() as server, serve_farm(FARM, tmp_path / "farm") as farm:
+        proc = _start(pf, tmp_path, server.url, farm)
+        try:
+            _wait_for(lambda: "schedule of nightly" in _log(tmp_path), 60, "the scheduler")
+            server.stop()  # down across the fire time
+            _wait_for(lambda: "trying again in" in _log(tmp_path), 60, "a failed attempt")
+            server.start()
+            _wait_for(lambda: any(r.status != "running" for r in _runs(server.url)), 120,
+                      "the delayed run")
+        finally:
+            code = _stop(proc)
+        assert code == 0, _log(tmp_path)[-3000:]
+        (run,) = _runs(server.url)
+        assert run.status == "finished"
+        assert "Redis is unreachable" in _log(tmp_path)

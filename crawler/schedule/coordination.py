@@ -9,27 +9,33 @@ time handled.
   drops when its holder dies; the state is a table in the database.
 
 The last fire time lets a night missed while every scheduler was down run once at the next start
-(`crawler/schedule/runner.py`).
+(`crawler/schedule/runner.py`). A store that cannot be reached raises `StoreUnavailable`, which
+the scheduler waits out.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import logging
 import os
 import re
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 from crawler.errors import StoreError
+from crawler.reports.store.base import StoreUnavailable
 
 __all__ = ["LOCK_TTL", "Coordinator", "RunLock", "open_coordinator"]
 
 logger = logging.getLogger(__name__)
+F = TypeVar("F", bound=Callable[..., Any])
 
 LOCK_TTL = 60.0  # seconds a lock outlives its holder's last renewal
 
@@ -118,6 +124,32 @@ class _RedisLock(RunLock):
             self._lock.release()  # type: ignore[attr-defined]
 
 
+def _redis_errors(method: F) -> F:
+    """Report a lost connection as StoreUnavailable (the scheduler retries)."""
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        import redis
+
+        try:
+            return method(self, *args, **kwargs)
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            raise StoreUnavailable(f"Redis is unreachable: {exc}") from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _sqlite_errors(method: F) -> F:
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except (OSError, sqlite3.OperationalError) as exc:
+            raise StoreUnavailable(f"report database {self.db_path}: {exc}") from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
 class RedisCoordinator(Coordinator):
     def __init__(self, url: str, prefix: str, *, ttl: float = LOCK_TTL) -> None:
         import redis
@@ -132,6 +164,7 @@ class RedisCoordinator(Coordinator):
         except ValueError as exc:
             raise StoreError(f"bad Redis URL {url!r}: {exc}") from exc
 
+    @_redis_errors
     def try_lock(self, portfolio: str) -> RunLock | None:
         # thread_local=False: the renewing thread uses the token the main thread took.
         lock = self._r.lock(self.keys.schedule_lock(portfolio), timeout=self.ttl,
@@ -140,13 +173,16 @@ class RedisCoordinator(Coordinator):
             return None
         return _RedisLock(lock, self.ttl)
 
+    @_redis_errors
     def last_fire(self, portfolio: str) -> datetime | None:
         return _parse(self._r.hget(self.keys.schedule_state(portfolio), "last_fire"))
 
+    @_redis_errors
     def set_last_fire(self, portfolio: str, fire: datetime, run: str = "") -> None:
         self._r.hset(self.keys.schedule_state(portfolio), mapping={
             "last_fire": _iso(fire), "last_run": run, "updated": _iso(datetime.now(UTC))})
 
+    @_redis_errors
     def init_last_fire(self, portfolio: str, fire: datetime) -> datetime:
         key = self.keys.schedule_state(portfolio)
         self._r.hsetnx(key, "last_fire", _iso(fire))
@@ -188,6 +224,7 @@ class FileCoordinator(Coordinator):
         safe = re.sub(r"[^\w.-]", "_", portfolio)
         return self.db_path.with_name(f"{self.db_path.name}.schedule-{safe}.lock")
 
+    @_sqlite_errors
     def try_lock(self, portfolio: str) -> RunLock | None:
         fd = os.open(self._lock_path(portfolio), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:
@@ -197,11 +234,13 @@ class FileCoordinator(Coordinator):
             return None
         return _FileLock(fd)
 
+    @_sqlite_errors
     def last_fire(self, portfolio: str) -> datetime | None:
         row = self._db.execute("SELECT last_fire FROM schedule WHERE portfolio = ?",
                                (portfolio,)).fetchone()
         return _parse(row[0]) if row else None
 
+    @_sqlite_errors
     def set_last_fire(self, portfolio: str, fire: datetime, run: str = "") -> None:
         self._db.execute(
             "INSERT INTO schedule (portfolio, last_fire, last_run, updated) VALUES (?, ?, ?, ?) "
@@ -209,6 +248,7 @@ class FileCoordinator(Coordinator):
             "last_run = excluded.last_run, updated = excluded.updated",
             (portfolio, _iso(fire), run, _iso(datetime.now(UTC))))
 
+    @_sqlite_errors
     def init_last_fire(self, portfolio: str, fire: datetime) -> datetime:
         self._db.execute("INSERT OR IGNORE INTO schedule (portfolio, last_fire, updated) "
                          "VALUES (?, ?, ?)", (portfolio, _iso(fire), _iso(datetime.now(UTC))))

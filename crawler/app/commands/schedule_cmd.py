@@ -37,6 +37,7 @@ def schedule(
         "--no-alerts", help="Send no alerts after the runs.")] = False,
 ) -> None:
     """Run a portfolio at the times of its schedule (cron, time zone) until stopped."""
+    from crawler.portfolio.model import load_portfolio
     from crawler.schedule.coordination import open_coordinator
     from crawler.schedule.runner import Scheduler
 
@@ -54,9 +55,11 @@ def schedule(
         run_args += ["--concurrency", str(concurrency)]
     if no_alerts:
         run_args.append("--no-alerts")
-    scheduler = Scheduler(portfolio, open_coordinator(store), store=store, run_args=run_args)
-    for warning in scheduler.portfolio.warnings:
+    loaded = load_portfolio(portfolio)  # a bad file stops here, before the store is opened
+    for warning in loaded.warnings:
         typer.echo(f"warning: {warning}", err=True)
+    scheduler = Scheduler(portfolio, loaded, open_coordinator(store), store=store,
+                          run_args=run_args)
     scheduler.install_signal_handlers()
     try:
         code = scheduler.serve()
