@@ -115,9 +115,12 @@ def sample_changes(portfolio: Portfolio) -> RunChanges:
     each channel shows what it will receive."""
     changes = RunChanges(portfolio.name, "sample-run", "sample-previous-run", "finished")
     for org in portfolio.organisations:
-        owners = {org.owner or org.name} | {d.owner for d in org.domains if d.owner}
-        domain = org.domains[0].domain if org.domains else "example.cn"
-        for owner in sorted(owners):
+        domains: dict[str, str] = {}  # owner -> one of the domains it owns
+        for spec in org.domains:
+            domains.setdefault(org.owner_of(spec) or org.name, spec.domain)
+        if not domains:
+            domains[org.owner or org.name] = "example.cn"
+        for owner, domain in sorted(domains.items()):
             group = changes.owners.setdefault(owner, OwnerChanges(owner))
             group.add(AlertItem("new", domain, f"https://{domain}/", "icp_link_missing", "error",
                                 "ICP 备案号没有链接到工信部备案系统（测试数据）",

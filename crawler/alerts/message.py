@@ -34,6 +34,17 @@ def _item_line(item: Any) -> str:
     return f"[{label}·{severity}] {item.site} {item.code}：{what}{evidence}（{item.url}）"
 
 
+def _markdown(lines: list[str]) -> str:
+    """Paragraphs apart (robots' markdown joins single line breaks), list items together."""
+    out = ""
+    for line in (x for x in lines if x):
+        if out:
+            out += "\n" if line.startswith("- ") and out.rsplit("\n", 1)[-1].startswith("- ") \
+                else "\n\n"
+        out += line
+    return out
+
+
 @dataclass
 class Message:
     title: str
@@ -72,7 +83,7 @@ def build_message(changes: RunChanges, owners: list[OwnerChanges], link: str | N
             text.append(f"- 另有 {hidden} 项未列出")
     where = link or f"footer-audit report diff {changes.run_id}"
     tail = f"完整报告：{where}"
-    md_text = "\n".join(md)
+    md_text = _markdown(md)
     plain = "\n".join(text)
     if len(md_text) > _MAX_TEXT:
         md_text = md_text[:_MAX_TEXT] + "\n……"
