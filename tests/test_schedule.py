@@ -340,3 +340,33 @@ def test_a_store_down_at_the_fire_time_delays_the_run_instead_of_losing_it(tmp_p
         (run,) = _runs(server.url)
         assert run.status == "finished"
         assert "Redis is unreachable" in _log(tmp_path)
+
+
+@pytest.mark.parametrize(("args", "problem"), [
+    (["--render", "sometimes"], "--render must be one of"),
+    (["--timeout", "0"], "--timeout must be positive"),
+    (["--allow-network", "not-a-range"], "not-a-range"),
+])
+def test_bad_options_stop_the_scheduler_before_it_starts(tmp_path, args, problem):
+    from typer.testing import CliRunner
+
+    from crawler.app.cli import app
+
+    pf = _portfolio(tmp_path, "'0 2 * * *'")
+    result = CliRunner().invoke(app, ["schedule", str(pf), "--store",
+                                      str(tmp_path / "s.sqlite3"), *args])
+    assert result.exit_code != 0 and getattr(result.exception, "exit_code", None) == 2
+    assert problem in str(result.exception)
+
+
+def test_a_bad_schedule_stops_the_command(tmp_path):
+    from typer.testing import CliRunner
+
+    from crawler.app.cli import app
+
+    pf = _portfolio(tmp_path, "'0 25 * * *'")
+    result = CliRunner().invoke(app, ["schedule", str(pf), "--store",
+                                      str(tmp_path / "s.sqlite3")])
+    assert getattr(result.exception, "exit_code", None) == 2
+    assert "nightly.yaml:2: schedule.cron: not a valid cron expression" in str(result.exception)
+    assert not (tmp_path / "s.sqlite3").exists()  # nothing opened

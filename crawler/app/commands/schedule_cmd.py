@@ -37,10 +37,14 @@ def schedule(
         "--no-alerts", help="Send no alerts after the runs.")] = False,
 ) -> None:
     """Run a portfolio at the times of its schedule (cron, time zone) until stopped."""
+    from crawler.app.run import portfolio_settings
     from crawler.portfolio.model import load_portfolio
     from crawler.schedule.coordination import open_coordinator
     from crawler.schedule.runner import Scheduler
 
+    # Options every run will get, checked now rather than refused by each night's run.
+    portfolio_settings(resolve=resolve or (), render=render, timeout=timeout,
+                       allow_networks=allow_network or ())
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
     run_args: list[str] = []
     for rule in resolve or ():
