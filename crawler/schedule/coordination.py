@@ -27,10 +27,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from crawler.errors import StoreError
 from crawler.reports.store.base import StoreUnavailable
+
+if TYPE_CHECKING:
+    from redis.lock import Lock
 
 __all__ = ["LOCK_TTL", "Coordinator", "RunLock", "open_coordinator"]
 
@@ -71,7 +74,7 @@ class Coordinator(ABC):
     def last_fire(self, portfolio: str) -> datetime | None: ...
 
     @abstractmethod
-    def set_last_fire(self, portfolio: str, fire: datetime, run: str = "") -> None: ...
+    def set_last_fire(self, portfolio: str, fire: datetime) -> None: ...
 
     @abstractmethod
     def init_last_fire(self, portfolio: str, fire: datetime) -> datetime:
@@ -83,7 +86,7 @@ class Coordinator(ABC):
 
 # -- Redis -----------------------------------------------------------------------------------
 class _RedisLock(RunLock):
-    def __init__(self, lock: object, ttl: float) -> None:
+    def __init__(self, lock: Lock, ttl: float) -> None:
         self._lock = lock
         self._ttl = ttl
         self._stop = threading.Event()
@@ -97,13 +100,12 @@ class _RedisLock(RunLock):
 
         while not self._stop.wait(self._ttl / 4):
             try:
-                self._lock.reacquire()  # type: ignore[attr-defined]
+                self._lock.reacquire()
             except LockError:
                 # Expired and maybe taken by another scheduler: say so once, loudly.
                 if not self._lost:
                     logger.error("the schedule lock %s expired under this scheduler (Redis "
-                                 "unreachable for %.0f s?)", self._lock.name,  # type: ignore[attr-defined]
-                                 self._ttl)
+                                 "unreachable for %.0f s?)", self._lock.name, self._ttl)
                 self._lost = True
             except (redis.ConnectionError, redis.TimeoutError) as exc:
                 logger.warning("could not renew the schedule lock: %s", exc)
@@ -121,7 +123,7 @@ class _RedisLock(RunLock):
         self._stop.set()
         self._thread.join(5)
         with contextlib.suppress(LockError, redis.ConnectionError, redis.TimeoutError):
-            self._lock.release()  # type: ignore[attr-defined]
+            self._lock.release()
 
 
 def _redis_errors(method: F) -> F:
@@ -178,9 +180,9 @@ class RedisCoordinator(Coordinator):
         return _parse(self._r.hget(self.keys.schedule_state(portfolio), "last_fire"))
 
     @_redis_errors
-    def set_last_fire(self, portfolio: str, fire: datetime, run: str = "") -> None:
+    def set_last_fire(self, portfolio: str, fire: datetime) -> None:
         self._r.hset(self.keys.schedule_state(portfolio), mapping={
-            "last_fire": _iso(fire), "last_run": run, "updated": _iso(datetime.now(UTC))})
+            "last_fire": _iso(fire), "updated": _iso(datetime.now(UTC))})
 
     @_redis_errors
     def init_last_fire(self, portfolio: str, fire: datetime) -> datetime:
@@ -205,7 +207,7 @@ class _FileLock(RunLock):
 
 
 _STATE_TABLE = ("CREATE TABLE IF NOT EXISTS schedule (portfolio TEXT PRIMARY KEY, "
-                "last_fire TEXT NOT NULL, last_run TEXT NOT NULL DEFAULT '', updated TEXT)")
+                "last_fire TEXT NOT NULL, updated TEXT)")
 
 
 class FileCoordinator(Coordinator):
@@ -241,12 +243,11 @@ class FileCoordinator(Coordinator):
         return _parse(row[0]) if row else None
 
     @_sqlite_errors
-    def set_last_fire(self, portfolio: str, fire: datetime, run: str = "") -> None:
+    def set_last_fire(self, portfolio: str, fire: datetime) -> None:
         self._db.execute(
-            "INSERT INTO schedule (portfolio, last_fire, last_run, updated) VALUES (?, ?, ?, ?) "
+            "INSERT INTO schedule (portfolio, last_fire, updated) VALUES (?, ?, ?) "
             "ON CONFLICT (portfolio) DO UPDATE SET last_fire = excluded.last_fire, "
-            "last_run = excluded.last_run, updated = excluded.updated",
-            (portfolio, _iso(fire), run, _iso(datetime.now(UTC))))
+            "updated = excluded.updated", (portfolio, _iso(fire), _iso(datetime.now(UTC))))
 
     @_sqlite_errors
     def init_last_fire(self, portfolio: str, fire: datetime) -> datetime:

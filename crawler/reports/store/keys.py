@@ -33,7 +33,7 @@ the portfolio, `{url_key}` a page's normalised URL, `{sort_key}` a violation's
     schedule:{name}:lock        STRING the token of the scheduler running the portfolio `{name}`
                                       now (SET NX PX, renewed by that token, deleted by it)
     schedule:{name}:state       HASH  last_fire (the latest fire time handled, ISO UTC),
-                                      last_run (the run started for it), updated
+                                      updated
 
 A page is written by one Lua script (`redis_store._PUT_PAGE`), which builds the `run:{run}:*` and
 `site:{site}:*` names above from the same prefix: change them in both places.
