@@ -263,6 +263,14 @@ def test_redis_lock_is_renewed_by_its_holder_and_expires_without_it(tmp_path):
         assert lock is not None
         time.sleep(2.5)  # past the TTL: the holder's renewals keep it
         assert other.try_lock("nightly") is None and not lock.lost
+        # The key vanishes (a Redis restarted without it): the holder takes it back.
+        import redis
+
+        client = redis.Redis.from_url(SHARED_REDIS)
+        client.delete(holder.keys.schedule_lock("nightly"))
+        client.close()
+        time.sleep(0.8)
+        assert other.try_lock("nightly") is None and not lock.lost
         lock.release()
         again = other.try_lock("nightly")
         assert again is not None

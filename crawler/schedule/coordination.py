@@ -102,13 +102,26 @@ class _RedisLock(RunLock):
             try:
                 self._lock.reacquire()
             except LockError:
-                # Expired and maybe taken by another scheduler: say so once, loudly.
-                if not self._lost:
-                    logger.error("the schedule lock %s expired under this scheduler (Redis "
-                                 "unreachable for %.0f s?)", self._lock.name, self._ttl)
-                self._lost = True
+                self._take_back()
             except (redis.ConnectionError, redis.TimeoutError) as exc:
                 logger.warning("could not renew the schedule lock: %s", exc)
+
+    def _take_back(self) -> None:
+        """The key is gone (expired while Redis was away, or a Redis restarted without it):
+        take it again with the same token if nobody else has; else it is lost."""
+        import redis
+
+        try:
+            if self._lock.acquire(blocking=False, token=self._lock.local.token):
+                logger.warning("the schedule lock %s had vanished; taken again",
+                               self._lock.name)
+                return
+        except (redis.ConnectionError, redis.TimeoutError):
+            return  # try again at the next renewal
+        if not self._lost:
+            logger.error("the schedule lock %s expired under this scheduler and another one "
+                         "holds it now", self._lock.name)
+        self._lost = True
 
     @property
     def lost(self) -> bool:
