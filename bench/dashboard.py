@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.reports.changes import Waiver  # noqa: E402
+from crawler.reports.lifecycle import Waiver  # noqa: E402
 from crawler.reports.store import Run, open_store, summarise_run  # noqa: E402
 from crawler.reports.store.base import run_counts  # noqa: E402
 

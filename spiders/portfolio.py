@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -90,8 +89,7 @@ class PortfolioSpider(PageSpider):
         self.portfolio = portfolio
         self.allow_networks = portfolio.crawl.allow_networks  # the address policy's
         # The report store files runs under this name (the portfolio file's stem).
-        self.portfolio_name = (Path(portfolio.source).stem if portfolio.source.endswith(
-            (".yaml", ".yml")) else "on-demand")
+        self.portfolio_name = portfolio.name
         # The command line's mode for every page (always, never); auto: each domain's own.
         self.render_override = RenderMode(render) if render else None
         self.scopes: dict[tuple[int, int], SiteScope] = {}

@@ -112,7 +112,8 @@ def test_waivers_listed_apart_and_back_after_expiry(store):
 
 
 def test_a_domain_pattern_waives_the_domain_and_every_host_under_it(store):
-    from crawler.reports.changes import active_waivers, waiver_covers, waiver_for
+    from crawler.reports.lifecycle import waiver_covers, waiver_for
+    from crawler.reports.store.base import active_waivers
 
     r1 = _stored_run(store, 1, {"example.cn": [A], "news.example.cn": [A, B],
                                 "a.b.example.cn": [A], "example.com.cn": [A],

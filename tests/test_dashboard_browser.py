@@ -21,7 +21,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.farm import ROOT, run_crawl, serve_farm
+from crawler.demo.farm import serve_farm
+from tests.crawl_runs import ROOT, run_crawl
 from tests.redis_server import free_port
 from tests.tofu import artifacts_dir, shows_tofu
 

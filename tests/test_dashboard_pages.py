@@ -12,7 +12,7 @@ import pytest
 from crawler.api.config import ApiConfig
 from crawler.errors import UsageError
 from crawler.reports.store import Run, new_run_id
-from crawler.reports.store.writer import close_run
+from crawler.reports.store.closing import close_run
 from tests.api_server import ApiHarness, api_client
 from tests.redis_server import BACKENDS, page_record
 
@@ -144,7 +144,7 @@ def test_a_warning_site_and_a_site_to_review_have_their_colours(tmp_path) -> Non
 def test_organisation_page_shows_changes_since_the_night_before(dash) -> None:
     from datetime import date, timedelta
 
-    from crawler.reports.changes import Waiver
+    from crawler.reports.lifecycle import Waiver
 
     soon = date.today() + timedelta(days=5)
     dash.store.put_waiver(Waiver("b.example.cn", "icp_missing", "迁移中", "张三", soon))
@@ -307,7 +307,7 @@ def test_a_token_of_one_organisation_sees_nothing_of_another(dash) -> None:
     shot = dash.client.get("/dashboard/screenshot",
                            params={"run": runs[0].id, "url": "https://a.example.cn/"})
     assert shot.status_code == 404
-    from crawler.reports.changes import Waiver
+    from crawler.reports.lifecycle import Waiver
 
     dash.store.put_waiver(Waiver("a.example.cn", "icp_missing", "秘密原因", "张三"))
     assert "秘密原因" not in dash.client.get("/dashboard/waivers").text

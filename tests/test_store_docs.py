@@ -34,6 +34,7 @@ def test_every_documented_key_is_built_by_keys():
              k.site_history("{site}"), k.site_open("{site}"), k.lifecycle(), k.waivers(),
              k.api_tokens(), k.api_token_digests(),
              k.job("{job}"), k.jobs(), k.jobs_queued(), k.jobs_running(),
+             k.schedule_lock("{name}"), k.schedule_state("{name}"),
              # The `limits` library builds the rest of the name under the prefix we give it.
              k.rate_limit() + ":LIMITER/{token}/{n}/1/{period}"}
     assert {name.removeprefix("p:") for name in built} == _module_keys()

@@ -42,6 +42,10 @@ zero-padded to 5 digits).
     rate-limit:LIMITER/{token}/{n}/1/{period}
                                 LIST  the API server's moving window of one token's request
                                       times (kept by the `limits` library under `rate_limit()`)
+    schedule:{name}:lock        STRING the token of the scheduler running the portfolio `{name}`
+                                      now (SET NX PX, renewed by that token, deleted by it)
+    schedule:{name}:state       HASH  last_fire (the latest fire time handled, ISO UTC),
+                                      updated
 
 A page is written by one Lua script (`redis_store._PUT_PAGE`), which builds the `run:{run}:*` and
 `site:{site}:*` names above from the same prefix: change them in both places.
@@ -147,3 +151,8 @@ class Keys:
     def rate_limit(self) -> str:
         """The key prefix the `limits` library builds the rate-limit windows under."""
         return f"{self.prefix}rate-limit"
+    def schedule_lock(self, portfolio: str) -> str:
+        return f"{self.prefix}schedule:{portfolio}:lock"
+
+    def schedule_state(self, portfolio: str) -> str:
+        return f"{self.prefix}schedule:{portfolio}:state"
