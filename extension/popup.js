@@ -75,7 +75,7 @@ function renderViolation(v) {
   if (fixOther && fixOther !== fixMain) fix.append(" ", el("span", { class: "msg-other" }, fixOther));
   if (sample) fix.append(el("code", {}, sample));
   return el("li", { class: `violation sev-${v.severity}`, "data-code": v.code },
-    el("div", {}, el("span", { class: "sev" }, v.severity), el("span", { class: "msg-main" }, main),
+    el("div", {}, el("span", { class: "sev" }, state.t.severity[v.severity] || v.severity), el("span", { class: "msg-main" }, main),
        " ", el("span", { class: "msg-other" }, other)),
     el("div", { class: "code" }, v.code + (v.evidence ? ` · ${v.evidence}` : "")),
     (v.fix || v.fix_zh) ? fix : null);

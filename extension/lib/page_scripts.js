@@ -42,6 +42,13 @@ export function drawHighlights(items, colours, toggle) {
     const r = el.getBoundingClientRect();
     return [r.left + sx, r.top + sy, r.width, r.height];
   };
+  // The box of an element's contents: a paragraph's text, not the full width of its block.
+  const textBox = (el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const r = range.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 ? [r.left + sx, r.top + sy, r.width, r.height] : docBox(el);
+  };
   const SKIP = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "HEAD"]);
 
   // The smallest shown element whose text holds the needle (spaces and full-width forms aside).
@@ -52,7 +59,8 @@ export function drawHighlights(items, colours, toggle) {
     for (const el of document.body.getElementsByTagName("*")) {
       if (SKIP.has(el.tagName) || el.id === ID) continue;
       const text = norm(el.textContent);
-      if (text.length >= bestLen || !text.includes(want)) continue;
+      // Ties go to the later element: the deeper one, whose box hugs the text.
+      if (text.length > bestLen || !text.includes(want)) continue;
       const r = el.getBoundingClientRect();
       if (r.width < 1 || r.height < 1) continue;
       best = el;
@@ -90,7 +98,7 @@ export function drawHighlights(items, colours, toggle) {
     let box = null;
     if (item.kind !== "slot" || item.slot === "badge") {
       const el = item.needle ? find(item.needle) : null;
-      box = el ? docBox(el) : item.box;
+      box = el ? textBox(el) : item.box;
       if (item.kind === "slot" && box) box = [box[0] - 24, box[1], 20, Math.max(box[3], 20)];
     }
     if (item.kind === "mark" && box) marks.push(box);

@@ -2,7 +2,7 @@
 // Kept in chrome.storage.local (never .sync: the token must not travel to other devices).
 
 export const DEFAULTS = Object.freeze({
-  backend: "http://127.0.0.1:8000",
+  backend: "http://127.0.0.1:8787",
   token: "",
   lang: "zh",
 });
