@@ -11,10 +11,9 @@ import { loadSettings } from "./lib/settings.js";
 import { readEvents } from "./lib/sse.js";
 import { errorCount, highlightItems, verdictOf } from "./lib/verdict.js";
 
-// Crawl states after which nothing changes any more.
-export const FINAL_STATES = new Set(["finished", "done", "succeeded", "complete", "completed",
-                                     "failed", "error", "cancelled", "canceled", "incomplete"]);
-const FAILED_STATES = new Set(["failed", "error", "cancelled", "canceled"]);
+// A crawl job's states after which nothing changes any more (crawler/jobs/model.py).
+export const FINAL_STATES = new Set(["finished", "failed", "cancelled"]);
+const FAILED_STATES = new Set(["failed", "cancelled"]);
 const POLL_MS = 1000;
 
 const $ = (id) => document.getElementById(id);

@@ -72,3 +72,13 @@ def test_both_languages_have_every_word() -> None:
     zh, en = (re.findall(r"^    (\w+):", block, re.M)
               for block in re.split(r"^  en: \{$", text, flags=re.M))
     assert zh and sorted(zh) == sorted(en)
+
+
+def test_no_extension_file_is_left_unused() -> None:
+    # Files the extension ships that nothing names would be dead weight in every install.
+    shipped = {p.relative_to(EXT).as_posix() for p in EXT.rglob("*") if p.is_file()}
+    text = "\n".join(p.read_text(encoding="utf-8") for p in EXT.rglob("*")
+                     if p.suffix in (".json", ".html", ".js"))
+    unused = sorted(name for name in shipped
+                    if name != "manifest.json" and Path(name).name not in text)
+    assert unused == []
