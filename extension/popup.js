@@ -205,14 +205,18 @@ async function showSite() {
     $("site-last").textContent = errorMessage(err, state.settings.lang);
     return;
   }
-  const latest = site.latest || (site.history || [])[0];
+  // {site, latest: {run, pages, counts: {error, warning, info}, violations}, history} or
+  // latest null when no stored run audited the site.
+  const latest = site.latest;
   if (!latest) {
     $("site-last").textContent = state.t.site_none;
     return;
   }
-  const when = latest.finished || latest.started || latest.audited_at || latest.time;
-  $("site-last").textContent = state.t.site_last(relativeDay(when), countOf(latest.violations));
-  if (latest.run_id) $("site-last").dataset.run = latest.run_id;
+  const run = latest.run || {};
+  const counts = latest.counts || {};
+  const open = Object.values(counts).reduce((a, b) => a + countOf(b), 0);
+  $("site-last").textContent = state.t.site_last(relativeDay(run.finished || run.started), open);
+  if (run.id) $("site-last").dataset.run = run.id;
 }
 
 function showJob(job) {

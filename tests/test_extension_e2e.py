@@ -5,6 +5,11 @@ The headless shell cannot load extensions; the full browser in its new headless 
 persistent context with --disable-extensions-except and --load-extension. A toolbar button cannot
 be clicked headless, so the tests open popup.html?tab=ID: the popup audits that tab exactly as it
 audits the active tab when the toolbar opens it.
+
+The site is www.example.cn, a site of the server's portfolio, which Chromium and the server's
+crawls both reach on 127.0.0.1. The click on the toolbar button would grant the extension the tab
+(activeTab); the test's copy of the extension holds a host permission for the site instead, its
+only difference from extension/.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -28,7 +34,7 @@ import pytest
 
 from crawler.render.browser import find_full_chromium
 from tests.conftest import ROOT
-from tests.mockserver import GONGAN, ICP, QuietHandler, footer_html, page
+from tests.mockserver import GONGAN, HOLDER, ICP, QuietHandler, footer_html, page
 from tests.tofu import artifacts_dir
 
 pytestmark = [pytest.mark.browser,
@@ -37,6 +43,16 @@ pytestmark = [pytest.mark.browser,
                                         "extensions): install Debian's chromium")]
 
 EXTENSION = ROOT / "extension"
+HOST = "www.example.cn"
+PORTFOLIO = f"""organisations:
+  - name: {HOLDER}
+    province: 北京
+    icp: 京ICP备12345678号
+    domains:
+      - domain: example.cn
+        icp: {ICP}
+        gongan: "{GONGAN}"
+"""
 BADGE_SLOT_PAGE = page(footer_html(gongan=False, extra=(
     f'<p><a id="gongan" href="https://beian.mps.gov.cn/#/query/webSearch?code={GONGAN}">'
     f"京公网安备{GONGAN}号</a></p>")))
@@ -58,15 +74,21 @@ class _SiteHandler(QuietHandler):
 
 
 @pytest.fixture(scope="module")
-def site() -> Iterator[str]:
-    """A small site on 127.0.0.1: its base URL, without the final slash."""
+def site_port() -> Iterator[int]:
+    """A small site served on 127.0.0.1: its port."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _SiteHandler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    yield server.server_address[1]
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="module")
+def site(site_port: int) -> str:
+    """The site's base URL under its name, without the final slash."""
+    return f"http://{HOST}:{site_port}"
 
 
 def _free_port() -> int:
@@ -91,10 +113,12 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory,
+def server(tmp_path_factory: pytest.TempPathFactory, site_port: int,
            run_cli: Callable[..., subprocess.CompletedProcess[str]]) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("serve")
     store = tmp / "reports.sqlite3"
+    portfolio = tmp / "portfolio.yaml"
+    portfolio.write_text(PORTFOLIO, encoding="utf-8")
 
     def cli(*args: str) -> str:
         proc = run_cli(*args, "--store", str(store))
@@ -108,9 +132,10 @@ def server(tmp_path_factory: pytest.TempPathFactory,
     log = (tmp / "serve.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-c", "from crawler.app.cli import main; main()", "serve",
-         "--port", str(port), "--store", str(store), "--log-level", "warning",
-         # The test site is on 127.0.0.1: the crawl the popup starts must be let through.
-         "--allow-network", "127.0.0.0/8"],
+         "--port", str(port), "--store", str(store), "--portfolio", str(portfolio),
+         "--log-level", "warning",
+         # Crawls reach the site on 127.0.0.1, which the server refuses unless told.
+         "--resolve", f"{HOST}:127.0.0.1:{site_port}", "--allow-network", "127.0.0.0/8"],
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=log,
         stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -177,7 +202,18 @@ class Browser:
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+def extension(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """extension/, with a host permission for the site in place of the toolbar click's."""
+    copy = tmp_path_factory.mktemp("ext") / "extension"
+    shutil.copytree(EXTENSION, copy)
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    manifest["host_permissions"].append(f"http://{HOST}/*")
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return copy
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory, extension: Path) -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
     profile = tmp_path_factory.mktemp("profile")
@@ -188,7 +224,10 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
             args=["--headless=new", "--no-sandbox", "--disable-gpu",
                   "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                  f"--disable-extensions-except={EXTENSION}", f"--load-extension={EXTENSION}"])
+                  # The site's name goes to 127.0.0.1, any other name nowhere.
+                  f"--host-resolver-rules=MAP {HOST} 127.0.0.1, MAP * ~NOTFOUND, "
+                  "EXCLUDE 127.0.0.1",
+                  f"--disable-extensions-except={extension}", f"--load-extension={extension}"])
         try:
             yield Browser(context)
         finally:
@@ -356,7 +395,7 @@ def test_crawl_this_site_runs_to_its_report(configured: Browser, server: Server,
     report = opened.value
     report.wait_for_url("blob:*", timeout=30_000)
     report.wait_for_load_state()
-    assert site.removeprefix("http://") in report.content()
+    assert HOST in report.content()
     report.close()
     popup.close()
     tab.close()
