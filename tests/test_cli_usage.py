@@ -66,7 +66,8 @@ def test_help_shows_flags_without_a_value() -> None:
 
 @pytest.mark.parametrize(("code", "heavy"), [
     # `footer-audit --help` and every command's help: no crawl engine, browser driver or parser.
-    ("import crawler.app.cli", {"scrapy", "twisted", "playwright", "scrapy_playwright", "lxml"}),
+    ("import crawler.app.cli", {"scrapy", "twisted", "playwright", "scrapy_playwright", "lxml",
+                                "fastapi", "starlette", "uvicorn", "limits"}),
     # `footer-audit rules`: the registry, still without the HTML parser.
     ("import crawler.app.cli, rules.registry", {"scrapy", "twisted", "playwright", "lxml"}),
 ])

@@ -9,7 +9,7 @@ import pytest
 from crawler.errors import StoreError
 from crawler.reports.changes import Lifecycle, Waiver
 from crawler.reports.store import Run, StoreUnavailable, new_run_id, open_store
-from crawler.reports.store.base import normalise_url, runs_to_prune
+from crawler.reports.store.base import ApiToken, normalise_url, runs_to_prune
 from crawler.reports.store.sqlite import SQLiteStore
 from tests.redis_server import BACKENDS, free_port, open_test_store, page_record
 
@@ -195,6 +195,25 @@ def test_lifecycle_and_waivers_round_trip(store):
     assert store.list_waivers()[1] == w
     assert store.delete_waiver("x.example.cn", "icp_missing") is True
     assert store.delete_waiver("x.example.cn", "icp_missing") is False
+
+
+def test_api_tokens_found_by_digest_listed_by_name_and_revoked(store):
+    ci = ApiToken(name="ci", digest="a" * 64, scope="audit")
+    ops = ApiToken(name="ops", digest="b" * 64, scope="admin")
+    assert store.add_token(ops) is True
+    assert store.add_token(ci) is True
+    # A name is taken once: the second token of that name is not written, nor its digest.
+    assert store.add_token(ApiToken(name="ci", digest="c" * 64, scope="admin")) is False
+    assert store.find_token("c" * 64) is None
+    assert store.find_token("a" * 64) == ci
+    assert [t.name for t in store.list_tokens()] == ["ci", "ops"]
+    assert store.revoke_token("ci", "2026-01-01T00:00:00.000000Z") is True
+    assert store.revoke_token("ci") is False  # already revoked
+    assert store.revoke_token("nobody") is False
+    found = store.find_token("a" * 64)
+    assert found is not None and found.revoked == "2026-01-01T00:00:00.000000Z"
+    assert store.find_token("b" * 64).revoked is None
+    assert [t.revoked is None for t in store.list_tokens()] == [False, True]
 
 
 def test_resolve_run_by_prefix_and_latest(store):

@@ -28,5 +28,6 @@ def test_every_documented_key_is_built_by_keys():
              k.violations("{run}"), k.violation_order("{run}"), k.by_site("{run}", "{site}"),
              k.by_org("{run}", "{org}"),
              k.by_rule("{run}", "{code}"), k.fingerprints("{run}"), k.site_runs("{site}"),
-             k.site_history("{site}"), k.site_open("{site}"), k.lifecycle(), k.waivers()}
+             k.site_history("{site}"), k.site_open("{site}"), k.lifecycle(), k.waivers(),
+             k.api_tokens(), k.api_token_digests()}
     assert {name.removeprefix("p:") for name in built} == _module_keys()

@@ -175,24 +175,31 @@ def _missing(target: dict[str, str]) -> dict[str, Any]:
 def check_pages(targets: list[str], expect: Expectations | None = None, render: str = "always",
                 timeout: float = DEFAULT_TIMEOUT, resolve: Sequence[str] | None = None, *,
                 user_agent: str | None = None, log_level: str = "ERROR",
-                allow_networks: Sequence[str] = ()) -> list[dict[str, Any]]:
+                allow_networks: Sequence[str] = (),
+                operator_targets: bool = True) -> list[dict[str, Any]]:
     """Fetch and audit each target; one check-JSON dict per target, in order.
 
     `resolve` holds ``HOST:ADDRESS[:PORT]`` overrides (see `crawler.fetch.resolve`). What goes wrong
     with a page is in its result, so the log stays quiet below ERROR unless asked. Runs a Scrapy
     crawl in this process: a process can run it once (Twisted's reactor does not restart).
+    `operator_targets`: the targets were typed by the operator, so the address policy lets their
+    own hosts through (`footer-audit check http://10.0.0.8/`); False for targets from anyone
+    else (the API), whose hosts are refused like any redirect's. Such targets must be http(s)
+    URLs: a local file is the operator's only.
     """
     if render not in RENDER_MODES:
         raise UsageError(f"render mode must be one of {', '.join(RENDER_MODES)}: {render!r}")
     if timeout <= 0:
         raise UsageError(f"--timeout must be positive, not {timeout}")
     parsed = [parse_target(t) for t in targets]
+    if not operator_targets and any("local" in t for t in parsed):
+        raise UsageError("only http and https URLs may be checked here")
     local = [Path(t["local"]) for t in parsed if "local" in t]
     with serve_local_files(local) as served:
         crawled = [{"url": served[Path(t["local"])]} if "local" in t else t for t in parsed]
         results = _crawl(crawled, expect, render=render, timeout=timeout, resolve=resolve,
                          user_agent=user_agent, log_level=log_level,
-                         allow_networks=allow_networks)
+                         allow_networks=allow_networks, operator_targets=operator_targets)
     for target, result in zip(parsed, results, strict=True):
         if "local" in target:  # reported as the file the user named, not the loopback URL
             served_url = served[Path(target["local"])]
@@ -204,7 +211,8 @@ def check_pages(targets: list[str], expect: Expectations | None = None, render: 
 
 def _crawl(parsed: list[dict[str, str]], expect: Expectations | None, *, render: str,
            timeout: float, resolve: Sequence[str] | None, user_agent: str | None,
-           log_level: str, allow_networks: Sequence[str]) -> list[dict[str, Any]]:
+           log_level: str, allow_networks: Sequence[str],
+           operator_targets: bool = True) -> list[dict[str, Any]]:
     settings = crawl_settings(render=render, timeout=timeout, resolve=resolve,
                               user_agent=user_agent, log_level=log_level,
                               allow_networks=allow_networks)
@@ -217,7 +225,8 @@ def _crawl(parsed: list[dict[str, str]], expect: Expectations | None, *, render:
                             weak=False)
     failures: list[Any] = []
     # A crawl that cannot start (a component failing to load) is reported, not dumped.
-    process.crawl(crawler, targets=parsed, expect=expect, render=render).addErrback(
+    process.crawl(crawler, targets=parsed, expect=expect, render=render,
+                  operator_targets=operator_targets).addErrback(
         failures.append)
     process.start()
     if failures:

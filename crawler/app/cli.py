@@ -9,7 +9,15 @@ import sys
 import typer
 from rich.console import Console
 
-from crawler.app.commands import check_cmd, crawl_cmd, report_cmd, rules_cmd, snippet_cmd
+from crawler.app.commands import (
+    check_cmd,
+    crawl_cmd,
+    report_cmd,
+    rules_cmd,
+    serve_cmd,
+    snippet_cmd,
+    token_cmd,
+)
 from crawler.errors import FooterAuditError
 
 app = typer.Typer(
@@ -26,7 +34,9 @@ app.command("check")(check_cmd.check)
 app.command("crawl")(crawl_cmd.crawl)
 app.command("run")(crawl_cmd.run)
 app.command("snippet")(snippet_cmd.snippet)
+app.command("serve")(serve_cmd.serve)
 app.add_typer(report_cmd.app, name="report")
+app.add_typer(token_cmd.app, name="token")
 
 
 def main() -> None:

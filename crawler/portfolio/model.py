@@ -11,6 +11,7 @@ The full documented example is `examples/portfolio.yaml`; the reference is `docs
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -40,6 +41,7 @@ __all__ = [
     "OrgSpec",
     "Portfolio",
     "RenderMode",
+    "SiteMatch",
     "load_portfolio",
     "parse_portfolio",
 ]
@@ -249,6 +251,34 @@ class Portfolio(_Model):
 
     def domain_count(self) -> int:
         return sum(len(o.domains) for o in self.organisations)
+
+    def site(self, host: str) -> SiteMatch | None:
+        """The organisation and domain a host belongs to (the longest domain that is the host
+        or a parent of it), None when no domain of the file covers it. A host other than the
+        domain and its `www.` is a subdomain, audited as the crawl audits one it discovers."""
+        host = host.strip().rstrip(".").lower()
+        best: SiteMatch | None = None
+        for org in self.organisations:
+            for domain in org.domains:
+                if host != domain.domain and not host.endswith("." + domain.domain):
+                    continue
+                if best is None or len(domain.domain) > len(best.domain.domain):
+                    sub = host not in (domain.domain, "www." + domain.domain)
+                    best = SiteMatch(org, domain, host, sub)
+        return best
+
+
+@dataclass(frozen=True)
+class SiteMatch:
+    """One host's place in a portfolio (`Portfolio.site`)."""
+
+    org: OrgSpec
+    domain: DomainSpec
+    host: str
+    subdomain: bool
+
+    def expectations(self) -> Expectations:
+        return self.org.expectations(self.domain, host=self.host, subdomain=self.subdomain)
 
 
 def parse_portfolio(text: str, source: str = "<string>") -> Portfolio:

@@ -48,6 +48,7 @@ __all__ = [
     "fingerprint",
     "is_waived",
     "iter_changes",
+    "listed_changes",
     "normalise_evidence",
     "previous_finished_run",
     "reaudit_run",
@@ -287,6 +288,23 @@ def diff_runs(store: ReportStore, run: Run, against: Run | None = None,
     for kind, _row in iter_changes(store, run, against, today, diff.not_compared):
         diff.counts[kind] += 1
     return diff
+
+
+def listed_changes(store: ReportStore, run: Run, against: Run | None,
+                   limit: int = 50) -> dict[str, Any]:
+    """What changed, as `report diff --json` and the API print it: the counts of every kind and
+    at most `limit` violations of each (site, url, rule, severity, evidence, message_zh)."""
+    counts = dict.fromkeys(CHANGE_KINDS, 0)
+    listed: dict[str, list[dict[str, Any]]] = {k: [] for k in CHANGE_KINDS}
+    skipped = NotCompared()
+    for kind, row in iter_changes(store, run, against, not_compared=skipped):
+        counts[kind] += 1
+        if len(listed[kind]) < limit:
+            listed[kind].append({"site": row.site, "url": row.url, "rule": row.code,
+                                 "severity": row.severity, "evidence": row.evidence,
+                                 "message_zh": row.message_zh})
+    return {"run": run.id, "against": against.id if against else None, "counts": counts,
+            "not_compared": skipped.to_json(), "violations": listed}
 
 
 # -- re-audit: today's rules over a stored run's footer snapshots --------------------------------

@@ -26,7 +26,7 @@ from crawler.reports.changes import (
     NotCompared,
     Waiver,
     diff_runs,
-    iter_changes,
+    listed_changes,
     previous_finished_run,
     reaudit_run,
 )
@@ -177,20 +177,12 @@ def diff(
     store = _store(ctx)
     run = store.resolve_run(run_ref)
     against = store.resolve_run(against_ref) if against_ref else previous_finished_run(store, run)
-    counts = dict.fromkeys(CHANGE_KINDS, 0)
-    listed: dict[str, list[dict[str, Any]]] = {k: [] for k in CHANGE_KINDS}
-    skipped = NotCompared()
-    for kind, row in iter_changes(store, run, against, not_compared=skipped):
-        counts[kind] += 1
-        if len(listed[kind]) < limit:
-            listed[kind].append({"site": row.site, "url": row.url, "rule": row.code,
-                                 "severity": row.severity, "evidence": row.evidence,
-                                 "message_zh": row.message_zh})
+    changes = listed_changes(store, run, against, limit)
+    counts, listed = changes["counts"], changes["violations"]
+    skipped = NotCompared(**changes["not_compared"])
     console = _console()
     if as_json:
-        _out(console, {"run": run.id, "against": against.id if against else None,
-                       "counts": counts, "not_compared": skipped.to_json(),
-                       "violations": listed})
+        _out(console, changes)
         return
     console.print(f"{run.id} against {against.id if against else 'no earlier finished run'}",
                   highlight=False)

@@ -23,13 +23,12 @@ def _from_portfolio(path: str, site: str) -> tuple[str, str | None, str | None, 
     host = site.strip().lower().removeprefix("https://").removeprefix("http://")
     host = host.split("/")[0].split(":")[0]
     portfolio = load_portfolio(path)
-    for org in portfolio.organisations:
-        for domain in org.domains:
-            if host == domain.domain or host.endswith("." + domain.domain):
-                expect = org.expectations(domain)
-                return org.name, expect.expected_icp, expect.expected_gongan, org.province
-    known = ", ".join(d.domain for o in portfolio.organisations for d in o.domains)
-    raise UsageError(f"{site} is not a domain of {path} (its domains: {known or 'none'})")
+    match = portfolio.site(host)
+    if match is None:
+        known = ", ".join(d.domain for o in portfolio.organisations for d in o.domains)
+        raise UsageError(f"{site} is not a domain of {path} (its domains: {known or 'none'})")
+    expect = match.org.expectations(match.domain)
+    return match.org.name, expect.expected_icp, expect.expected_gongan, match.org.province
 
 
 def snippet(

@@ -8,6 +8,8 @@ Records:
     Run           one crawl: id, portfolio, trigger, start/finish times, status, counts, versions
     PageMeta      the light index entry of one audited page (site, organisation, status, ...)
     ViolationRow  one violation of one page, flattened for indexing and export
+    ApiToken      a bearer token of the API server: its name, scope and the token's hash (never
+                  the token itself)
 The full page record (the check JSON plus org/owner/domain/host/snapshot) is stored as given,
 except its screenshot: `record["screenshot"]` arrives as {type, clip, size, data (base64)} and is
 stored as {type, clip, size}, the image itself apart (`split_screenshot`, `get_screenshot`).
@@ -32,7 +34,9 @@ from crawler.version import tool_version
 
 __all__ = [
     "RUN_STATUSES",
+    "TOKEN_SCOPES",
     "TRIGGERS",
+    "ApiToken",
     "PageMeta",
     "ReportStore",
     "Run",
@@ -50,6 +54,8 @@ __all__ = [
 ]
 
 TRIGGERS = ("nightly", "on-demand", "api")
+# What an API token may do, each scope including the one before it (crawler/api/security.py).
+TOKEN_SCOPES = ("audit", "crawl", "admin")
 RUN_STATUSES = ("running", "finished", "incomplete")
 # The note of a run a later command found dead (crawler.reports.store.liveness); its writer, if
 # it comes back after all (a spool replayed later), may still close it with the status it reached.
@@ -204,6 +210,26 @@ def page_rows(run_id: str, record: dict[str, Any]) -> tuple[PageMeta, list[Viola
     return meta, rows
 
 
+@dataclass
+class ApiToken:
+    """One API token as stored: `digest` is the hex SHA-256 of the token, which is shown once at
+    creation and kept nowhere (crawler/api/tokens.py)."""
+
+    name: str
+    digest: str
+    scope: str
+    created: str = field(default_factory=utc_now)
+    revoked: str | None = None  # when it was revoked; a revoked token is refused (403)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ApiToken:
+        names = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
 @dataclass(frozen=True)
 class StoredScreenshot:
     """The evidence screenshot of one page: the image, its MIME type, the clip box
@@ -309,6 +335,24 @@ class ReportStore(ABC):
     @abstractmethod
     def list_waivers(self) -> list[Waiver]:
         """All waivers, expired ones included, by site then rule."""
+
+    # -- API tokens --------------------------------------------------------------------------
+    @abstractmethod
+    def add_token(self, token: ApiToken) -> bool:
+        """Keep a new token; False (nothing written) when a token of that name exists."""
+
+    @abstractmethod
+    def find_token(self, digest: str) -> ApiToken | None:
+        """The token whose hash is `digest`, revoked or not; None when there is none."""
+
+    @abstractmethod
+    def list_tokens(self) -> list[ApiToken]:
+        """Every token, revoked ones included, by name."""
+
+    @abstractmethod
+    def revoke_token(self, name: str, when: str | None = None) -> bool:
+        """Mark the token revoked (kept, so the listing shows it); False when no token has that
+        name or it was revoked already."""
 
     @abstractmethod
     def ping(self) -> None:

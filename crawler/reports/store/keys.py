@@ -30,6 +30,9 @@ the portfolio, `{url_key}` a page's normalised URL, `{sort_key}` a violation's
     site:{site}:open            SET   fingerprints of the site not marked fixed
     lifecycle                   HASH  fingerprint -> Lifecycle (first/last seen, fixed, reopened)
     waivers                     HASH  "{site}\\x1f{rule}" -> Waiver (reason, owner, until)
+    api-tokens                  HASH  token name -> ApiToken (name, digest, scope, created,
+                                      revoked): the API server's bearer tokens, hashed
+    api-token-digests           HASH  digest (hex SHA-256 of a token) -> token name
 
 A page is written by one Lua script (`redis_store._PUT_PAGE`), which builds the `run:{run}:*` and
 `site:{site}:*` names above from the same prefix: change them in both places.
@@ -113,3 +116,9 @@ class Keys:
 
     def waivers(self) -> str:
         return f"{self.prefix}waivers"
+
+    def api_tokens(self) -> str:
+        return f"{self.prefix}api-tokens"
+
+    def api_token_digests(self) -> str:
+        return f"{self.prefix}api-token-digests"

@@ -22,6 +22,7 @@ from redis.retry import Retry
 from crawler.errors import StoreError
 from crawler.reports.changes import Lifecycle, Waiver
 from crawler.reports.store.base import (
+    ApiToken,
     PageMeta,
     ReportStore,
     Run,
@@ -34,6 +35,7 @@ from crawler.reports.store.base import (
     parse_time,
     redis_ident,
     split_screenshot,
+    utc_now,
 )
 from crawler.reports.store.keys import DEFAULT_PREFIX, SEP, Keys
 
@@ -88,6 +90,7 @@ class RedisStore(ReportStore):
         except ValueError as exc:  # a malformed URL: no later attempt can work
             raise StoreError(f"bad Redis URL {url!r}: {exc}") from exc
         self._put_page_script = self._r.register_script(_PUT_PAGE)
+        self._add_token_script = self._r.register_script(_ADD_TOKEN)
         self._run_started: dict[str, str] = {}
 
     @_unavailable
@@ -318,6 +321,46 @@ class RedisStore(ReportStore):
         waivers = [Waiver.from_json(json.loads(v)) for v in self._r.hvals(self.keys.waivers())]
         return sorted(waivers, key=lambda w: (w.site, w.rule))
 
+    # -- API tokens --------------------------------------------------------------------------
+    @_unavailable
+    def add_token(self, token: ApiToken) -> bool:
+        k = self.keys
+        return bool(self._add_token_script(
+            keys=[k.api_tokens(), k.api_token_digests()],
+            args=[token.name, dumps(token.to_json()), token.digest]))
+
+    @_unavailable
+    def find_token(self, digest: str) -> ApiToken | None:
+        name = self._r.hget(self.keys.api_token_digests(), digest)
+        raw = self._r.hget(self.keys.api_tokens(), name) if name is not None else None
+        return ApiToken.from_json(json.loads(raw)) if raw else None
+
+    @_unavailable
+    def list_tokens(self) -> list[ApiToken]:
+        tokens = [ApiToken.from_json(json.loads(v))
+                  for v in self._r.hvals(self.keys.api_tokens())]
+        return sorted(tokens, key=lambda t: t.name)
+
+    @_unavailable
+    def revoke_token(self, name: str, when: str | None = None) -> bool:
+        raw = self._r.hget(self.keys.api_tokens(), name)
+        if raw is None:
+            return False
+        token = ApiToken.from_json(json.loads(raw))
+        if token.revoked:
+            return False
+        token.revoked = when or utc_now()
+        self._r.hset(self.keys.api_tokens(), name, dumps(token.to_json()))
+        return True
+
+
+# Adds a token unless its name is taken: KEYS[1] api-tokens, KEYS[2] api-token-digests; ARGV: name,
+# token JSON, digest. Returns 1 when added, 0 when the name exists.
+_ADD_TOKEN = """
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('HSET', KEYS[2], ARGV[3], ARGV[1])
+return 1
+"""
 
 # Writes one page. Key names follow crawler.reports.store.keys: ARGV[1] is "<prefix>run:<id>:",
 # ARGV[2] "<prefix>site:". ARGV: 3 run id, 4 url_key, 5 site, 6 record, 7 page-meta entry,

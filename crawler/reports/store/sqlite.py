@@ -15,6 +15,7 @@ from typing import Any
 
 from crawler.reports.changes import Lifecycle, Waiver
 from crawler.reports.store.base import (
+    ApiToken,
     PageMeta,
     ReportStore,
     Run,
@@ -26,6 +27,7 @@ from crawler.reports.store.base import (
     page_rows,
     split_screenshot,
     sqlite_ident,
+    utc_now,
 )
 
 __all__ = ["SQLiteStore", "default_db_path"]
@@ -60,6 +62,8 @@ CREATE TABLE IF NOT EXISTS lifecycle (
 CREATE INDEX IF NOT EXISTS lifecycle_open ON lifecycle (site, fixed);
 CREATE TABLE IF NOT EXISTS waivers (
     site TEXT NOT NULL, rule TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (site, rule));
+CREATE TABLE IF NOT EXISTS api_tokens (
+    name TEXT PRIMARY KEY, digest TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
 """
 # Columns added after the first release: a database created before them gets them on open.
 _RUN_COLUMNS_ADDED = {"worker": "TEXT NOT NULL DEFAULT ''", "heartbeat": "TEXT",
@@ -285,6 +289,36 @@ class SQLiteStore(ReportStore):
     def list_waivers(self) -> list[Waiver]:
         return [Waiver.from_json(json.loads(d)) for (d,) in self._db.execute(
             "SELECT data FROM waivers ORDER BY site, rule")]
+
+    # -- API tokens --------------------------------------------------------------------------
+    def add_token(self, token: ApiToken) -> bool:
+        try:
+            self._tx([("INSERT INTO api_tokens VALUES (?,?,?)",
+                       (token.name, token.digest, dumps(token.to_json())))])
+        except sqlite3.IntegrityError:
+            return False
+        return True
+
+    def find_token(self, digest: str) -> ApiToken | None:
+        row = self._db.execute("SELECT data FROM api_tokens WHERE digest=?",
+                               (digest,)).fetchone()
+        return ApiToken.from_json(json.loads(row[0])) if row else None
+
+    def list_tokens(self) -> list[ApiToken]:
+        return [ApiToken.from_json(json.loads(d)) for (d,) in self._db.execute(
+            "SELECT data FROM api_tokens ORDER BY name")]
+
+    def revoke_token(self, name: str, when: str | None = None) -> bool:
+        row = self._db.execute("SELECT data FROM api_tokens WHERE name=?", (name,)).fetchone()
+        if row is None:
+            return False
+        token = ApiToken.from_json(json.loads(row[0]))
+        if token.revoked:
+            return False
+        token.revoked = when or utc_now()
+        self._tx([("UPDATE api_tokens SET data=? WHERE name=?",
+                   (dumps(token.to_json()), name))])
+        return True
 
     def ping(self) -> None:
         try:
