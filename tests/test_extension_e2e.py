@@ -261,7 +261,8 @@ def test_options_page_keeps_server_token_and_language(browser: Browser, server: 
     stored = browser.worker.evaluate("chrome.storage.local.get(null)")
     assert stored == {"backend": server.base, "token": server.tokens["extension"], "lang": "en"}
     options.click("#test")
-    options.wait_for_function("document.querySelector('#message').textContent.includes('token')")
+    # Extension pages forbid eval: wait through selectors, not wait_for_function.
+    options.wait_for_selector("#message:has-text('token')")
     assert options.get_attribute("#message", "data-kind") == "ok"
     options.close()
 
@@ -387,8 +388,7 @@ def test_crawl_this_site_runs_to_its_report(configured: Browser, server: Server,
     found = int(re.search(r"(\d+) 个违规", popup.text_content("#crawl-progress")).group(1))
     assert found >= 1  # the homepage's unlinked ICP number at least
     # The site's last crawl is the one just finished.
-    popup.wait_for_function(
-        "document.querySelector('#site-last').textContent.includes('个违规')")
+    popup.wait_for_selector("#site-last:has-text('个违规')")
     assert popup.get_attribute("#site-last", "data-run") == run_id
     with configured.context.expect_page() as opened:
         popup.click("#crawl-report")
