@@ -14,6 +14,7 @@ only difference from extension/.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -44,6 +45,8 @@ pytestmark = [pytest.mark.browser,
 
 EXTENSION = ROOT / "extension"
 HOST = "www.example.cn"
+# A server as if on another machine: a name the extension holds no host permission for.
+API_HOST = "api.example.cn"
 PORTFOLIO = f"""organisations:
   - name: {HOLDER}
     province: 北京
@@ -112,6 +115,38 @@ class Server:
             return json.loads(response.read())
 
 
+@contextlib.contextmanager
+def _serve(store: Path, log_path: Path, *args: str) -> Iterator[str]:
+    """`footer-audit serve` on a free loopback port with the store and ARGS: its base URL."""
+    port = _free_port()
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "from crawler.app.cli import main; main()", "serve",
+             "--port", str(port), "--store", str(store), "--log-level", "warning", *args],
+            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=log,
+            stderr=subprocess.STDOUT)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(base + "/openapi.json", timeout=2):
+                        break
+                except (urllib.error.URLError, ConnectionError, TimeoutError):
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        pytest.fail("footer-audit serve did not start:\n"
+                                    + log_path.read_text()[-3000:])
+                    time.sleep(0.2)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, site_port: int,
            run_cli: Callable[..., subprocess.CompletedProcess[str]]) -> Iterator[Server]:
@@ -128,37 +163,11 @@ def server(tmp_path_factory: pytest.TempPathFactory, site_port: int,
     tokens = {name: cli("token", "create", "--name", name, "--scope", "crawl").split()[0]
               for name in ("extension", "revoked")}
     cli("token", "revoke", "revoked")
-    port = _free_port()
-    log = (tmp / "serve.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "from crawler.app.cli import main; main()", "serve",
-         "--port", str(port), "--store", str(store), "--portfolio", str(portfolio),
-         "--log-level", "warning",
-         # Crawls reach the site on 127.0.0.1, which the server refuses unless told.
-         "--resolve", f"{HOST}:127.0.0.1:{site_port}", "--allow-network", "127.0.0.0/8"],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=log,
-        stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/openapi.json", timeout=2):
-                break
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                log.close()
-                pytest.fail("footer-audit serve did not start:\n"
-                            + (tmp / "serve.log").read_text()[-3000:])
-            time.sleep(0.2)
-    yield Server(base, store, tokens)
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    log.close()
+    with _serve(store, tmp / "serve.log", "--portfolio", str(portfolio),
+                # Crawls reach the site on 127.0.0.1, which the server refuses unless told.
+                "--resolve", f"{HOST}:127.0.0.1:{site_port}",
+                "--allow-network", "127.0.0.0/8") as base:
+        yield Server(base, store, tokens)
 
 
 class Browser:
@@ -225,7 +234,8 @@ def browser(tmp_path_factory: pytest.TempPathFactory, extension: Path) -> Iterat
                   "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
                   # The site's name goes to 127.0.0.1, any other name nowhere.
-                  f"--host-resolver-rules=MAP {HOST} 127.0.0.1, MAP * ~NOTFOUND, "
+                  f"--host-resolver-rules=MAP {HOST} 127.0.0.1, MAP {API_HOST} 127.0.0.1, "
+                  "MAP * ~NOTFOUND, "
                   "EXCLUDE 127.0.0.1",
                   f"--disable-extensions-except={extension}", f"--load-extension={extension}"])
         try:
@@ -398,6 +408,28 @@ def test_crawl_this_site_runs_to_its_report(configured: Browser, server: Server,
     assert HOST in report.content()
     report.close()
     popup.close()
+    tab.close()
+
+
+def test_a_server_elsewhere_answers_once_it_allows_the_extension(
+        configured: Browser, server: Server, site: str, tmp_path: Path) -> None:
+    tab, tab_id = configured.open_tab(site + "/")
+    # The running server does not name the extension's origin: the browser refuses its answer.
+    configured.settings(backend=server.base.replace("127.0.0.1", API_HOST))
+    popup = configured.popup(tab_id)
+    assert popup.get_attribute("#verdict", "data-verdict") == "failed"
+    message = popup.text_content("#error")
+    assert "无法连接 footer-audit 服务器" in message
+    assert f"--allow-origin chrome-extension://{configured.id}" in message
+    popup.close()
+    # The same store served with --allow-origin for the extension: CORS lets the answer through.
+    with _serve(server.store, tmp_path / "serve.log",
+                "--allow-origin", f"chrome-extension://{configured.id}") as base:
+        configured.settings(backend=base.replace("127.0.0.1", API_HOST))
+        popup = configured.popup(tab_id)
+        assert popup.get_attribute("#verdict", "data-verdict") == "error"
+        assert popup.locator("li[data-code=icp_link_missing]").count() == 1
+        popup.close()
     tab.close()
 
 

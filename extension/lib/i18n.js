@@ -44,7 +44,8 @@ const STRINGS = {
     report: "查看报告",
     options: "设置",
     err_no_token: "还没有设置访问令牌：请在设置中填写服务器地址和令牌。",
-    err_unreachable: (b) => `无法连接 footer-audit 服务器 ${b}：请确认 footer-audit serve 正在运行，且地址正确。`,
+    err_unreachable: (b, o) => `无法连接 footer-audit 服务器 ${b}：请确认 footer-audit serve 正在运行，且地址正确；` +
+      `不在本机的服务器须以 --allow-origin ${o} 允许本扩展，或在设置中保存其地址并授予访问权限。`,
     err_unauthorized: "服务器拒绝了访问令牌（401）：请在设置中填写有效的令牌（footer-audit token create）。",
     err_forbidden: "令牌已被吊销或没有此操作的权限（403）：请使用有相应权限的令牌。",
     err_page: "无法读取此页面：浏览器内部页面和扩展商店不允许扩展访问。",
@@ -102,7 +103,9 @@ const STRINGS = {
     report: "Open the report",
     options: "Options",
     err_no_token: "No API token yet: set the server address and a token in the options.",
-    err_unreachable: (b) => `Cannot reach the footer-audit server at ${b}: is footer-audit serve running at that address?`,
+    err_unreachable: (b, o) => `Cannot reach the footer-audit server at ${b}: is footer-audit serve running at that ` +
+      `address? A server on another machine must allow this extension (--allow-origin ${o}), or be saved in the ` +
+      "options with access granted.",
     err_unauthorized: "The server refused the token (401): set a valid token in the options (footer-audit token create).",
     err_forbidden: "The token was revoked or lacks the scope for this (403): use a token with that scope.",
     err_page: "This page cannot be read: browser pages and the extension store are closed to extensions.",
@@ -124,12 +127,17 @@ export function strings(lang) {
   return STRINGS[lang === "en" ? "en" : "zh"];
 }
 
+// chrome-extension://ID: what `footer-audit serve --allow-origin` needs to let this extension in.
+function extensionOrigin() {
+  return `chrome-extension://${globalThis.chrome && chrome.runtime ? chrome.runtime.id : "ID"}`;
+}
+
 // One line for an ApiError (or its plain-object form), in the chosen language.
 export function errorMessage(error, lang) {
   const t = strings(lang);
   switch (error.kind) {
     case "no_token": return t.err_no_token;
-    case "unreachable": return t.err_unreachable(error.backend || "");
+    case "unreachable": return t.err_unreachable(error.backend || "", extensionOrigin());
     case "unauthorized": return t.err_unauthorized;
     case "forbidden": return t.err_forbidden;
     case "page": return t.err_page;
