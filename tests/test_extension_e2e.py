@@ -59,11 +59,16 @@ PORTFOLIO = f"""organisations:
 BADGE_SLOT_PAGE = page(footer_html(gongan=False, extra=(
     f'<p><a id="gongan" href="https://beian.mps.gov.cn/#/query/webSearch?code={GONGAN}">'
     f"京公网安备{GONGAN}号</a></p>")))
+# Over the extension's 4 MB cap: the scripts make it so (sent without them), or the text does (not
+# sent at all).
+BIG_SCRIPT = "<script>/*" + "x" * (4_500_000) + "*/</script>"
 PAGES = {
     # The homepage a crawl starts from: the ICP number is not linked (icp_link_missing, an error).
     "/": page(footer_html(link=False)),
     "/ok": page(footer_html()),
     "/no-badge": BADGE_SLOT_PAGE,
+    "/big-scripts": page(footer_html(link=False), head=BIG_SCRIPT),
+    "/too-big": page("<p>" + "很长的正文。" * 300_000 + "</p>" + footer_html()),
 }
 
 
@@ -287,6 +292,8 @@ def test_audit_of_a_tab_sets_the_badge_and_the_popup_verdict(configured: Browser
     # The layout probe ran in the tab: the server saw the number's visibility from the browser.
     assert [m["visible"] for m in answer["findings"]["icp"]] == [True]
     assert configured.badge(tab_id) == str(len(errors))
+    # The probe's attributes went to the server and were taken off the page again.
+    assert tab.evaluate("document.querySelectorAll('[data-fa-box], [data-fa-doc]').length") == 0
     assert configured.worker.evaluate(
         "async tabId => (await chrome.action.getBadgeBackgroundColor({tabId})).join()",
         tab_id) == "217,48,37,255"
@@ -407,6 +414,22 @@ def test_crawl_this_site_runs_to_its_report(configured: Browser, server: Server,
     report.wait_for_load_state()
     assert HOST in report.content()
     report.close()
+    popup.close()
+    tab.close()
+
+
+def test_a_page_over_the_size_cap_goes_without_its_scripts_or_not_at_all(
+        configured: Browser, site: str) -> None:
+    tab, tab_id = configured.open_tab(site + "/big-scripts")
+    popup = configured.popup(tab_id)
+    assert popup.get_attribute("#verdict", "data-verdict") == "error"
+    assert configured.last_audit(tab_id)["page"]["reduced"] is True
+    popup.close()
+    tab.close()
+    tab, tab_id = configured.open_tab(site + "/too-big")
+    popup = configured.popup(tab_id)
+    assert popup.get_attribute("#verdict", "data-verdict") == "failed"
+    assert "页面太大" in popup.text_content("#error")
     popup.close()
     tab.close()
 

@@ -3,8 +3,10 @@
 
 // The rendered DOM, after the layout probe annotated it, as HTML for POST /api/v1/audit.
 // `maxBytes` caps what is sent: above it, the copy drops what the audit never reads (scripts,
-// styles, inline SVG, data: URLs); still above it, the page is not sent.
+// styles, inline SVG, data: URLs); still above it, the page is not sent. The probe's attributes
+// are taken off the page once it is read: the page is left as it was found.
 export function serialisePage(maxBytes) {
+  const PROBE_ATTRIBUTES = ["data-fa-visible", "data-fa-box", "data-fa-hit", "data-fa-doc"];
   const encoder = new TextEncoder();
   const doctype = document.doctype ? `<!DOCTYPE ${document.doctype.name}>` : "";
   let html = doctype + document.documentElement.outerHTML;
@@ -23,8 +25,10 @@ export function serialisePage(maxBytes) {
     bytes = encoder.encode(html).length;
     reduced = true;
   }
-  if (bytes > maxBytes) return { url: location.href, html: null, bytes, reduced };
-  return { url: location.href, html, bytes, reduced };
+  for (const name of PROBE_ATTRIBUTES) {
+    for (const el of document.querySelectorAll(`[${name}]`)) el.removeAttribute(name);
+  }
+  return { url: location.href, html: bytes > maxBytes ? null : html, bytes, reduced };
 }
 
 // Outlines on the page: each mark found (green), each mark that breaks a rule (red) and each
