@@ -54,7 +54,8 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     # Only where and what: pydantic's `input` and `ctx` may echo megabytes of a body back.
     out = []
     for err in exc.errors():
-        out.append({"loc": [str(p) for p in err.get("loc", ())], "msg": str(err.get("msg", "")),
+        msg = str(err.get("msg", "")).removeprefix("Value error, ")  # pydantic's wording
+        out.append({"loc": [str(p) for p in err.get("loc", ())], "msg": msg,
                     "type": str(err.get("type", ""))})
     return out[:50]
 
