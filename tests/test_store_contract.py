@@ -333,3 +333,208 @@ def test_a_malformed_redis_url_is_a_store_error_not_a_passing_outage() -> None:
     with pytest.raises(StoreError) as caught:
         open_store("redis://127.0.0.1:port/0")
     assert not isinstance(caught.value, StoreUnavailable) and "bad Redis URL" in str(caught.value)
+
+
+# -- crawl jobs: the queue kept in the store (crawler/jobs/queue.py) -----------------------------
+
+def _site_job(target="example.cn", **kw):
+    from crawler.jobs.model import Job, JobOptions
+
+    return Job.new("crawl-site", target, JobOptions(render="never", timeout=5), **kw)
+
+
+def test_jobs_queue_in_order_and_survive_a_restart(store):
+    from crawler.jobs.queue import queue_for
+
+    with queue_for(store) as queue:
+        first, second = queue.enqueue(_site_job("a.example.cn")), queue.enqueue(_site_job())
+        assert queue.get(first.id) == first and first.state == "queued"
+    # A server restarted: a new queue object on the same store finds the jobs and their order.
+    with queue_for(store) as queue:
+        assert [j.id for j in queue.list()] == [second.id, first.id]
+        claimed = queue.claim("host:1:1")
+        assert claimed.id == first.id and claimed.state == "running"
+        assert (claimed.worker, claimed.attempts) == ("host:1:1", 1)
+        assert claimed.run_id and claimed.started and claimed.heartbeat
+        assert queue.get(first.id) == claimed
+        assert queue.claim("host:1:1").id == second.id
+        assert queue.claim("host:1:1") is None
+        assert [j.id for j in queue.list(state="running", limit=1)] == [second.id]
+        assert queue.get("20260101T000000-00000000") is None
+
+
+def test_a_job_round_trips_every_field(store):
+    from crawler.jobs.model import Job, JobOptions
+    from crawler.jobs.queue import queue_for
+
+    options = JobOptions(render="always", timeout=7.5, resolve=("*.example.cn:127.0.0.1:8080",),
+                         allow_networks=("10.1.0.0/16",), portfolio="/etc/p.yaml",
+                         province="北京", org="某某公司", max_subdomains=3, depth=1)
+    job = Job.new("crawl-org", "北京某某科技有限公司", options, run_id="20260101T000000-abcdef",
+                  max_attempts=2)
+    with queue_for(store) as queue:
+        queue.enqueue(job)
+        assert queue.get(job.id) == job
+        assert queue.get(job.id).options.resolve == ("*.example.cn:127.0.0.1:8080",)
+        # Jobs sharing a run keep its id on every attempt.
+        assert queue.claim("w:1:1").run_id == "20260101T000000-abcdef"
+
+
+def test_only_the_holder_of_a_running_job_writes_it(store):
+    from crawler.jobs.queue import queue_for
+
+    with queue_for(store) as queue:
+        job = queue.enqueue(_site_job())
+        queue.claim("w:1:1")
+        assert queue.progress(job.id, "w:1:1", pages_done=3, violations=2) is True
+        assert queue.progress(job.id, "other:2:2", pages_done=9, violations=9) is False
+        assert queue.heartbeat(job.id, "other:2:2") is False
+        assert (queue.get(job.id).pages_done, queue.get(job.id).violations) == (3, 2)
+        done = queue.finish(job.id, "w:1:1", "finished", pages_done=4)
+        assert (done.state, done.pages_done, done.violations, done.worker) == (
+            "finished", 4, 2, "")
+        assert done.finished and done.run_id
+        # Ended: nobody holds it any more, a cancel changes nothing.
+        assert queue.heartbeat(job.id, "w:1:1") is False
+        assert queue.finish(job.id, "w:1:1", "failed") is None
+        assert queue.cancel(job.id) == done
+
+
+def test_cancel_a_queued_and_a_running_job(store):
+    from crawler.jobs.queue import queue_for
+
+    with queue_for(store) as queue:
+        running, queued = queue.enqueue(_site_job("a.example.cn")), queue.enqueue(_site_job())
+        queue.claim("w:1:1")
+        assert queue.cancel(queued.id, "asked by ops").state == "cancelled"
+        assert queue.claim("w:1:1") is None  # a cancelled job is never claimed
+        assert queue.cancel(running.id).state == "cancelled"
+        # The runner learns at its next beat that the job is no longer its own.
+        assert queue.heartbeat(running.id, "w:1:1") is False
+        assert queue.get(queued.id).error == "asked by ops"
+        assert queue.cancel("20260101T000000-00000000") is None
+
+
+def test_release_gives_a_job_back_without_counting_the_attempt(store):
+    from crawler.jobs.queue import queue_for
+
+    with queue_for(store) as queue:
+        job = queue.enqueue(_site_job())
+        queue.claim("w:1:1")
+        assert queue.release(job.id, "other:2:2") is None
+        back = queue.release(job.id, "w:1:1", note="server stopped")
+        assert (back.state, back.attempts, back.worker, back.run_id) == ("queued", 0, "", None)
+        again = queue.claim("w:3:3")
+        assert (again.id, again.attempts) == (job.id, 1)
+
+
+def test_recover_requeues_jobs_of_dead_runners_then_fails_them(store):
+    import socket
+
+    from crawler.jobs.queue import queue_for
+    from crawler.reports.store.liveness import this_worker
+
+    host = socket.gethostname()
+    dead = f"{host}:{2**22 + 7}:1"  # above the kernel's largest pid: no such process
+    with queue_for(store) as queue:
+        job = queue.enqueue(_site_job(max_attempts=2))
+        alive = queue.enqueue(_site_job("alive.example.cn"))
+        elsewhere = queue.enqueue(_site_job("far.example.cn"))
+        assert queue.claim(dead).id == job.id
+        assert queue.claim(this_worker()).id == alive.id  # this process: alive
+        assert queue.claim("far-away-host:12:34").id == elsewhere.id  # another host: by beat
+        first_run = queue.get(job.id).run_id
+        (recovered,) = queue.recover()
+        assert (recovered.id, recovered.state, recovered.attempts) == (job.id, "queued", 1)
+        assert dead in recovered.error and recovered.run_id is None
+        # The next attempt starts a run of its own.
+        retry = queue.claim(dead)
+        assert retry.id == job.id and retry.attempts == 2 and retry.run_id != first_run
+        (failed,) = queue.recover()
+        assert (failed.state, failed.attempts) == ("failed", 2)
+        assert failed.error.startswith("attempt 2 of 2: its runner") and failed.finished
+        assert queue.get(alive.id).state == "running"
+        # A worker of another host is dead only once its heartbeat is older than stale_after.
+        assert queue.recover(stale_after=3600) == []
+        (far,) = queue.recover(stale_after=0)
+        assert far.id == elsewhere.id and far.state == "queued"
+
+
+def test_claim_a_given_job_for_a_worker_its_engine_handed_it_to(store):
+    from crawler.jobs.queue import queue_for
+
+    with queue_for(store) as queue:
+        first, second = queue.enqueue(_site_job("a.example.cn")), queue.enqueue(_site_job())
+        assert queue.claim("w:1:1", job_id=second.id).id == second.id
+        assert queue.claim("w:2:2", job_id=second.id) is None  # running on a live worker
+        assert queue.claim("w:1:1").id == first.id  # the queue skips the job taken by id
+        assert queue.claim("w:1:1") is None
+
+
+def test_concurrent_claimers_never_take_the_same_job(store, request):
+    """Four claimers, each with its own connection (as separate processes would have), race
+    for 40 jobs: every job is claimed exactly once."""
+    import threading
+    import time
+
+    from crawler.jobs.queue import queue_for
+
+    with queue_for(store) as queue:
+        ids = {queue.enqueue(_site_job(f"s{i}.example.cn")).id for i in range(40)}
+    claimed: dict[str, list[str]] = {}
+    start = threading.Barrier(4)
+
+    def claimer(name: str) -> None:
+        mine = claimed.setdefault(name, [])
+        with queue_for(store) as own:
+            start.wait()
+            while (job := own.claim(f"{name}:1:1")) is not None:
+                mine.append(job.id)
+                time.sleep(0.002)  # a runner starting its crawl: the others claim meanwhile
+
+    threads = [threading.Thread(target=claimer, args=(f"w{i}",)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    every = [job_id for jobs in claimed.values() for job_id in jobs]
+    assert sorted(every) == sorted(ids)  # each once: no job twice, none lost
+    assert sum(1 for jobs in claimed.values() if jobs) >= 2, claimed  # they did race
+
+
+def test_bad_jobs_are_refused_before_they_are_queued():
+    from crawler.errors import UsageError
+    from crawler.jobs.model import Job, JobOptions
+
+    with pytest.raises(UsageError, match="unknown job kind"):
+        Job.new("crawl-everything", "x")
+    with pytest.raises(UsageError, match="needs a target"):
+        Job.new("crawl-site", "  ")
+    with pytest.raises(UsageError, match="render"):
+        Job.new("crawl-site", "example.cn", JobOptions(render="sometimes"))
+    with pytest.raises(UsageError, match="timeout"):
+        Job.new("crawl-site", "example.cn", JobOptions(timeout=0))
+    with pytest.raises(UsageError, match="portfolio"):
+        Job.new("crawl-org", "某某公司")
+    with pytest.raises(UsageError):
+        Job.new("crawl-site", "example.cn", JobOptions(allow_networks=("not-a-range",)))
+
+
+def test_prune_forgets_only_old_ended_jobs(store):
+    from crawler.jobs.queue import queue_for
+
+    long_ago = "2020-01-01T00:00:00.000000Z"
+    with queue_for(store) as queue:
+        old_done, old_queued, old_running, old_cancelled = (
+            queue.enqueue(_site_job(f"s{i}.example.cn").copy(created=long_ago))
+            for i in range(4))
+        fresh_done = queue.enqueue(_site_job("fresh.example.cn"))
+        for job in (old_done, old_running, fresh_done):
+            assert queue.claim("w:1:1", job_id=job.id)
+        queue.finish(old_done.id, "w:1:1", "finished")
+        queue.finish(fresh_done.id, "w:1:1", "failed", error="x")
+        queue.cancel(old_cancelled.id)
+        assert queue.prune(days=30) == 2
+        assert {j.id for j in queue.list()} == {old_queued.id, old_running.id, fresh_done.id}
+        assert queue.get(old_done.id) is None and queue.get(old_cancelled.id) is None
+        assert queue.claim("w:1:1").id == old_queued.id  # the queue itself is intact

@@ -12,12 +12,15 @@ from crawler.reports.store.keys import Keys
 DOC = Path(__file__).resolve().parent.parent / "docs" / "redis-layout.md"
 
 
+TYPES = "(?:ZSET|HASH|SET|LIST|STRING)"
+
+
 def _module_keys() -> set[str]:
-    return set(re.findall(r"^    (\S+)\s+(?:ZSET|HASH|SET)\s", keys_module.__doc__, re.M))
+    return set(re.findall(rf"^    (\S+)\s+{TYPES}\s", keys_module.__doc__, re.M))
 
 
 def test_layout_doc_lists_the_same_keys():
-    documented = set(re.findall(r"^\| `([^`]+)` \| (?:ZSET|HASH|SET) \|", DOC.read_text(), re.M))
+    documented = set(re.findall(rf"^\| `([^`]+)` \| {TYPES} \|", DOC.read_text(), re.M))
     assert documented == _module_keys()
 
 
@@ -29,5 +32,6 @@ def test_every_documented_key_is_built_by_keys():
              k.by_org("{run}", "{org}"),
              k.by_rule("{run}", "{code}"), k.fingerprints("{run}"), k.site_runs("{site}"),
              k.site_history("{site}"), k.site_open("{site}"), k.lifecycle(), k.waivers(),
-             k.api_tokens(), k.api_token_digests()}
+             k.api_tokens(), k.api_token_digests(),
+             k.job("{job}"), k.jobs(), k.jobs_queued(), k.jobs_running()}
     assert {name.removeprefix("p:") for name in built} == _module_keys()

@@ -88,6 +88,9 @@ def create_app(config: ApiConfig | None = None) -> FastAPI:
     limiter = RateLimiter(config.rate, redis_url=redis_url,
                           prefix=stores.redis_prefix() if redis_url else "")
     state = ApiState(config=config, stores=stores, limiter=limiter, portfolio=portfolio)
+    from crawler.api.jobs import open_crawl_jobs
+
+    crawl_jobs = state.extra["crawl_jobs"] = open_crawl_jobs(config)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -96,9 +99,11 @@ def create_app(config: ApiConfig | None = None) -> FastAPI:
         state.checks = CheckRunner(config.check_concurrency, config.check_timeout,
                                    config.allow_networks)
         state.audit_pool = _audit_pool(config.audit_workers)
+        crawl_jobs.start()  # crawls queued before a restart start again now
         try:
             yield
         finally:
+            crawl_jobs.stop()  # running crawls stop; their jobs wait for the next start
             if state.audit_pool is not None:
                 state.audit_pool.shutdown(wait=True, cancel_futures=True)
                 state.audit_pool = None

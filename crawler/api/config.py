@@ -54,13 +54,15 @@ class ApiConfig:
     store_url: str | None = None  # a SQLite path or redis:// URL; None: $REDIS_URL, else SQLite
     store_prefix: str | None = None  # Redis key prefix (default: the store's)
     allow_origins: tuple[str, ...] = ()  # CORS: extension origins, beside the server's own
-    allow_networks: tuple[str, ...] = ()  # private ranges /check may reach (--allow-network)
+    allow_networks: tuple[str, ...] = ()  # private ranges /check and crawls may reach
     max_body: int = DEFAULT_MAX_BODY  # bytes; larger request bodies get 413
     rate: str = DEFAULT_RATE  # per token, `limits` notation: 120/minute, 10/second...
     portfolio: str | None = None  # a portfolio file: expectations for /audit, facts for /snippet
     check_concurrency: int = 2  # /check children at once (each runs a crawl, maybe Chromium)
     check_timeout: float = DEFAULT_TIMEOUT  # seconds for the page, as `check --timeout`
     audit_workers: int = 0  # processes auditing /audit bodies; 0: the server's threads
+    crawl_slots: int = 2  # crawl jobs the server runs at once; 0: it only queues them
+    crawl_resolve: tuple[str, ...] = ()  # --resolve rules for crawls (staging servers)
 
     def __post_init__(self) -> None:
         from limits import parse
@@ -81,6 +83,12 @@ class ApiConfig:
             raise UsageError(f"--timeout must be positive, not {self.check_timeout}")
         if self.audit_workers < 0:
             raise UsageError("--audit-workers: 0 or more")
+        if self.crawl_slots < 0:
+            raise UsageError("--crawl-slots: 0 or more")
+        if self.crawl_resolve:
+            from crawler.fetch.resolve import parse_resolve
+
+            parse_resolve(self.crawl_resolve)
 
     @property
     def own_origins(self) -> tuple[str, ...]:

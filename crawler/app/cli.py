@@ -12,6 +12,7 @@ from rich.console import Console
 from crawler.app.commands import (
     check_cmd,
     crawl_cmd,
+    jobs_cmd,
     report_cmd,
     rules_cmd,
     serve_cmd,
@@ -37,6 +38,7 @@ app.command("snippet")(snippet_cmd.snippet)
 app.command("serve")(serve_cmd.serve)
 app.add_typer(report_cmd.app, name="report")
 app.add_typer(token_cmd.app, name="token")
+app.add_typer(jobs_cmd.app, name="jobs")
 
 
 def main() -> None:
@@ -58,3 +60,7 @@ def main() -> None:
         for line in getattr(exc, "lines", None) or [str(exc)]:
             console.print(f"[bold red]error:[/] {line}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":  # `python -m crawler.app.cli`: how the job runner starts a crawl
+    main()

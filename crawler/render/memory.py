@@ -96,7 +96,7 @@ class RenderMemoryExtension:
         memory = RenderMemory.load(path, settings.getfloat("FOOTER_AUDIT_RENDER_MEMORY_DAYS", 30))
         ext = cls(memory)
         # The spider reads it to choose how to request each host.
-        crawler.render.memory = memory
+        crawler.render_memory = memory
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext

@@ -5,8 +5,9 @@
     sites    GET  /sites/{host}     a site's latest audited state and its history
     runs     GET  /runs, /runs/{id}, /runs/{id}/diff, /runs/{id}/export
     snippet  GET  /snippet?host=    the compliant footer of a site of the portfolio
+    crawls   POST /crawls, GET /crawls, /crawls/{id}, /crawls/{id}/events, POST .../cancel
 
-A new area is a module here with a `router` and its name in AREAS (the crawl jobs: `crawls`).
+A new area is a module here with a `router` and its name in AREAS.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from fastapi import APIRouter
 
 __all__ = ["AREAS", "routers"]
 
-AREAS: tuple[str, ...] = ("audit", "check", "sites", "runs", "snippet")
+AREAS: tuple[str, ...] = ("audit", "check", "sites", "runs", "snippet", "crawls")
 
 
 def routers() -> list[APIRouter]:

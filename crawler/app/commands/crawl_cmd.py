@@ -15,6 +15,7 @@ Both run the same portfolio spider (`crawler.app.run.crawl_portfolio`). Exit sta
 from __future__ import annotations
 
 import contextlib
+import re
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -56,6 +57,10 @@ Concurrency = Annotated[int | None, typer.Option(
 Trigger = Annotated[str, typer.Option(
     "--trigger", help="What started the run, kept with it in the store: nightly (a scheduled "
     "job), on-demand or api.")]
+RunId = Annotated[str | None, typer.Option(
+    "--run-id", help="Store the results as this run (a new id such as 20261123T140512-3f9a1c), "
+    "so that whoever started the crawl knows its run before it begins.")]
+_RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 def _check_format(fmt: str) -> None:
@@ -79,13 +84,19 @@ def _finish(portfolio: Portfolio, *, fmt: str, output: str | None, resolve: list
             render: str | None, timeout: float, quiet: bool, user_agent: str | None,
             verbose: bool, concurrency: int | None = None, store: str | None = None,
             no_store: bool = False, trigger: str = "on-demand",
-            allow_network: list[str] | None = None) -> None:
+            allow_network: list[str] | None = None, run_id: str | None = None) -> None:
     from crawler.app.run import crawl_portfolio
     from crawler.reports.store.base import TRIGGERS
 
     _check_format(fmt)
     if trigger not in TRIGGERS:
         raise UsageError(f"--trigger {trigger!r}: use {', '.join(TRIGGERS)}")
+    extra = {"FOOTER_AUDIT_STORE_TRIGGER": trigger}
+    if run_id is not None:
+        if not _RUN_ID.match(run_id):
+            raise UsageError(f"--run-id {run_id!r}: letters, digits, '.', '_' and '-' only "
+                             "(at most 64)")
+        extra["FOOTER_AUDIT_STORE_RUN_ID"] = run_id
     _warn_without_cjk_font(portfolio, render)
     if not no_store:
         _check_store(store)
@@ -93,7 +104,7 @@ def _finish(portfolio: Portfolio, *, fmt: str, output: str | None, resolve: list
         portfolio, output=output, resolve=resolve or (), render=render, timeout=timeout,
         quiet=quiet, user_agent=user_agent, log_level="INFO" if verbose else "WARNING",
         concurrency=concurrency, store=False if no_store else (store or True),
-        allow_networks=allow_network or (), extra={"FOOTER_AUDIT_STORE_TRIGGER": trigger})
+        allow_networks=allow_network or (), extra=extra)
     code = _outcome_status(outcome.stats, stored=not no_store, run_id=outcome.run_id,
                            quiet=quiet)
     if outcome.sites_done < outcome.sites_total and not quiet:
@@ -172,6 +183,7 @@ def crawl(
     store: Store = None,
     no_store: NoStore = False,
     trigger: Trigger = "on-demand",
+    run_id: RunId = None,
 ) -> None:
     """Crawl sites on demand: homepages, www., subdomains found in links and sitemaps."""
     from crawler.portfolio.model import CrawlSpec, Portfolio
@@ -188,11 +200,26 @@ def crawl(
         portfolio = portfolio.model_copy(update={"organisations": (org_spec,)})
     _finish(portfolio, fmt=fmt, output=output, resolve=resolve, render=render, timeout=timeout,
             quiet=quiet, user_agent=user_agent, verbose=verbose, concurrency=concurrency,
-            store=store, no_store=no_store, trigger=trigger, allow_network=allow_network)
+            store=store, no_store=no_store, trigger=trigger, allow_network=allow_network,
+            run_id=run_id)
+
+
+def _only_orgs(portfolio: Portfolio, names: list[str]) -> Portfolio:
+    """The portfolio with only the organisations named (each must be in it)."""
+    known = {o.name for o in portfolio.organisations}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise UsageError(f"--org {unknown[0]!r}: no such organisation in {portfolio.source} "
+                         f"(it has: {', '.join(sorted(known))})")
+    return portfolio.model_copy(update={"organisations": tuple(
+        o for o in portfolio.organisations if o.name in names)})
 
 
 def run(
     portfolio: Annotated[str, typer.Argument(help="Portfolio file (YAML).")],
+    org: Annotated[list[str] | None, typer.Option(
+        "--org", help="Crawl only this organisation of the portfolio (its name as in the "
+        "file); repeatable.")] = None,
     resolve: Resolve = None,
     allow_network: AllowNetwork = None,
     fmt: Format = "jsonl",
@@ -206,6 +233,7 @@ def run(
     store: Store = None,
     no_store: NoStore = False,
     trigger: Trigger = "on-demand",
+    run_id: RunId = None,
 ) -> None:
     """Crawl a whole portfolio (see examples/portfolio.yaml)."""
     from crawler.portfolio.model import load_portfolio
@@ -214,7 +242,9 @@ def run(
     loaded = load_portfolio(portfolio)  # a bad file stops here: nothing starts
     for warning in loaded.warnings:
         typer.echo(f"warning: {warning}", err=True)
+    if org:
+        loaded = _only_orgs(loaded, org)
     _finish(loaded, fmt=fmt, output=output, resolve=resolve, render=render, timeout=timeout,
             quiet=quiet, user_agent=user_agent or loaded.crawl.user_agent, verbose=verbose,
             concurrency=concurrency, store=store, no_store=no_store, trigger=trigger,
-            allow_network=allow_network)
+            allow_network=allow_network, run_id=run_id)

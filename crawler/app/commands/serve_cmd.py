@@ -32,8 +32,9 @@ def serve(
              "allowed).")] = None,
     allow_network: Annotated[list[str] | None, typer.Option(
         "--allow-network", metavar="CIDR",
-        help="Let /check reach this private or reserved address range (repeatable); without it "
-             "loopback, private, link-local, multicast and reserved targets are refused.")
+        help="Let /check and crawls reach this private or reserved address range "
+             "(repeatable); without it loopback, private, link-local, multicast and reserved "
+             "targets are refused.")
     ] = None,
     max_body: Annotated[str, typer.Option(
         "--max-body", metavar="SIZE", help="Largest request body (413 beyond it).")] = "5MB",
@@ -55,6 +56,14 @@ def serve(
         "--audit-workers", metavar="N",
         help="Processes auditing /audit bodies (the audit is CPU-bound; default: one per "
              "core).")] = -1,
+    crawl_slots: Annotated[int, typer.Option(
+        "--crawl-slots", metavar="N",
+        help="Crawl jobs run at once, each a child process (0: only queue them, for "
+             "`footer-audit jobs work` on the same store).")] = 2,
+    resolve: Annotated[list[str] | None, typer.Option(
+        "--resolve", metavar="HOST:ADDRESS[:PORT]",
+        help="Crawls send connections for HOST (or *.zone, or *) to ADDRESS[:PORT], as "
+             "`crawl --resolve` (a staging server); repeatable.")] = None,
     log_level: Annotated[str, typer.Option(
         "--log-level", metavar="LEVEL", help="uvicorn's log level.")] = "info",
 ) -> None:
@@ -74,6 +83,7 @@ def serve(
         allow_networks=tuple(allow_network or ()), max_body=parse_size(max_body), rate=rate,
         portfolio=portfolio, check_concurrency=check_concurrency, check_timeout=timeout,
         audit_workers=(os.cpu_count() or 1) if audit_workers < 0 else audit_workers,
+        crawl_slots=crawl_slots, crawl_resolve=tuple(resolve or ()),
     )
     app = create_app(config)
     uvicorn.run(app, host=host, port=port, log_level=log_level.lower(),

@@ -2,9 +2,10 @@
 
 All keys start with a configurable prefix (`footer-audit:` by default; `FOOTER_AUDIT_REDIS_PREFIX`
 or `--redis-prefix`). Values are UTF-8 JSON unless said otherwise. `{run}` is a run id such as
-`20261123T140512-3f9a1c`, `{site}` a lower-case host name, `{org}` the organisation's name as in
-the portfolio, `{url_key}` a page's normalised URL, `{sort_key}` a violation's
-`org \\x1f site \\x1f url_key \\x1f seq` (seq zero-padded to 5 digits).
+`20261123T140512-3f9a1c`, `{job}` a job id such as `20261202T004755-3f9a1c07`, `{site}` a
+lower-case host name, `{org}` the organisation's name as in the portfolio, `{url_key}` a page's
+normalised URL, `{sort_key}` a violation's `org \\x1f site \\x1f url_key \\x1f seq` (seq
+zero-padded to 5 digits).
 
     runs                        ZSET  run id -> start time (epoch seconds): every run
     portfolio:{name}:runs       ZSET  run id -> start time: the runs of one portfolio
@@ -33,6 +34,10 @@ the portfolio, `{url_key}` a page's normalised URL, `{sort_key}` a violation's
     api-tokens                  HASH  token name -> ApiToken (name, digest, scope, created,
                                       revoked): the API server's bearer tokens, hashed
     api-token-digests           HASH  digest (hex SHA-256 of a token) -> token name
+    job:{job}                   STRING a crawl job (crawler.jobs.model.Job as JSON)
+    jobs                        ZSET  job id -> creation time (epoch seconds): every job
+    jobs:queued                 LIST  ids of queued jobs, the next to claim first
+    jobs:running                SET   ids of running jobs (checked for dead runners)
 
 A page is written by one Lua script (`redis_store._PUT_PAGE`), which builds the `run:{run}:*` and
 `site:{site}:*` names above from the same prefix: change them in both places.
@@ -122,3 +127,15 @@ class Keys:
 
     def api_token_digests(self) -> str:
         return f"{self.prefix}api-token-digests"
+
+    def job(self, job_id: str) -> str:
+        return f"{self.prefix}job:{job_id}"
+
+    def jobs(self) -> str:
+        return f"{self.prefix}jobs"
+
+    def jobs_queued(self) -> str:
+        return f"{self.prefix}jobs:queued"
+
+    def jobs_running(self) -> str:
+        return f"{self.prefix}jobs:running"

@@ -21,7 +21,7 @@ from pathlib import Path
 from crawler.reports.store.base import ABANDONED_NOTE, ReportStore, Run, parse_time
 
 __all__ = ["ABANDONED_NOTE", "HEARTBEAT_INTERVAL", "STALE_AFTER", "is_dead", "mark_dead_runs",
-           "this_worker"]
+           "this_worker", "worker_gone"]
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def this_worker() -> str:
     return f"{socket.gethostname()}:{pid}:{_start_ticks(pid) or ''}"
 
 
-def _process_gone(worker: str) -> bool | None:
+def worker_gone(worker: str) -> bool | None:
     """True when the worker ran on this host and its process is gone; None when it cannot tell
     (another host, no /proc)."""
     host, _, rest = worker.partition(":")
@@ -68,7 +68,7 @@ def is_dead(run: Run, now: datetime | None = None) -> bool:
     """A running run whose writer is gone (this host) or silent for STALE_AFTER (elsewhere)."""
     if run.status != "running":
         return False
-    gone = _process_gone(run.worker) if run.worker else None
+    gone = worker_gone(run.worker) if run.worker else None
     if gone is not None:
         return gone
     now = now or datetime.now(UTC)
