@@ -181,10 +181,13 @@ function relativeDay(iso) {
   const day = (d) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
   const days = Math.round((day(new Date()) - day(when)) / 86400000);
   const hhmm = when.toTimeString().slice(0, 5);
+  const minutes = Math.floor((Date.now() - when.getTime()) / 60000);
+  if (minutes < 1) return t.just_now;
+  if (minutes < 60) return t.minutes_ago(minutes);
   // A nightly run seen the next day: "last night" up to the next morning.
   if ((days === 0 && when.getHours() < 6) || (days === 1 && when.getHours() >= 18)) return t.last_night;
-  if (days === 0) return `${t.tonight} ${hhmm}`;
-  if (days === 1) return `${t.days_ago(1)} ${hhmm}`;
+  if (days === 0) return `${t.today} ${hhmm}`;
+  if (days === 1) return `${t.yesterday} ${hhmm}`;
   return `${t.days_ago(days)} (${when.toISOString().slice(0, 10)})`;
 }
 

@@ -27,6 +27,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta, timezone
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,8 @@ pytestmark = [pytest.mark.browser,
 
 EXTENSION = ROOT / "extension"
 HOST = "www.example.cn"
+# A site last night's crawl audited (the test writes that run into the store).
+NIGHTLY_HOST = "bbs.example.cn"
 # A server as if on another machine: a name the extension holds no host permission for.
 API_HOST = "api.example.cn"
 PORTFOLIO = f"""organisations:
@@ -221,7 +224,7 @@ def extension(tmp_path_factory: pytest.TempPathFactory) -> Path:
     copy = tmp_path_factory.mktemp("ext") / "extension"
     shutil.copytree(EXTENSION, copy)
     manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
-    manifest["host_permissions"].append(f"http://{HOST}/*")
+    manifest["host_permissions"] += [f"http://{HOST}/*", f"http://{NIGHTLY_HOST}/*"]
     (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return copy
 
@@ -234,13 +237,14 @@ def browser(tmp_path_factory: pytest.TempPathFactory, extension: Path) -> Iterat
     with sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
             str(profile), executable_path=find_full_chromium(), headless=False,
+            # A compliance officer in China: "last night" is Beijing's night.
+            env={**os.environ, "TZ": "Asia/Shanghai"},
             viewport={"width": 1366, "height": 768},
             args=["--headless=new", "--no-sandbox", "--disable-gpu",
                   "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                  # The site's name goes to 127.0.0.1, any other name nowhere.
-                  f"--host-resolver-rules=MAP {HOST} 127.0.0.1, MAP {API_HOST} 127.0.0.1, "
-                  "MAP * ~NOTFOUND, "
+                  # The site names go to 127.0.0.1, any other name nowhere.
+                  "--host-resolver-rules=MAP *.example.cn 127.0.0.1, MAP * ~NOTFOUND, "
                   "EXCLUDE 127.0.0.1",
                   f"--disable-extensions-except={extension}", f"--load-extension={extension}"])
         try:
@@ -390,6 +394,34 @@ def test_copy_the_compliant_footer(configured: Browser, site: str) -> None:
     tab.close()
 
 
+def test_the_popup_says_what_last_nights_crawl_found(configured: Browser, server: Server,
+                                                    site_port: int) -> None:
+    from crawler.reports.store import Run, new_run_id, open_store
+    from crawler.reports.store.writer import close_run
+    from tests.redis_server import page_record
+
+    beijing = timezone(timedelta(hours=8))
+    night = datetime.now(beijing).replace(hour=23, minute=10, second=0, microsecond=0)
+    night -= timedelta(days=1)
+
+    def utc(moment: datetime) -> str:
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000000Z")
+
+    with open_store(str(server.store)) as store:
+        run = Run(id=new_run_id(), portfolio="nightly", trigger="nightly", started=utc(night))
+        store.create_run(run)
+        store.put_page(run.id, page_record(f"https://{NIGHTLY_HOST}/", [
+            ("icp_missing", ""), ("gongan_missing", ""), ("copyright_year_stale", "2019")]))
+        close_run(store, run.id, "finished", utc(night + timedelta(minutes=20)))
+    tab, tab_id = configured.open_tab(f"http://{NIGHTLY_HOST}:{site_port}/")
+    popup = configured.popup(tab_id)
+    popup.wait_for_selector("#site-last[data-run]")
+    assert popup.text_content("#site-last") == "昨晚：3 个违规"
+    assert popup.get_attribute("#site-last", "data-run") == run.id
+    popup.close()
+    tab.close()
+
+
 def test_crawl_this_site_runs_to_its_report(configured: Browser, server: Server,
                                             site: str) -> None:
     tab, tab_id = configured.open_tab(site + "/")
@@ -407,10 +439,11 @@ def test_crawl_this_site_runs_to_its_report(configured: Browser, server: Server,
     # The site's last crawl is the one just finished.
     popup.wait_for_selector("#site-last:has-text('个违规')")
     assert popup.get_attribute("#site-last", "data-run") == run_id
+    popup.screenshot(path=str(artifacts_dir() / "extension-popup-crawl.png"), full_page=True)
     with configured.context.expect_page() as opened:
         popup.click("#crawl-report")
     report = opened.value
-    report.wait_for_url("blob:*", timeout=30_000)
+    report.wait_for_url(re.compile(r"^blob:chrome-extension://"), timeout=30_000)
     report.wait_for_load_state()
     assert HOST in report.content()
     report.close()
