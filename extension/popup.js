@@ -263,6 +263,7 @@ async function followCrawl(job) {
         if (data && typeof data === "object" && data.state) {
           last = { ...last, ...data };
           showJob(last);
+          $("crawl-progress").dataset.via = "events";
         }
       });
     } catch (err) {
@@ -273,6 +274,7 @@ async function followCrawl(job) {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     last = await apiJson(`${API_PREFIX}/crawls/${encodeURIComponent(job.id)}`);
     showJob(last);
+    $("crawl-progress").dataset.via = "polling";
   }
   await chrome.storage.session.remove(key);
   if (!FAILED_STATES.has(last.state)) showSite().catch(() => {});

@@ -430,6 +430,8 @@ def test_crawl_this_site_runs_to_its_report(configured: Browser, server: Server,
     popup.click("#crawl")
     popup.wait_for_selector("#crawl-progress[data-state]")
     popup.wait_for_selector("#crawl-progress[data-state=finished]", timeout=180_000)
+    # Followed through the server-sent events, not by polling.
+    assert popup.get_attribute("#crawl-progress", "data-via") == "events"
     run_id = popup.get_attribute("#crawl-report", "data-run")
     assert run_id and popup.is_visible("#crawl-report")
     stored = server.get(f"/api/v1/runs/{run_id}", server.tokens["extension"])
