@@ -70,6 +70,7 @@ PAGES = {
     "/": page(footer_html(link=False)),
     "/ok": page(footer_html()),
     "/no-badge": BADGE_SLOT_PAGE,
+    "/no-icp": page(footer_html(icp=None)),
     "/big-scripts": page(footer_html(link=False), head=BIG_SCRIPT),
     "/too-big": page("<p>" + "很长的正文。" * 300_000 + "</p>" + footer_html()),
 }
@@ -168,8 +169,9 @@ def server(tmp_path_factory: pytest.TempPathFactory, site_port: int,
         assert proc.returncode == 0, proc.stderr[-2000:]
         return proc.stdout
 
-    tokens = {name: cli("token", "create", "--name", name, "--scope", "crawl").split()[0]
-              for name in ("extension", "revoked")}
+    tokens = {name: cli("token", "create", "--name", name, "--scope", scope).split()[0]
+              for name, scope in (("extension", "crawl"), ("revoked", "crawl"),
+                                  ("auditor", "audit"))}
     cli("token", "revoke", "revoked")
     with _serve(store, tmp / "serve.log", "--portfolio", str(portfolio),
                 # Crawls reach the site on 127.0.0.1, which the server refuses unless told.
@@ -360,6 +362,7 @@ def test_highlight_outlines_the_marks_and_the_violation(configured: Browser, sit
     assert len(marks) == 3 and any(_inside(icp, m) for m in marks)
     # Small frames around the text, not the whole width of the footer.
     assert violations[0]["w"] < icp["w"] + 20
+    tab.screenshot(path=str(artifacts_dir() / "extension-highlight.png"))
     popup.click("#highlight")  # the same button takes them off again
     _wait(lambda: not tab.query_selector("#footer-audit-highlights"))
     assert tab.query_selector("#footer-audit-highlights") is None
@@ -379,6 +382,23 @@ def test_highlight_shows_where_a_missing_badge_belongs(configured: Browser, site
     # Just left of the 公安 mark, on its line.
     assert slots[0]["x"] + slots[0]["w"] <= mark["x"] + 4
     assert abs(slots[0]["y"] - mark["y"]) < 10
+    popup.close()
+    tab.close()
+
+
+def test_highlight_shows_where_a_missing_number_belongs(configured: Browser, site: str) -> None:
+    tab, tab_id = configured.open_tab(site + "/no-icp")
+    popup = configured.popup(tab_id)
+    assert popup.locator("li[data-code=icp_missing]").count() == 1
+    popup.click("#highlight")
+    popup.wait_for_selector("#highlight[data-drawn]")
+    slots = _frames(tab, "slot")
+    footer = _box(tab, "#footer")
+    assert len(slots) == 1
+    # In the footer, under the marks it has.
+    assert _inside(slots[0], {**footer, "h": footer["h"] + 40})
+    assert slots[0]["y"] >= _box(tab, "#gongan")["y"]
+    tab.screenshot(path=str(artifacts_dir() / "extension-highlight-missing.png"))
     popup.close()
     tab.close()
 
@@ -488,6 +508,20 @@ def test_a_server_elsewhere_answers_once_it_allows_the_extension(
         assert popup.get_attribute("#verdict", "data-verdict") == "error"
         assert popup.locator("li[data-code=icp_link_missing]").count() == 1
         popup.close()
+    tab.close()
+
+
+def test_a_token_without_the_crawl_scope_cannot_start_a_crawl(configured: Browser,
+                                                              server: Server, site: str) -> None:
+    configured.settings(token=server.tokens["auditor"])
+    tab, tab_id = configured.open_tab(site + "/")
+    popup = configured.popup(tab_id)
+    assert popup.get_attribute("#verdict", "data-verdict") == "error"  # auditing is allowed
+    popup.click("#crawl")
+    popup.wait_for_selector("#error:not([hidden])")
+    assert "没有此操作的权限（403）" in popup.text_content("#error")
+    assert popup.is_enabled("#crawl")
+    popup.close()
     tab.close()
 
 

@@ -130,8 +130,11 @@ export function drawHighlights(items, colours, toggle) {
     if (p.item.kind !== "mark") {
       const tag = document.createElement("span");
       tag.textContent = p.item.label;
-      tag.style.cssText = `position:absolute;left:-3px;bottom:100%;max-width:480px;white-space:nowrap;` +
-        `overflow:hidden;text-overflow:ellipsis;font:12px/1.4 sans-serif;color:#fff;background:${colour};` +
+      // A missing mark's label fills its empty slot; a wrong mark's sits above it.
+      const where = p.item.kind === "slot" ? "left:0;top:0;max-width:100%;"
+        : "left:-3px;bottom:100%;max-width:480px;opacity:.92;";
+      tag.style.cssText = `position:absolute;${where}white-space:nowrap;overflow:hidden;` +
+        `text-overflow:ellipsis;font:12px/1.4 sans-serif;color:#fff;background:${colour};` +
         "padding:1px 6px;border-radius:3px 3px 0 0;";
       frame.appendChild(tag);
     }
