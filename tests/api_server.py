@@ -56,6 +56,9 @@ def api_client(kind: str, tmp_path: Path, **config: Any) -> Iterator[ApiHarness]
     prefix = unique_prefix()
     url = str(tmp_path / f"api-{uuid.uuid4().hex[:6]}.sqlite3") if kind == "sqlite" \
         else SHARED_REDIS
+    # No crawl runner unless a test asks for one: a crawl queued by a test that does not serve
+    # its site must never start (tests talk to 127.0.0.1 only).
+    config.setdefault("crawl_slots", 0)
     cfg = ApiConfig(store_url=url, store_prefix=prefix if kind == "redis" else None, **config)
     store = open_store(url, prefix=prefix if kind == "redis" else None)
     try:

@@ -102,6 +102,8 @@ def test_a_crawl_from_the_api_streams_its_progress_to_its_run(tmp_path, child_en
         assert run.status_code == 200, run.text
         assert run.json()["run"]["trigger"] == "api"
         assert run.json()["summary"]["pages"] == end["pages_done"]
+        report = client.get(end["links"]["report"], headers=reader)
+        assert report.status_code == 200 and report.headers["content-type"].startswith("text/html")
         listed = client.get("/api/v1/crawls", headers=reader).json()["crawls"]
         assert [c["id"] for c in listed] == [job["id"]]
         assert client.get("/api/v1/crawls?state=queued", headers=reader).json()["crawls"] == []

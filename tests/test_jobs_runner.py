@@ -12,14 +12,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from crawler.jobs.model import Job, JobOptions
 from crawler.jobs.queue import JobQueue, queue_for
 from crawler.jobs.runner import JobRunner
 from crawler.reports.store import open_store
 from tests.farm import footer, page, serve_farm
-from tests.redis_server import BACKENDS, open_test_store
+from tests.redis_server import open_test_store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,9 +63,10 @@ def _run_to_end(queue: JobQueue, job_id: str, tmp_path: Path) -> Job:
         runner.stop()
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_a_site_job_runs_to_its_stored_run(tmp_path, backend):
-    with open_test_store(backend, tmp_path) as store, queue_for(store) as queue, \
+def test_a_site_job_runs_to_its_stored_run_in_redis(tmp_path):
+    """On the Redis store (the crawl child finds it in its environment, under the queue's
+    prefix); the SQLite store runs the other jobs here and the API's."""
+    with open_test_store("redis", tmp_path) as store, queue_for(store) as queue, \
             serve_farm(SITES, tmp_path / "farm") as farm:
         job = queue.enqueue(_job(farm, "jobs.cn"))
         done = _run_to_end(queue, job.id, tmp_path)
@@ -173,3 +172,50 @@ def test_the_pool_runs_at_most_its_slots_at_once(tmp_path):
         assert max(running for running, _ in seen) == 2
         assert (2, 1) in seen  # the third waited while two ran
         assert {queue.get(i).state for i in ids} == {"failed"}
+
+
+def test_a_crawl_process_killed_fails_its_job_with_the_signal(tmp_path):
+    """`execute`, as any worker runs a claimed job: its crawl killed from outside (the OOM
+    killer, an operator) ends the job failed, naming the signal, never left running."""
+    import threading
+
+    from crawler.jobs.runner import execute
+
+    with open_test_store("sqlite", tmp_path) as store, queue_for(store) as queue, \
+            serve_farm(SITES, tmp_path / "farm") as farm:
+        queue.enqueue(_job(farm, "slow.cn"))
+        job = queue.claim("tester:1:1")
+        started: list[subprocess.Popen[bytes]] = []
+        ended: list[Job | None] = []
+        thread = threading.Thread(target=lambda: ended.append(execute(
+            queue, job, "tester:1:1", env=_env(tmp_path), interval=0.3,
+            on_start=started.append)))
+        thread.start()
+        try:
+            _wait(lambda: store.get_run(job.run_id))  # the crawl is under way
+            os.kill(started[0].pid, signal.SIGKILL)
+        finally:
+            thread.join(60)
+    (done,) = ended
+    assert done is not None and done.state == "failed" and done.worker == ""
+    assert done.error.startswith("the crawl process was killed by SIGKILL"), done.error
+
+
+def test_an_organisation_job_crawls_that_organisation_only(tmp_path):
+    portfolio = tmp_path / "portfolio.yaml"
+    portfolio.write_text(
+        "crawl:\n  inner_pages: 0\norganisations:\n"
+        "  - name: 北京某某科技有限公司\n    province: 北京\n"
+        "    domains:\n      - domain: jobs.cn\n"
+        "  - name: 别的公司\n    domains:\n      - domain: slow.cn\n", encoding="utf-8")
+    with open_test_store("sqlite", tmp_path) as store, queue_for(store) as queue, \
+            serve_farm(SITES, tmp_path / "farm") as farm:
+        job = queue.enqueue(Job.new("crawl-org", "北京某某科技有限公司", JobOptions(
+            render="never", timeout=10, resolve=(farm.resolve,), portfolio=str(portfolio))))
+        done = _run_to_end(queue, job.id, tmp_path)
+        assert done.state == "finished", done.error
+        pages = list(store.iter_page_meta(done.run_id))
+        assert {p.site for p in pages} == {"jobs.cn", "www.jobs.cn"}
+        assert {p.org for p in pages} == {"北京某某科技有限公司"}
+        assert done.pages_done == len(pages)
+        assert not any(host.endswith("slow.cn") for host in farm.hosts_requested())

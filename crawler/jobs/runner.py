@@ -93,12 +93,22 @@ def crawl_command(job: Job, store_url: str, *, python: str = sys.executable) -> 
     return cmd
 
 
-def _die_with_parent() -> None:
-    """In the child, before exec: SIGTERM when the thread that started it ends (PR_SET_PDEATHSIG),
-    so a runner killed outright leaves no crawl behind."""
+def _parent_death_signal() -> Callable[[], None] | None:
+    """A function for the child to run before exec: SIGTERM when the thread that started it
+    ends (Linux's PR_SET_PDEATHSIG), so a runner killed outright leaves no crawl behind. The C
+    function is looked up here, in the parent: between fork and exec the child must not load
+    anything (another thread of the parent may have held the loader's lock)."""
+    if sys.platform != "linux":
+        return None
     import ctypes
 
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    pr_set_pdeathsig, sigterm = 1, int(signal.SIGTERM)
+
+    def set_signal() -> None:
+        prctl(pr_set_pdeathsig, sigterm)
+
+    return set_signal
 
 
 def _progress(store: ReportStore, run_id: str) -> tuple[int, int] | None:
@@ -185,8 +195,7 @@ def execute(queue: JobQueue, job: Job, worker: str, *, stop: threading.Event | N
                                                       prefix=queue.prefix) as store:
         proc = subprocess.Popen(
             cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log, env=child_env,
-            start_new_session=True,
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+            start_new_session=True, preexec_fn=_parent_death_signal())
         logger.info("job %s: crawl %s started (pid %d, run %s)", job.id, job.target, proc.pid,
                     job.run_id)
         if on_start is not None:
@@ -311,6 +320,9 @@ class JobRunner:
                 except StoreUnavailable as exc:
                     logger.warning("cannot claim jobs now: %s", exc)
                     job = None
+                if job is not None and self._stop.is_set():  # stopped while claiming
+                    self.queue.release(job.id, self.worker, note="its runner stopped")
+                    break
                 if job is not None:
                     thread = threading.Thread(target=self._run, args=(job,), daemon=True,
                                               name=f"footer-audit-job-{job.id}")

@@ -93,6 +93,7 @@ def job_view(job: Job) -> dict[str, Any]:
     links = {"self": base, "events": f"{base}/events"}
     if job.run_id and job.state == "finished":
         links["run"] = f"{API_PREFIX}/runs/{job.run_id}"
+        links["report"] = f"{API_PREFIX}/runs/{job.run_id}/export?format=html"
     data["links"] = links
     return data
 

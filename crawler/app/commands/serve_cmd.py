@@ -88,4 +88,7 @@ def serve(
     app = create_app(config)
     uvicorn.run(app, host=host, port=port, log_level=log_level.lower(),
                 # The server's own problem+json answers carry no Server header either.
-                server_header=False, proxy_headers=False)
+                server_header=False, proxy_headers=False,
+                # An event stream lasts as long as its crawl: on shutdown, close such streams
+                # after a few seconds rather than wait for the crawls to end.
+                timeout_graceful_shutdown=5)
