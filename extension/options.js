@@ -50,7 +50,6 @@ async function save(event) {
   await saveSettings({ backend, token: $("token").value, lang });
   $("backend").value = backend;
   say(allowed ? "ok" : "error", allowed ? t.saved : `${t.saved}. ${t.permission_denied}`);
-  $("origin-hint").textContent = `--allow-origin ${location.origin}`;
 }
 
 async function testConnection() {
@@ -72,7 +71,7 @@ async function main() {
   $("token").value = settings.token;
   $("lang").value = settings.lang;
   translate(settings.lang);
-  $("origin-hint").textContent = `--allow-origin ${location.origin}`;
+  $("origin-hint").textContent = `footer-audit serve --allow-origin ${location.origin}`;
   $("options").addEventListener("submit", save);
   $("test").addEventListener("click", () => testConnection());
   $("lang").addEventListener("change", () => translate($("lang").value));

@@ -285,6 +285,7 @@ def test_options_page_keeps_server_token_and_language(browser: Browser, server: 
     # Extension pages forbid eval: wait through selectors, not wait_for_function.
     options.wait_for_selector("#message:has-text('token')")
     assert options.get_attribute("#message", "data-kind") == "ok"
+    options.screenshot(path=str(artifacts_dir() / "extension-options.png"), full_page=True)
     options.close()
 
 
