@@ -71,6 +71,10 @@ PAGES = {
     "/ok": page(footer_html()),
     "/no-badge": BADGE_SLOT_PAGE,
     "/no-icp": page(footer_html(icp=None)),
+    # The only ICP mark is an image without alt text: the audit cannot read it (needs_review).
+    "/icp-image": page(footer_html(icp=None, extra=(
+        '<p><a href="https://beian.miit.gov.cn/"><img src="/icp.png" width="80" height="16">'
+        "</a></p>"))),
     "/big-scripts": page(footer_html(link=False), head=BIG_SCRIPT),
     "/too-big": page("<p>" + "很长的正文。" * 300_000 + "</p>" + footer_html()),
 }
@@ -328,6 +332,18 @@ def test_a_compliant_page_gets_a_green_check(configured: Browser, site: str) -> 
     assert configured.badge(tab_id) == "\u2713"
     assert popup.get_attribute("#verdict", "data-verdict") == "pass"
     assert popup.text_content("#verdict-text") == "页脚合规，无错误"
+    popup.close()
+    tab.close()
+
+
+def test_an_undecided_page_gets_a_question_mark(configured: Browser, site: str) -> None:
+    tab, tab_id = configured.open_tab(site + "/icp-image")
+    popup = configured.popup(tab_id)
+    assert configured.last_audit(tab_id)["result"]["status"] == "needs_review"
+    assert configured.badge(tab_id) == "?"
+    assert popup.get_attribute("#verdict", "data-verdict") == "review"
+    assert popup.text_content("#verdict-text") == "需要人工复核"
+    assert "icp_number_only_in_image" in popup.text_content("#review")
     popup.close()
     tab.close()
 
