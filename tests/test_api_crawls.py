@@ -146,14 +146,17 @@ def test_crawls_of_an_organisation_and_cancelling(tmp_path):
         assert unknown.status_code == 422 and "no organisation" in unknown.json()["detail"]
         org = client.post("/api/v1/crawls", json={"org": "北京某某科技有限公司"}, headers=crawl)
         assert org.status_code == 202 and org.json()["kind"] == "crawl-org"
-        # A site of the portfolio is crawled with its organisation's expectations.
-        site = client.post("/api/v1/crawls", json={"site": "www.example.cn"}, headers=crawl)
+        # A site of the portfolio is crawled as its domain there, with the file's expectations.
+        site = client.post("/api/v1/crawls", json={"site": "https://shop.example.cn/"},
+                           headers=crawl)
+        assert (site.json()["kind"], site.json()["target"]) == ("crawl-domain", "example.cn")
+        other = client.post("/api/v1/crawls", json={"site": "other.cn"}, headers=crawl)
+        assert (other.json()["kind"], other.json()["target"]) == ("crawl-site", "other.cn")
         from crawler.jobs.queue import queue_for
 
         with queue_for(store) as queue:
-            options = queue.get(site.json()["id"]).options
-            assert (options.org, options.province) == ("北京某某科技有限公司", "北京")
-            assert queue.get(org.json()["id"]).options.portfolio == str(portfolio.resolve())
+            for job in (site, org):
+                assert queue.get(job.json()["id"]).options.portfolio == str(portfolio.resolve())
 
         job_id = org.json()["id"]
         assert client.post(f"/api/v1/crawls/{job_id}/cancel", headers=reader).status_code == 403

@@ -79,3 +79,18 @@ def test_commands_import_what_they_need_when_they_run(code: str, heavy: set[str]
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          timeout=60, check=True)
     assert not heavy & set(out.stdout.split())
+
+
+def test_run_refuses_an_organisation_or_domain_not_in_the_portfolio(tmp_path: Path) -> None:
+    portfolio = tmp_path / "p.yaml"
+    portfolio.write_text("organisations:\n  - name: 某某公司\n    domains:\n"
+                         "      - domain: example.cn\n", encoding="utf-8")
+    message = _usage_error(invoke("run", str(portfolio), "--org", "别的公司", "--no-store"))
+    assert "--org '别的公司': no such organisation" in message and "某某公司" in message
+    message = _usage_error(invoke("run", str(portfolio), "--domain", "other.cn", "--no-store"))
+    assert "--domain 'other.cn': no such domain" in message
+
+
+def test_a_run_id_is_a_plain_word() -> None:
+    message = _usage_error(invoke("crawl", "example.cn", "--run-id", "../x y", "--no-store"))
+    assert message.startswith("--run-id '../x y'")

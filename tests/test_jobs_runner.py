@@ -30,6 +30,8 @@ SITES = {"hosts": {
     # A homepage that takes its time: the crawl is still running when the test acts on it.
     "slow.cn": {"pages": {"/": {"body": page(foot=footer()), "delay": 2}}},
     "www.slow.cn": {"pages": {"/": {"body": page(foot=footer()), "delay": 2}}},
+    "solo.cn": {"pages": {"/": {"body": page(foot=footer("沪ICP备33333333号-1"))}}},
+    "www.solo.cn": {"pages": {"/": {"body": page(foot=footer("沪ICP备33333333号-1"))}}},
 }}
 
 
@@ -201,21 +203,33 @@ def test_a_crawl_process_killed_fails_its_job_with_the_signal(tmp_path):
     assert done.error.startswith("the crawl process was killed by SIGKILL"), done.error
 
 
-def test_an_organisation_job_crawls_that_organisation_only(tmp_path):
+def test_organisation_and_domain_jobs_crawl_only_theirs(tmp_path):
+    """`run PORTFOLIO --org NAME` and `run PORTFOLIO --domain D`, side by side in two slots."""
     portfolio = tmp_path / "portfolio.yaml"
     portfolio.write_text(
         "crawl:\n  inner_pages: 0\norganisations:\n"
         "  - name: 北京某某科技有限公司\n    province: 北京\n"
-        "    domains:\n      - domain: jobs.cn\n"
-        "  - name: 别的公司\n    domains:\n      - domain: slow.cn\n", encoding="utf-8")
+        "    domains:\n      - domain: jobs.cn\n      - domain: slow.cn\n"
+        "  - name: 别的公司\n    domains:\n      - domain: solo.cn\n", encoding="utf-8")
+    options = {"render": "never", "timeout": 10, "portfolio": str(portfolio)}
     with open_test_store("sqlite", tmp_path) as store, queue_for(store) as queue, \
             serve_farm(SITES, tmp_path / "farm") as farm:
-        job = queue.enqueue(Job.new("crawl-org", "北京某某科技有限公司", JobOptions(
-            render="never", timeout=10, resolve=(farm.resolve,), portfolio=str(portfolio))))
-        done = _run_to_end(queue, job.id, tmp_path)
-        assert done.state == "finished", done.error
-        pages = list(store.iter_page_meta(done.run_id))
-        assert {p.site for p in pages} == {"jobs.cn", "www.jobs.cn"}
-        assert {p.org for p in pages} == {"北京某某科技有限公司"}
-        assert done.pages_done == len(pages)
+        org = queue.enqueue(Job.new("crawl-org", "别的公司", JobOptions(
+            **options, resolve=(farm.resolve,))))
+        domain = queue.enqueue(Job.new("crawl-domain", "jobs.cn", JobOptions(
+            **options, resolve=(farm.resolve,))))
+        runner = JobRunner(queue, slots=2, poll=0.2, interval=0.3, env=_env(tmp_path))
+        runner.start()
+        try:
+            _wait(lambda: all(queue.get(j.id).done for j in (org, domain)))
+        finally:
+            runner.stop()
+        for job, org_name, sites in ((org, "别的公司", {"solo.cn", "www.solo.cn"}),
+                                     (domain, "北京某某科技有限公司", {"jobs.cn", "www.jobs.cn"})):
+            done = queue.get(job.id)
+            assert done.state == "finished", done.error
+            pages = list(store.iter_page_meta(done.run_id))
+            assert {p.site for p in pages} == sites and {p.org for p in pages} == {org_name}
+            assert done.pages_done == len(pages)
+        # The organisation's other domain was not the domain job's business.
         assert not any(host.endswith("slow.cn") for host in farm.hosts_requested())

@@ -14,8 +14,10 @@ Kinds:
                    `footer-audit crawl SITE`
     crawl-org      target: an organisation's name in the portfolio file `options.portfolio`,
                    crawled as `footer-audit run PORTFOLIO --org NAME`
-    crawl-domain   target: one registrable domain of a distributed run (the run's jobs share
-                   `run_id`, given when enqueued); reserved for the distributed workers
+    crawl-domain   target: one domain of the portfolio file `options.portfolio`, with its
+                   organisation's policy, crawled as `footer-audit run PORTFOLIO --domain D`:
+                   a site of the server's portfolio, or one domain of a distributed run (whose
+                   jobs share `run_id`, given when enqueued)
 """
 
 from __future__ import annotations
@@ -144,9 +146,8 @@ class Job:
             raise UsageError("a job needs a target (a site, an organisation or a domain)")
         options = options or JobOptions()
         options.validate()
-        if kind == "crawl-org" and not options.portfolio:
-            raise UsageError("a crawl-org job needs the portfolio file that names the "
-                             "organisation")
+        if kind in ("crawl-org", "crawl-domain") and not options.portfolio:
+            raise UsageError(f"a {kind} job needs the portfolio file that names its target")
         if max_attempts < 1:
             raise UsageError("max_attempts must be 1 or more")
         return cls(id=new_job_id(), kind=kind, target=target, options=options, run_id=run_id,

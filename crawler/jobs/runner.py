@@ -1,15 +1,14 @@
 """Run crawl jobs: each in a child process, a bounded number at a time.
 
 A crawl is a Scrapy process and Twisted's reactor cannot start twice in one process, so every job
-runs as `python -m crawler.app.cli crawl SITE ...` (or `run PORTFOLIO --org NAME ...`) with the
-job's options, the queue's store (`--store`, or `$REDIS_URL` for Redis) and `--run-id`, the run
-its attempt writes.
-While it runs, `execute` reads the run's pages from the store (pages written, violations), and
-reports them to the queue, which is also the job's heartbeat; when the queue says the job is no
-longer this worker's (cancelled, or recovered as dead), the crawl is stopped. When the child
-ends, the job is finished (exit status 0 or 1: the run is complete and stored) or failed with
-the reason the crawl printed, or the signal that killed it. A job is never left running by a
-live runner.
+runs as `python -m crawler.app.cli crawl SITE ...` (or `run PORTFOLIO --org NAME`, `--domain D`)
+with the job's options, the queue's store (`--store`, or `$REDIS_URL` for Redis) and `--run-id`,
+the run its attempt writes. While it runs, `execute` reads the run's pages from the store (pages
+written, violations) and reports them to the queue, which is also the job's heartbeat; when the
+queue says the job is no longer this worker's (cancelled, or recovered as dead), the crawl is
+stopped. When the child ends, the job is finished (exit status 0 or 1 and its run finished in
+the store) or failed with the reason the crawl printed, or the signal that killed it. A job is
+never left running by a live runner.
 
 The child dies with its runner: it gets SIGTERM when the thread that started it ends, whatever
 killed the runner (Linux's parent-death signal), and closes its run as incomplete; the job is
@@ -71,12 +70,13 @@ def crawl_command(job: Job, store_url: str, *, python: str = sys.executable) -> 
                             ("--max-subdomains", o.max_subdomains), ("--depth", o.depth)):
             if value is not None:
                 cmd += [flag, str(value)]
-    elif job.kind == "crawl-org":
+    elif job.kind in ("crawl-org", "crawl-domain"):
         if not o.portfolio:
-            raise UsageError("a crawl-org job needs its portfolio file")
-        cmd = [*base, "run", o.portfolio, "--org", job.target]
+            raise UsageError(f"a {job.kind} job needs its portfolio file")
+        flag = "--org" if job.kind == "crawl-org" else "--domain"
+        cmd = [*base, "run", o.portfolio, flag, job.target]
     else:
-        raise UsageError(f"{job.kind} jobs are run by the distributed workers, not this runner")
+        raise UsageError(f"unknown job kind {job.kind!r}")
     if job.run_id is None:
         raise ValueError(f"job {job.id} has no run id: claim it first")
     if not _is_redis(store_url):  # a Redis URL may hold a password: it goes in the environment

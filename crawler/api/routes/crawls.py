@@ -109,8 +109,9 @@ def _job_or_404(jobs: CrawlJobs, job_id: str) -> Job:
              response_description="The queued job; `Location` is where to follow it.")
 def create_crawl(body: CrawlRequest, request: Request, _token: Crawler) -> JSONResponse:
     """Queue a crawl and answer at once. The crawl runs on the server, a few at a time; follow
-    it at `Location` or its `events` stream. A site of the server's portfolio is audited with its
-    organisation's expectations; an `org` must be in the portfolio."""
+    it at `Location` or its `events` stream. A site of the server's portfolio is crawled as its
+    domain there (kind `crawl-domain`), with everything the file expects of it; an `org` must be
+    in the portfolio."""
     state = api_state(request)
     jobs = crawl_jobs(request)
     config = state.config
@@ -129,10 +130,15 @@ def create_crawl(body: CrawlRequest, request: Request, _token: Crawler) -> JSONR
     else:
         host = _site_host(body.site or "")
         match = state.portfolio.site(host) if state.portfolio is not None else None
-        org = match.org if match is not None else None
-        options = JobOptions(**common, org=org.name if org else None,
-                             province=org.province if org else None)
-        kind, target = "crawl-site", host
+        if match is not None and config.portfolio is not None:
+            # A site of the portfolio: its domain, audited with everything the file says of it.
+            from pathlib import Path as FilePath
+
+            options = JobOptions(**common, portfolio=str(FilePath(config.portfolio).resolve()))
+            kind, target = "crawl-domain", match.domain.domain
+        else:
+            options = JobOptions(**common)
+            kind, target = "crawl-site", host
     try:
         job = jobs.queue.enqueue(Job.new(kind, target, options))
     except UsageError as exc:

@@ -215,11 +215,37 @@ def _only_orgs(portfolio: Portfolio, names: list[str]) -> Portfolio:
         o for o in portfolio.organisations if o.name in names)})
 
 
+def _only_domains(portfolio: Portfolio, names: list[str]) -> Portfolio:
+    """The portfolio with only the domains named (each must be in it), their organisations'
+    policies, and the apps whose pages are on them."""
+    from crawler.net.domains import host_of
+
+    wanted = {n.strip().rstrip(".").lower() for n in names}
+    orgs, found = [], set()
+    for org in portfolio.organisations:
+        domains = tuple(d for d in org.domains if d.domain in wanted)
+        if not domains:
+            continue
+        found.update(d.domain for d in domains)
+        apps = tuple(a for a in org.apps if any(
+            host_of(a.url) == d.domain or host_of(a.url).endswith("." + d.domain)
+            for d in domains))
+        orgs.append(org.model_copy(update={"domains": domains, "apps": apps}))
+    unknown = sorted(wanted - found)
+    if unknown:
+        raise UsageError(f"--domain {unknown[0]!r}: no such domain in {portfolio.source}"
+                         + (" (or not in the organisations named by --org)" if orgs else ""))
+    return portfolio.model_copy(update={"organisations": tuple(orgs)})
+
+
 def run(
     portfolio: Annotated[str, typer.Argument(help="Portfolio file (YAML).")],
     org: Annotated[list[str] | None, typer.Option(
         "--org", help="Crawl only this organisation of the portfolio (its name as in the "
         "file); repeatable.")] = None,
+    domain: Annotated[list[str] | None, typer.Option(
+        "--domain", help="Crawl only this domain of the portfolio (as in the file), with its "
+        "organisation's policy; repeatable.")] = None,
     resolve: Resolve = None,
     allow_network: AllowNetwork = None,
     fmt: Format = "jsonl",
@@ -244,6 +270,8 @@ def run(
         typer.echo(f"warning: {warning}", err=True)
     if org:
         loaded = _only_orgs(loaded, org)
+    if domain:
+        loaded = _only_domains(loaded, domain)
     _finish(loaded, fmt=fmt, output=output, resolve=resolve, render=render, timeout=timeout,
             quiet=quiet, user_agent=user_agent or loaded.crawl.user_agent, verbose=verbose,
             concurrency=concurrency, store=store, no_store=no_store, trigger=trigger,
