@@ -31,6 +31,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -178,8 +179,9 @@ def server(tmp_path_factory: pytest.TempPathFactory, site_port: int,
                                   ("auditor", "audit"))}
     cli("token", "revoke", "revoked")
     with _serve(store, tmp / "serve.log", "--portfolio", str(portfolio),
-                # Crawls reach the site on 127.0.0.1, which the server refuses unless told.
-                "--resolve", f"{HOST}:127.0.0.1:{site_port}",
+                # Crawls reach the site on 127.0.0.1 (every name does: nothing leaves this
+                # machine), which the server refuses unless told.
+                "--resolve", f"*:127.0.0.1:{site_port}",
                 "--allow-network", "127.0.0.0/8") as base:
         yield Server(base, store, tokens)
 
@@ -473,6 +475,9 @@ def test_crawl_this_site_runs_to_its_report(configured: Browser, server: Server,
     assert run_id and popup.is_visible("#crawl-report")
     stored = server.get(f"/api/v1/runs/{run_id}", server.tokens["extension"])
     assert run_id in json.dumps(stored)
+    pages = server.get(f"/api/v1/sites/{HOST}", server.tokens["extension"])["latest"]["pages"]
+    # The site's homepage, fetched from the test's server and audited.
+    assert {(urlsplit(p["url"]).hostname, p["status"]) for p in pages} == {(HOST, "ok")}
     found = int(re.search(r"(\d+) 个违规", popup.text_content("#crawl-progress")).group(1))
     assert found >= 1  # the homepage's unlinked ICP number at least
     # The site's last crawl is the one just finished.
