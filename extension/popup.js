@@ -151,15 +151,8 @@ async function highlight() {
 }
 
 async function copySnippet() {
-  const response = await apiFetch(`${API_PREFIX}/snippet?host=${encodeURIComponent(state.host)}`,
-                                  { accept: "application/json, text/html;q=0.9, text/plain;q=0.8" });
-  let html;
-  if ((response.headers.get("content-type") || "").includes("json")) {
-    const body = await response.json();
-    html = body.html || body.snippet || body.footer || "";
-  } else {
-    html = await response.text();
-  }
+  // {host, domain, org, icp, gongan, province, html}: the footer the rules pass, for this site.
+  const { html } = await apiJson(`${API_PREFIX}/snippet?host=${encodeURIComponent(state.host)}`);
   const area = $("snippet-text");
   area.value = html;
   area.hidden = false;
