@@ -50,10 +50,22 @@ def test_no_remote_code() -> None:
         assert not re.search(r"\beval\(|new Function\(|import\(\s*['\"]https?:", text), script.name
 
 
+def test_only_the_sandboxed_report_frame_runs_inline_script() -> None:
+    # The stored HTML report carries its own filter script: it runs in a sandboxed page (a unique
+    # origin without extension APIs or the token), never in an extension page.
+    manifest = _manifest()
+    assert manifest["sandbox"] == {"pages": ["report_frame.html"]}
+    csp = manifest["content_security_policy"]["sandbox"]
+    assert csp.startswith("sandbox allow-scripts ") and "allow-same-origin" not in csp
+    assert "default-src 'none'" in csp and "unsafe-eval" not in csp
+    assert "chrome." not in (EXT / "report_frame.js").read_text(encoding="utf-8")
+
+
 def test_every_file_the_extension_names_exists() -> None:
     manifest = _manifest()
     named = [manifest["background"]["service_worker"], manifest["action"]["default_popup"],
-             manifest["options_ui"]["page"], *manifest["icons"].values(),
+             manifest["options_ui"]["page"], *manifest["sandbox"]["pages"],
+             *manifest["icons"].values(),
              *manifest["action"]["default_icon"].values()]
     for page in EXT.glob("*.html"):
         named += re.findall(r"(?:src|href)=\"([^\"#?:]+)\"", page.read_text(encoding="utf-8"))
