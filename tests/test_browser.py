@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from crawler.render import browser
-from crawler.render.browser import ENV_CHROMIUM, find_chromium, launch_options
+from crawler.render.browser import ENV_CHROMIUM, find_chromium, find_full_chromium, launch_options
 
 
 def _fake_executable(path: Path) -> Path:
@@ -42,6 +42,16 @@ def test_playwright_download_before_debian(tmp_path: Path,
     old = _fake_executable(tmp_path / "chromium-1100/chrome-linux/chrome")
     new = _fake_executable(tmp_path / "chromium-1200/chrome-linux64/chrome")
     assert find_chromium() == str(new) != str(old)
+
+
+def test_the_full_browser_for_extensions_is_never_a_headless_shell(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path))
+    monkeypatch.setattr(browser, "_DEBIAN_PATHS", ())
+    _fake_executable(tmp_path / "chromium_headless_shell-1200/chrome-linux/headless_shell")
+    assert find_full_chromium() is None
+    full = _fake_executable(tmp_path / "chromium-1200/chrome-linux64/chrome")
+    assert find_full_chromium() == str(full)
 
 
 def test_a_headless_shell_comes_before_a_full_browser(tmp_path: Path,

@@ -26,6 +26,7 @@ __all__ = [
     "VIEWPORT",
     "abort_heavy_request",
     "find_chromium",
+    "find_full_chromium",
     "launch_options",
 ]
 
@@ -88,6 +89,13 @@ def find_chromium() -> str | None:
     return (_playwright_chromium(_PLAYWRIGHT_SHELL_GLOBS)
             or next((p for p in _DEBIAN_SHELL_PATHS if _is_executable(p)), None)
             or _playwright_chromium(_PLAYWRIGHT_GLOBS)
+            or next((p for p in _DEBIAN_PATHS if _is_executable(p)), None))
+
+
+def find_full_chromium() -> str | None:
+    """The full browser (Playwright's, then Debian's), or None: the headless shell cannot load
+    extensions, so the browser extension's tests need this one."""
+    return (_playwright_chromium(_PLAYWRIGHT_GLOBS)
             or next((p for p in _DEBIAN_PATHS if _is_executable(p)), None))
 
 
