@@ -19,8 +19,8 @@ from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from bench.redis_server import free_port
 from tests.mockserver import QuietHandler
-from tests.redis_server import free_port
 
 __all__ = ["HttpReceiver", "Post", "SmtpReceiver"]
 

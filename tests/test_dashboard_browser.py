@@ -21,9 +21,9 @@ from typing import Any
 import httpx
 import pytest
 
+from bench.redis_server import free_port
 from crawler.demo.farm import serve_farm
 from tests.crawl_runs import ROOT, run_crawl
-from tests.redis_server import free_port
 from tests.tofu import artifacts_dir, shows_tofu
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

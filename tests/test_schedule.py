@@ -330,7 +330,7 @@ def test_a_scheduler_killed_outright_takes_its_run_down_cleanly(tmp_path):
 
 
 def test_a_store_down_at_the_fire_time_delays_the_run_instead_of_losing_it(tmp_path):
-    from tests.redis_server import RedisServer
+    from bench.redis_server import RedisServer
 
     cron, at = _cron_and_time(25)
     pf = _portfolio(tmp_path, cron)
