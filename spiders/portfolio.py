@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -143,8 +142,7 @@ class PortfolioSpider(PageSpider):
         self.portfolio = portfolio
         self.allow_networks = portfolio.crawl.allow_networks  # the address policy's
         # The report store files runs under this name (the portfolio file's stem).
-        self.portfolio_name = (Path(portfolio.source).stem if portfolio.source.endswith(
-            (".yaml", ".yml")) else "on-demand")
+        self.portfolio_name = portfolio.name
         self.render_override = render
         self.scopes: dict[tuple[int, int], SiteScope] = {}
         self.sampled: dict[str, set[str]] = {}  # host -> template keys already requested

@@ -57,7 +57,16 @@ def test_twisted_response_failed() -> None:
     assert failure.reasons and isinstance(failure.reasons[0], ValueError)
 
 
-@pytest.mark.parametrize("name", ["scrapy", "scrapy_playwright", "twisted"])
+def test_apprise_wecom_robot_posts_to_api_url() -> None:
+    # crawler/alerts/channels.py sets `api_url` on the plugin to the configured robot URL
+    # (tests/test_alerts.py delivers through it to a receiver on 127.0.0.1).
+    from apprise.plugins.wecombot import NotifyWeComBot
+
+    assert "self.api_url" in inspect.getsource(NotifyWeComBot.__init__)
+    assert "self.api_url" in inspect.getsource(NotifyWeComBot.send)
+
+
+@pytest.mark.parametrize("name", ["scrapy", "scrapy_playwright", "twisted", "apprise"])
 def test_installed_release_is_within_the_tested_range(name: str) -> None:
     """The installed release is one pyproject.toml allows (a hand-installed newer one is not)."""
     import tomllib

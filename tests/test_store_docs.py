@@ -33,5 +33,6 @@ def test_every_documented_key_is_built_by_keys():
              k.by_rule("{run}", "{code}"), k.fingerprints("{run}"), k.site_runs("{site}"),
              k.site_history("{site}"), k.site_open("{site}"), k.lifecycle(), k.waivers(),
              k.api_tokens(), k.api_token_digests(),
-             k.job("{job}"), k.jobs(), k.jobs_queued(), k.jobs_running()}
+             k.job("{job}"), k.jobs(), k.jobs_queued(), k.jobs_running(),
+             k.schedule_lock("{name}"), k.schedule_state("{name}")}
     assert {name.removeprefix("p:") for name in built} == _module_keys()

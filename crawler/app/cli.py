@@ -10,11 +10,13 @@ import typer
 from rich.console import Console
 
 from crawler.app.commands import (
+    alerts_cmd,
     check_cmd,
     crawl_cmd,
     jobs_cmd,
     report_cmd,
     rules_cmd,
+    schedule_cmd,
     serve_cmd,
     snippet_cmd,
     token_cmd,
@@ -36,9 +38,11 @@ app.command("crawl")(crawl_cmd.crawl)
 app.command("run")(crawl_cmd.run)
 app.command("snippet")(snippet_cmd.snippet)
 app.command("serve")(serve_cmd.serve)
+app.command("schedule")(schedule_cmd.schedule)
 app.add_typer(report_cmd.app, name="report")
 app.add_typer(token_cmd.app, name="token")
 app.add_typer(jobs_cmd.app, name="jobs")
+app.add_typer(alerts_cmd.app, name="alerts")
 
 
 def main() -> None:

@@ -29,18 +29,22 @@ from pydantic import (
 from crawler.errors import PortfolioError, UsageError
 from crawler.net.addresses import parse_networks
 from crawler.net.host_names import normalise_host
+from crawler.portfolio.alerts_spec import AlertsSpec
 from crawler.portfolio.lines import line_of
 from crawler.portfolio.overlaps import Problem, find_overlaps
+from crawler.portfolio.schedule_spec import ScheduleSpec
 from rules.data import GONGAN_CODE
 from rules.model import Expectations
 
 __all__ = [
+    "AlertsSpec",
     "AppSpec",
     "CrawlSpec",
     "DomainSpec",
     "OrgSpec",
     "Portfolio",
     "RenderMode",
+    "ScheduleSpec",
     "SiteMatch",
     "load_portfolio",
     "parse_portfolio",
@@ -213,10 +217,12 @@ class CrawlSpec(_Model):
 
 
 class Portfolio(_Model):
-    """The whole file: crawl settings and organisations."""
+    """The whole file: crawl settings, organisations, the nightly schedule and alerts."""
 
     crawl: CrawlSpec = CrawlSpec()
     organisations: tuple[OrgSpec, ...]
+    schedule: ScheduleSpec = ScheduleSpec()  # when `footer-audit schedule` runs it
+    alerts: AlertsSpec = AlertsSpec()  # where each run's changes are sent
     source: str = Field(default="<memory>", exclude=True)
     # Problems that do not stop the crawl (crawler/portfolio/overlaps.py), one line each.
     _warnings: tuple[str, ...] = PrivateAttr(default=())
@@ -248,6 +254,11 @@ class Portfolio(_Model):
             OrgSpec(name=org or "(unspecified)", province=province,
                     layout_checks=layout_checks, domains=tuple(domains)),
         ))
+
+    @property
+    def name(self) -> str:
+        """What its runs are filed under in the store: the file's name without `.yaml`."""
+        return Path(self.source).stem if self.source.endswith((".yaml", ".yml")) else "on-demand"
 
     def domain_count(self) -> int:
         return sum(len(o.domains) for o in self.organisations)

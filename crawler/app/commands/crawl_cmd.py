@@ -84,7 +84,8 @@ def _finish(portfolio: Portfolio, *, fmt: str, output: str | None, resolve: list
             render: str | None, timeout: float, quiet: bool, user_agent: str | None,
             verbose: bool, concurrency: int | None = None, store: str | None = None,
             no_store: bool = False, trigger: str = "on-demand",
-            allow_network: list[str] | None = None, run_id: str | None = None) -> None:
+            allow_network: list[str] | None = None, run_id: str | None = None,
+            alerts: bool = False) -> None:
     from crawler.app.run import crawl_portfolio
     from crawler.reports.store.base import TRIGGERS
 
@@ -107,10 +108,26 @@ def _finish(portfolio: Portfolio, *, fmt: str, output: str | None, resolve: list
         allow_networks=allow_network or (), extra=extra)
     code = _outcome_status(outcome.stats, stored=not no_store, run_id=outcome.run_id,
                            quiet=quiet)
+    if alerts and not no_store and outcome.run_id and portfolio.alerts.channels:
+        _send_alerts(portfolio, outcome.run_id, outcome.stats, store)
     if outcome.sites_done < outcome.sites_total and not quiet:
         typer.echo(f"warning: {outcome.sites_total - outcome.sites_done} of "
                    f"{outcome.sites_total} sites have no homepage result (see the log)", err=True)
     raise typer.Exit(code if code is not None else (1 if outcome.errors else 0))
+
+
+def _send_alerts(portfolio: Portfolio, run_id: str, stats: dict, store: str | None) -> None:
+    """The run's changes to the portfolio's channels, once the run is stored. A delivery that
+    fails is logged and never changes the exit status."""
+    from crawler.alerts.deliver import send_run_alerts
+    from crawler.stats import STORE_OUTCOME_STAT
+
+    if stats.get(STORE_OUTCOME_STAT) != "stored":
+        return  # spooled or lost: its changes are not in the store to compare
+    for result in send_run_alerts(portfolio, run_id, store):
+        if not result.ok:
+            typer.echo(f"warning: alert to {result.channel} not delivered after "
+                       f"{result.attempts} tries: {result.error}", err=True)
 
 
 def _check_store(url: str | None) -> None:
@@ -260,6 +277,9 @@ def run(
     no_store: NoStore = False,
     trigger: Trigger = "on-demand",
     run_id: RunId = None,
+    no_alerts: Annotated[bool, typer.Option(
+        "--no-alerts", help="Do not send the run's changes to the portfolio's alerts channels."
+    )] = False,
 ) -> None:
     """Crawl a whole portfolio (see examples/portfolio.yaml)."""
     from crawler.portfolio.model import load_portfolio
@@ -275,4 +295,4 @@ def run(
     _finish(loaded, fmt=fmt, output=output, resolve=resolve, render=render, timeout=timeout,
             quiet=quiet, user_agent=user_agent or loaded.crawl.user_agent, verbose=verbose,
             concurrency=concurrency, store=store, no_store=no_store, trigger=trigger,
-            allow_network=allow_network, run_id=run_id)
+            allow_network=allow_network, run_id=run_id, alerts=not no_alerts)

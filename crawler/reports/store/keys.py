@@ -38,6 +38,10 @@ zero-padded to 5 digits).
     jobs                        ZSET  job id -> creation time (epoch seconds): every job
     jobs:queued                 LIST  ids of queued jobs, the next to claim first
     jobs:running                SET   ids of running jobs (checked for dead runners)
+    schedule:{name}:lock        STRING the token of the scheduler running the portfolio `{name}`
+                                      now (SET NX PX, renewed by that token, deleted by it)
+    schedule:{name}:state       HASH  last_fire (the latest fire time handled, ISO UTC),
+                                      updated
 
 A page is written by one Lua script (`redis_store._PUT_PAGE`), which builds the `run:{run}:*` and
 `site:{site}:*` names above from the same prefix: change them in both places.
@@ -139,3 +143,8 @@ class Keys:
 
     def jobs_running(self) -> str:
         return f"{self.prefix}jobs:running"
+    def schedule_lock(self, portfolio: str) -> str:
+        return f"{self.prefix}schedule:{portfolio}:lock"
+
+    def schedule_state(self, portfolio: str) -> str:
+        return f"{self.prefix}schedule:{portfolio}:state"
