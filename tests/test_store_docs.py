@@ -34,5 +34,6 @@ def test_every_documented_key_is_built_by_keys():
              k.site_history("{site}"), k.site_open("{site}"), k.lifecycle(), k.waivers(),
              k.api_tokens(), k.api_token_digests(),
              k.job("{job}"), k.jobs(), k.jobs_queued(), k.jobs_running(),
-             k.schedule_lock("{name}"), k.schedule_state("{name}")}
+             k.schedule_lock("{name}"), k.schedule_state("{name}"),
+             k.run_jobs("{run}"), k.run_queue("{run}"), k.run_portfolio("{run}")}
     assert {name.removeprefix("p:") for name in built} == _module_keys()

@@ -196,6 +196,19 @@ class JobQueue(ABC):
             return self._mutate(job_id, self._held(worker, lambda job: _requeued(
                 job, attempts=job.attempts - 1, note=note)))
 
+    def retry(self, job_id: str, note: str = "") -> Job | None:
+        """Queue a failed job again for its next attempt (the failed one counted); None when
+        it is not failed or has used up its attempts (a worker of a job engine whose crawl
+        failed: the engine sends the next attempt)."""
+        def again(job: Job) -> Job | None:
+            if job.state != "failed" or job.attempts >= job.max_attempts:
+                return None
+            return _requeued(job.copy(finished=None), attempts=job.attempts,
+                             note=note or job.error)
+
+        with self._lock:
+            return self._mutate(job_id, again)
+
     def cancel(self, job_id: str, reason: str = "cancelled") -> Job | None:
         """Cancel a queued or running job (its runner stops the crawl at its next beat);
         returns the job, unchanged when it had already ended; None when there is no such

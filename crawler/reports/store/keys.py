@@ -25,6 +25,10 @@ zero-padded to 5 digits).
     run:{run}:by-org:{org}      SET   sort_keys of the run's violations in that organisation
     run:{run}:by-rule:{code}    SET   sort_keys of the run's violations of that rule
     run:{run}:fingerprints      HASH  fingerprint -> number of rows with it in the run
+    run:{run}:jobs              HASH  job id -> {job, sites}: a distributed run's jobs as
+                                      planned, and the sites each one owns
+    run:{run}:queue             STRING the job engine's queue a distributed run's jobs go to
+    run:{run}:portfolio         STRING a distributed run's portfolio file, for its workers
     site:{site}:runs            ZSET  run id -> start time: runs that audited the site
     site:{site}:history         HASH  "{run}\\x1f{url_key}" -> {run_id, started, url, status,
                                       violations}
@@ -76,6 +80,15 @@ class Keys:
         """SCAN pattern for every `run:{run}:*` key (glob characters in the prefix escaped)."""
         escaped = "".join(f"\\{c}" if c in "*?[]\\" else c for c in self.run(run_id))
         return f"{escaped}:*"
+
+    def run_jobs(self, run_id: str) -> str:
+        return f"{self.prefix}run:{run_id}:jobs"
+
+    def run_queue(self, run_id: str) -> str:
+        return f"{self.prefix}run:{run_id}:queue"
+
+    def run_portfolio(self, run_id: str) -> str:
+        return f"{self.prefix}run:{run_id}:portfolio"
 
     def pages(self, run_id: str) -> str:
         return f"{self.prefix}run:{run_id}:pages"
