@@ -103,10 +103,13 @@ class Plan:
 
 
 def plan_run(portfolio: Any, path: str, text: str, options: JobOptions, *,
-             max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> Plan:
-    """One job per registrable domain of the portfolio: its domains' homepages, subdomains and
-    start pages, and the apps whose pages are on it (a domain's politeness stays in one
-    crawl). `options` travel with every job; the run id is set by `start_run`."""
+             max_attempts: int = DEFAULT_MAX_ATTEMPTS, per_job: int = 1) -> Plan:
+    """Jobs of whole registrable domains of the portfolio (`per_job` in each, their target
+    "a.cn,b.cn"): each domain's homepages, subdomains and start pages, and the apps whose pages
+    are on it, so a domain's politeness stays in one crawl. `options` travel with every job;
+    the run id is set by `start_run`."""
+    if per_job < 1:
+        raise UsageError("a job holds at least one domain")
     groups: dict[str, list[Site]] = {}
     for org in portfolio.organisations:
         for domain in org.domains:
@@ -121,9 +124,13 @@ def plan_run(portfolio: Any, path: str, text: str, options: JobOptions, *,
             groups.setdefault(reg, []).append(
                 Site(app.url, org.name, app.owner or org.owner, reg))
     options = replace(options, portfolio=path)
-    jobs = [PlannedJob(Job.new("crawl-domain", reg, options, run_id="-",
-                               max_attempts=max_attempts), sites)
-            for reg, sites in sorted(groups.items())]
+    domains = sorted(groups)
+    jobs = []
+    for i in range(0, len(domains), per_job):
+        chunk = domains[i:i + per_job]
+        jobs.append(PlannedJob(Job.new("crawl-domain", ",".join(chunk), options, run_id="-",
+                                       max_attempts=max_attempts),
+                               [s for d in chunk for s in groups[d]]))
     return Plan(portfolio.name, text, jobs)
 
 
@@ -252,7 +259,7 @@ class RunProgress:
     def line(self) -> str:
         running, queued = self.states.get("running", 0), self.states.get("queued", 0)
         failed = self.states.get("failed", 0) + self.states.get("cancelled", 0)
-        return (f"run {self.run.id}: {self.done} of {self.total} domain(s) done "
+        return (f"run {self.run.id}: {self.done} of {self.total} job(s) done "
                 f"({running} running, {queued} queued, {failed} failed)")
 
 
@@ -295,7 +302,7 @@ def settle(runs: RunJobs, queue: JobQueue, store: ReportStore, run_id: str,
     if failed:
         named = ", ".join(progress.failed[:10])
         more = f" and {len(failed) - 10} more" if len(failed) > 10 else ""
-        note = (f"{len(failed)} of {len(jobs)} domain(s) could not be crawled ({named}{more}): "
+        note = (f"{len(failed)} of {len(jobs)} job(s) could not be crawled ({named}{more}): "
                 f"their sites are stored as {FAILED_SITE_STATUS} with the reason")
     progress.run = close_run(store, run_id, "incomplete" if failed else "finished", note=note)
     logger.info("run %s closed %s", run_id, progress.run.status)

@@ -29,7 +29,6 @@ What RQ does when things die, and what is added here (docs/scale.md):
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import time
@@ -219,9 +218,12 @@ def run_worker(store_url: str, prefix: str, queue_name: str = DEFAULT_QUEUE, *,
             worker.work(burst=burst, logging_level=log_level)
         except (redis.ConnectionError, redis.TimeoutError) as exc:
             logger.warning("worker: Redis unreachable (%s); starting again", exc)
-        if worker._stop_requested:
+        # RQ's work() returns when asked to stop, when a burst is done, and when it gave up on
+        # Redis: only the last one starts it again.
+        try:
+            conn.ping()
+        except redis.RedisError:
+            time.sleep(2.0)
+            continue
+        if not burst or worker._stop_requested or Queue(queue_name, connection=conn).count == 0:
             return sessions
-        with contextlib.suppress(redis.RedisError):
-            if burst and Queue(queue_name, connection=conn).count == 0:
-                return sessions
-        time.sleep(2.0)

@@ -73,8 +73,12 @@ def crawl_command(job: Job, store_url: str, *, python: str = sys.executable) -> 
     elif job.kind in ("crawl-org", "crawl-domain"):
         if not o.portfolio:
             raise UsageError(f"a {job.kind} job needs its portfolio file")
-        flag = "--org" if job.kind == "crawl-org" else "--domain"
-        cmd = [*base, "run", o.portfolio, flag, job.target]
+        if job.kind == "crawl-org":
+            cmd = [*base, "run", o.portfolio, "--org", job.target]
+        else:  # a distributed run's job may hold several whole domains: "a.cn,b.cn"
+            cmd = [*base, "run", o.portfolio]
+            for domain in filter(None, job.target.split(",")):
+                cmd += ["--domain", domain]
     else:
         raise UsageError(f"unknown job kind {job.kind!r}")
     if job.run_id is None:

@@ -305,7 +305,10 @@ def run(
         "--queue", help="With --distributed: the job engine's queue the workers listen on "
         "(default footer-audit).")] = None,
     job_timeout: Annotated[int, typer.Option(
-        "--job-timeout", help="With --distributed: seconds one domain's crawl may take.")] = 3600,
+        "--job-timeout", help="With --distributed: seconds one job's crawl may take.")] = 3600,
+    domains_per_job: Annotated[int, typer.Option(
+        "--domains-per-job", help="With --distributed: whole registrable domains per job (a "
+        "job is one crawl process: a few seconds of start-up each).")] = 10,
 ) -> None:
     """Crawl a whole portfolio (see examples/portfolio.yaml)."""
     from crawler.portfolio.model import load_portfolio
@@ -331,7 +334,7 @@ def run(
             loaded, portfolio, store=store, queue=queue, detach=detach, render=render,
             timeout=timeout, resolve=resolve or [], allow_network=allow_network or [],
             trigger=trigger, run_id=run_id, quiet=quiet, job_timeout=job_timeout,
-            alerts=not no_alerts))
+            alerts=not no_alerts, per_job=domains_per_job))
     _finish(loaded, fmt=fmt, output=output, resolve=resolve, render=render, timeout=timeout,
             quiet=quiet, user_agent=user_agent or loaded.crawl.user_agent, verbose=verbose,
             concurrency=concurrency, store=store, no_store=no_store, trigger=trigger,

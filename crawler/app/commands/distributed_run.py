@@ -48,7 +48,7 @@ def _summary(store: ReportStore, run_id: str) -> int:
 def run_distributed(portfolio: Portfolio, path: str, *, store: str | None, queue: str | None,
                     detach: bool, render: str | None, timeout: float, resolve: list[str],
                     allow_network: list[str], trigger: str, run_id: str | None, quiet: bool,
-                    job_timeout: int, alerts: bool) -> int:
+                    job_timeout: int, alerts: bool, per_job: int = 10) -> int:
     """Start the run; wait for it unless `detach`. Returns the exit status."""
     from pathlib import Path
 
@@ -73,7 +73,7 @@ def run_distributed(portfolio: Portfolio, path: str, *, store: str | None, queue
     options = JobOptions(render=render, timeout=timeout, resolve=tuple(resolve),
                          allow_networks=tuple(allow_network))
     plan = plan_run(portfolio, str(Path(path).resolve()), Path(path).read_text(encoding="utf-8"),
-                    options)
+                    options, per_job=per_job)
     if not plan.jobs:
         opened.close()
         raise UsageError(f"{path}: no domain or app to crawl")
