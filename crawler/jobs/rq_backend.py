@@ -29,10 +29,12 @@ What RQ does when things die, and what is added here (docs/scale.md):
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +58,7 @@ SETTLE_EVERY = 5.0  # seconds between a worker's looks at its queue's open runs
 _HORSE_RETRIES = 3
 _RESULT_TTL = 3600  # seconds RQ keeps a finished message (memory: docs/scale.md)
 _FAILURE_TTL = 86400
+_CLAIM_GRACE = 30.0  # seconds a started message's horse has to claim its job
 # The environment that tells a work horse which store its worker serves.
 STORE_ENV = "FOOTER_AUDIT_WORKER_STORE"
 _IN_FLIGHT = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
@@ -64,6 +67,17 @@ _IN_FLIGHT = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatu
 def message_id(job: Job) -> str:
     """The RQ message of the job's next attempt."""
     return f"{job.id}-a{job.attempts}"
+
+
+def _lost(message: RQJob, status: str) -> bool:
+    """A message started long ago whose job is still queued: its horse claims the job within
+    moments of starting, so this one died first (RQ itself would find it abandoned only once
+    its heartbeat lapsed and some worker's maintenance looked, minutes later)."""
+    if status != JobStatus.STARTED or message.started_at is None:
+        return False
+    started = message.started_at.replace(tzinfo=UTC) if message.started_at.tzinfo is None \
+        else message.started_at
+    return (datetime.now(UTC) - started).total_seconds() > _CLAIM_GRACE
 
 
 def _connection(url: str) -> redis.Redis:
@@ -90,9 +104,12 @@ class RQTransport:
         for job, mid, old in zip(queued, ids, existing, strict=True):
             if old is not None:
                 status = old.get_status(refresh=False)
-                if status in _IN_FLIGHT:
+                if status in _IN_FLIGHT and not _lost(old, status):
                     continue
-                old.delete()  # delivered and done with, yet the job is queued: send again
+                # Delivered and done with, or started by a horse that never claimed the job
+                # (it died, or Redis went away under it), yet the job is queued: send again.
+                with contextlib.suppress(redis.RedisError):
+                    old.delete()
             sent.append(Queue.prepare_data(
                 perform, args=(job.id, self.prefix), job_id=mid, timeout=self.job_timeout,
                 result_ttl=_RESULT_TTL, failure_ttl=_FAILURE_TTL, retry=Retry(_HORSE_RETRIES),

@@ -16,6 +16,7 @@ import time
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
+import redis
 import typer
 
 from crawler.errors import UsageError
@@ -57,7 +58,7 @@ def run_distributed(portfolio: Portfolio, path: str, *, store: str | None, queue
     from crawler.jobs.queue import queue_for
     from crawler.jobs.rq_backend import DEFAULT_QUEUE, RQTransport
     from crawler.reports.store import open_store
-    from crawler.reports.store.base import TRIGGERS, new_run_id
+    from crawler.reports.store.base import TRIGGERS, StoreUnavailable, new_run_id
     from crawler.reports.store.redis_store import RedisStore
 
     if trigger not in TRIGGERS:
@@ -88,9 +89,20 @@ def run_distributed(portfolio: Portfolio, path: str, *, store: str | None, queue
             if detach:
                 typer.echo(run.id)
                 return 0
-            said, last = 0.0, ""
+            said, last, away = 0.0, "", False
             while True:
-                progress = settle(runs, jobs, opened, run.id, transport, alive=True)
+                try:
+                    progress = settle(runs, jobs, opened, run.id, transport, alive=True)
+                except (StoreUnavailable, redis.RedisError) as exc:
+                    # The workers spool and retry too: wait for the store to be back.
+                    if not away:
+                        typer.echo(f"warning: {exc}; waiting for it", err=True)
+                    away = True
+                    time.sleep(WAIT_STEP)
+                    continue
+                if away:
+                    typer.echo("the store is back", err=True)
+                    away = False
                 if progress is None:
                     raise UsageError(f"run {run.id} is gone from the store")
                 line = progress.line()
