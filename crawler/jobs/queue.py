@@ -144,6 +144,8 @@ class JobQueue(ABC):
         def start(job: Job) -> Job | None:
             if job.state != "queued" and not (job_id and is_stale(job)):
                 return None
+            if job_id is None and job.shared_run:  # a distributed run's: its engine delivers it
+                return None
             return job.copy(state="running", worker=worker, heartbeat=now, started=now,
                             attempts=job.attempts + 1, pages_done=0, violations=0,
                             run_id=job.run_id if job.shared_run else new_run_id())
