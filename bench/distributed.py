@@ -13,6 +13,9 @@ figures are this run's alone). Printed:
 - Redis memory per 1,000 queued jobs: a run of 1,000 one-domain jobs queued (`--detach`) with
   no worker, `used_memory` before and after (the report store's job records and plan, RQ's
   messages and queue);
+- the CPU time the phase's processes used (workers, their horses and crawls, the coordinator,
+  redis-server; not the farm), per page: with it, what a second worker could gain on a machine
+  whose cores were free;
 - the machine's load average before and after, and its cores, so the figures can be read.
 """
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -75,7 +79,13 @@ class Watch(threading.Thread):
             time.sleep(0.05)
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def crawl(workers: int, pf: Path, farm, per_job: int, work: Path) -> dict:
+    cpu_before = _children_cpu()
     with RedisServer() as server:
         env = _env(server.url, work / f"data-{workers}")
         queue = f"bench-{uuid.uuid4().hex[:8]}"
@@ -100,9 +110,11 @@ def crawl(workers: int, pf: Path, farm, per_job: int, work: Path) -> dict:
             p.wait(60)
         if done.returncode not in (0, 1):
             raise SystemExit(f"run failed ({done.returncode}): {done.stderr[-2000:]}")
-        return {"workers": workers, "pages": watch.pages, "wall": wall,
-                "pages_per_s": watch.pages / wall,
-                "last_page_to_complete": watch.closed_at - watch.last_page_at}
+    cpu = _children_cpu() - cpu_before  # every process of the phase has been waited for
+    return {"cpu": cpu, "cpu_per_page": cpu / max(watch.pages, 1),
+            "workers": workers, "pages": watch.pages, "wall": wall,
+            "pages_per_s": watch.pages / wall,
+            "last_page_to_complete": watch.closed_at - watch.last_page_at}
 
 
 def queued_memory(jobs: int, work: Path) -> float:
@@ -146,7 +158,8 @@ def main() -> None:
             results.append(res)
             print(f"{workers} worker(s): {res['pages']} pages in {res['wall']:.1f} s = "
                   f"{res['pages_per_s']:.1f} pages/s; last page to run complete "
-                  f"{res['last_page_to_complete']:.2f} s", flush=True)
+                  f"{res['last_page_to_complete']:.2f} s; CPU {res['cpu']:.1f} s "
+                  f"({res['cpu_per_page'] * 1000:.1f} ms per page)", flush=True)
     print(f"speed-up 2 vs 1 worker: {results[1]['pages_per_s'] / results[0]['pages_per_s']:.2f}x")
     per_1000 = queued_memory(args.memory_jobs, work)
     print(f"Redis memory per 1,000 queued jobs: {per_1000 / 1024 / 1024:.2f} MiB "

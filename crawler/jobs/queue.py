@@ -134,6 +134,11 @@ class JobQueue(ABC):
         with self._lock:
             return self._read(job_id)
 
+    def running(self) -> list[Job]:
+        """Every running job (one per busy runner: few)."""
+        with self._lock:
+            return self._running()
+
     def claim(self, worker: str, job_id: str | None = None) -> Job | None:
         """Take a job to run: the oldest queued one, or the job `job_id` (a worker its engine
         handed that job) when it is queued, or running on a dead worker. The job becomes

@@ -165,7 +165,9 @@ def perform(job_id: str, prefix: str) -> str:
             again = queue.retry(job_id, note=f"attempt {ended.attempts}: {ended.error}")
             logger.warning("job %s: %s; queued again", job_id, ended.error)
             ended = again or ended
-        if job.run_id:
+        # The last job of a run closes it. Settling reads every job of the run, so a worker
+        # does it here only once nothing else runs (else its periodic look does, seconds later).
+        if job.run_id and not any(j.run_id == job.run_id for j in queue.running()):
             runs = RunJobs(url, prefix)
             try:
                 with open_store(url, prefix=prefix) as store:
@@ -190,20 +192,24 @@ class FooterAuditWorker(Worker):
     def _settle(self) -> None:
         if time.monotonic() < self._next_settle:
             return
-        self._next_settle = time.monotonic() + SETTLE_EVERY
         from crawler.jobs.distributed import settle_open_runs
         from crawler.reports.store import open_store
         from crawler.reports.store.base import StoreUnavailable
 
         try:
             with open_store(self.store_url, prefix=self.prefix) as store:
-                for progress in settle_open_runs(store, queue_name=self.queue_names()[0],
-                                                 alive=True):
+                looked = settle_open_runs(store, queue_name=self.queue_names()[0], alive=True)
+                # A look reads every job of each run: fewer looks at bigger runs.
+                jobs = sum(p.total for p in looked)
+                self._next_settle = time.monotonic() + max(SETTLE_EVERY, jobs / 200)
+                for progress in looked:
                     if progress.closed:
                         self.log.info("run %s closed: %s", progress.run.id, progress.run.status)
         except (StoreUnavailable, redis.RedisError) as exc:
+            self._next_settle = time.monotonic() + SETTLE_EVERY
             self.log.warning("cannot settle runs now: %s", exc)
         except Exception:  # a bug here must not stop the worker
+            self._next_settle = time.monotonic() + SETTLE_EVERY
             self.log.exception("settling runs failed")
 
     def run_maintenance_tasks(self) -> None:

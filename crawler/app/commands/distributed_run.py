@@ -113,7 +113,8 @@ def run_distributed(portfolio: Portfolio, path: str, *, store: str | None, queue
                     said, last = time.monotonic(), line
                 if progress.closed:
                     break
-                time.sleep(WAIT_STEP)
+                # A look reads every job of the run: fewer looks at a bigger run.
+                time.sleep(max(WAIT_STEP, progress.total / 1000))
             closed = progress.run
             errors = _summary(opened, run.id) if not quiet else closed.counts.get("error", 0)
             if not quiet or closed.status != "finished":
