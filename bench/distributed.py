@@ -16,6 +16,7 @@ figures are this run's alone). Printed:
 - the CPU time the phase's processes used (workers, their horses and crawls, the coordinator,
   redis-server; not the farm), per page: with it, what a second worker could gain on a machine
   whose cores were free;
+- Redis memory per stored page (the run's pages, violations and indexes, the finished jobs);
 - the machine's load average before and after, and its cores, so the figures can be read.
 """
 
@@ -93,6 +94,9 @@ def crawl(workers: int, pf: Path, farm, per_job: int, work: Path) -> dict:
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                  for _ in range(workers)]
         time.sleep(3)  # the workers are listening before the clock starts
+        client = redis.Redis.from_url(server.url)
+        base_memory = client.info("memory")["used_memory"]
+        client.close()
         watch = Watch(server.url)
         watch.start()
         start = time.monotonic()
@@ -104,6 +108,9 @@ def crawl(workers: int, pf: Path, farm, per_job: int, work: Path) -> dict:
         time.sleep(0.3)
         watch.stop.set()
         watch.join()
+        client = redis.Redis.from_url(server.url)
+        stored = client.info("memory")["used_memory"] - base_memory
+        client.close()
         for p in procs:
             p.terminate()
         for p in procs:
@@ -112,6 +119,7 @@ def crawl(workers: int, pf: Path, farm, per_job: int, work: Path) -> dict:
             raise SystemExit(f"run failed ({done.returncode}): {done.stderr[-2000:]}")
     cpu = _children_cpu() - cpu_before  # every process of the phase has been waited for
     return {"cpu": cpu, "cpu_per_page": cpu / max(watch.pages, 1),
+            "memory_per_page": stored / max(watch.pages, 1),
             "workers": workers, "pages": watch.pages, "wall": wall,
             "pages_per_s": watch.pages / wall,
             "last_page_to_complete": watch.closed_at - watch.last_page_at}
@@ -159,7 +167,8 @@ def main() -> None:
             print(f"{workers} worker(s): {res['pages']} pages in {res['wall']:.1f} s = "
                   f"{res['pages_per_s']:.1f} pages/s; last page to run complete "
                   f"{res['last_page_to_complete']:.2f} s; CPU {res['cpu']:.1f} s "
-                  f"({res['cpu_per_page'] * 1000:.1f} ms per page)", flush=True)
+                  f"({res['cpu_per_page'] * 1000:.1f} ms per page); Redis "
+                  f"{res['memory_per_page'] / 1024:.1f} KiB per stored page", flush=True)
     print(f"speed-up 2 vs 1 worker: {results[1]['pages_per_s'] / results[0]['pages_per_s']:.2f}x")
     per_1000 = queued_memory(args.memory_jobs, work)
     print(f"Redis memory per 1,000 queued jobs: {per_1000 / 1024 / 1024:.2f} MiB "
