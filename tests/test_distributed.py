@@ -98,11 +98,15 @@ class Cluster:
                 _kill_tree(proc.pid)
                 proc.wait()
         with contextlib.suppress(redis.RedisError):
-            redis_prefix_cleanup(self.url, self.prefix)
-            client = redis.Redis.from_url(self.url)
-            for key in client.scan_iter(match=f"rq:*{self.queue}*", count=1000):
-                client.unlink(key)
+            client = redis.Redis.from_url(self.url, decode_responses=True)
+            # RQ's keys: the queue's, and each message's (named after its job).
+            jobs = [k.rsplit(":", 1)[1] for k in client.scan_iter(
+                match=f"{self.prefix}job:*", count=1000)]
+            for pattern in [f"rq:*{self.queue}*", *(f"rq:*{job}*" for job in jobs)]:
+                for key in client.scan_iter(match=pattern, count=1000):
+                    client.unlink(key)
             client.close()
+            redis_prefix_cleanup(self.url, self.prefix)
 
 
 @pytest.fixture
