@@ -51,6 +51,13 @@ def _wait(what: Callable[[], object], timeout: float = 90, step: float = 0.2) ->
     raise AssertionError(f"gave up waiting after {timeout}s")
 
 
+def _fetching(farm, host: str) -> Callable[[], bool]:
+    """Whether the crawl has asked the farm for `host`: its engine runs, its run is open. (A
+    crawl stopped while it is still opening its spider ends without closing its run; that run
+    is closed later by the next command's liveness check, not by the crawl itself.)"""
+    return lambda: host in farm.hosts_requested()
+
+
 def _job(farm, site: str) -> Job:
     return Job.new("crawl-site", site, JobOptions(render="never", timeout=10,
                                                   resolve=(farm.resolve,)))
@@ -102,7 +109,7 @@ def test_cancelling_a_running_job_stops_its_crawl(tmp_path):
         runner.start()
         try:
             running = _wait(lambda: (j := queue.get(job.id)).state == "running" and j)
-            _wait(lambda: store.get_run(running.run_id))  # the crawl has opened its run
+            _wait(_fetching(farm, "slow.cn"))  # the crawl is under way
             queue.cancel(job.id, "not needed")
             # The runner stops the crawl: it closes its run as interrupted, and the slot is free.
             run = _wait(lambda: (r := store.get_run(running.run_id)).status != "running" and r,
@@ -127,7 +134,7 @@ def test_a_runner_killed_mid_job_leaves_its_job_to_the_next_runner(tmp_path):
         try:
             first = _wait(lambda: (j := queue.get(job.id)).state == "running" and j)
             assert first.worker.split(":")[1] == str(worker.pid)
-            _wait(lambda: store.get_run(first.run_id))  # its crawl is under way
+            _wait(_fetching(farm, "slow.cn"))  # its crawl is under way
             os.kill(worker.pid, signal.SIGKILL)
             worker.wait(10)
         finally:

@@ -86,7 +86,7 @@ def create_app(config: ApiConfig | None = None) -> FastAPI:
         portfolio = load_portfolio(config.portfolio)
     redis_url = stores.url if stores.is_redis else None
     limiter = RateLimiter(config.rate, redis_url=redis_url,
-                          prefix=stores.redis_prefix() if redis_url else "")
+                          key_prefix=stores.rate_limit_prefix() if redis_url else "")
     state = ApiState(config=config, stores=stores, limiter=limiter, portfolio=portfolio)
     from crawler.api.jobs import open_crawl_jobs
 

@@ -29,9 +29,11 @@ class Verdict:
 
 
 class RateLimiter:
-    def __init__(self, rate: str, *, redis_url: str | None = None, prefix: str = "") -> None:
+    def __init__(self, rate: str, *, redis_url: str | None = None,
+                 key_prefix: str = "") -> None:
+        """`key_prefix`: the Redis store's `Keys.rate_limit()` (docs/redis-layout.md)."""
         self.item = parse(rate)
-        storage: Storage = (RedisStorage(redis_url, key_prefix=f"{prefix}rate-limit")
+        storage: Storage = (RedisStorage(redis_url, key_prefix=key_prefix)
                             if redis_url else MemoryStorage())
         self.limiter = MovingWindowRateLimiter(storage)
 

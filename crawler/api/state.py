@@ -65,10 +65,10 @@ class StoreProvider:
             return self.get()
         return open_store(self.url, prefix=self.prefix)
 
-    def redis_prefix(self) -> str:
-        store = self.get()
-        keys = getattr(store, "keys", None)
-        return getattr(keys, "prefix", "") or ""
+    def rate_limit_prefix(self) -> str:
+        """Where a Redis store keeps the rate-limit windows (`Keys.rate_limit()`)."""
+        keys = getattr(self.get(), "keys", None)
+        return keys.rate_limit() if keys is not None else ""
 
     def close(self) -> None:
         with self._lock:

@@ -25,18 +25,24 @@ docs/redis-layout.md), claimed in a WATCH/MULTI transaction.
 Workers on other machines (distributed runs, on RQ). The same `Job` travels unchanged; RQ
 carries only its id:
 
-- The coordinator enqueues one `crawl-domain` job per registrable domain into this queue
-  (`Job.new(..., run_id=RUN)`: the jobs share the run) and, for each, an RQ job calling a
-  function with the job's id and the store's URL and prefix.
+- The coordinator (`crawler.jobs.distributed`) enqueues `crawl-domain` jobs of whole
+  registrable domains into this queue (`Job.new(..., run_id=RUN)`: the jobs share the run) and,
+  for each attempt, an RQ message calling `crawler.jobs.rq_backend.perform` with the job's id
+  and the store's prefix (the worker knows the store's URL).
 - The RQ work-horse (a fresh process per job, which Twisted needs) opens the queue, calls
   `claim(worker, job_id=ID)` (None: cancelled or already done, nothing to do), then
   `crawler.jobs.runner.execute(queue, job, worker)`: the same child crawl, heartbeats,
   progress and `finish` as the embedded pool.
 - RQ's own retry and abandoned-job handling redeliver the RQ job; `claim(worker, job_id)` also
   takes a job still `running` whose worker is dead, so a redelivery after a killed worker goes
-  through, and `recover()` fails a job that used up its attempts, so a run always ends.
+  through; `retry()` queues a failed attempt again; `recover()` fails a job that used up its
+  attempts, and the run's `settle` gives its sites a final status, so a run always ends.
 - The coordinator (and `GET /api/v1/crawls/{id}`) reads state and progress from this queue,
   never from RQ's registries, so the embedded setup and the distributed one answer alike.
+- An embedded pool on the same store (`serve --crawl-slots N`) never takes a distributed run's
+  jobs: they are not in `jobs:queued` and `claim()` without an id skips jobs of a shared run
+  (the API's own jobs never wait behind a night's thousands, and a job whose portfolio file
+  only the run's workers fetch is never started where the file is missing).
 """
 
 from __future__ import annotations

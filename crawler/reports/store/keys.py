@@ -46,6 +46,9 @@ zero-padded to 5 digits).
                                       now (SET NX PX, renewed by that token, deleted by it)
     schedule:{name}:state       HASH  last_fire (the latest fire time handled, ISO UTC),
                                       updated
+    rate-limit:LIMITER/{token}/{n}/1/{period}
+                                LIST  the API server's moving window of one token's request
+                                      times (kept by the `limits` library under `rate_limit()`)
 
 A page is written by one Lua script (`redis_store._PUT_PAGE`), which builds the `run:{run}:*` and
 `site:{site}:*` names above from the same prefix: change them in both places.
@@ -156,8 +159,13 @@ class Keys:
 
     def jobs_running(self) -> str:
         return f"{self.prefix}jobs:running"
+
     def schedule_lock(self, portfolio: str) -> str:
         return f"{self.prefix}schedule:{portfolio}:lock"
 
     def schedule_state(self, portfolio: str) -> str:
         return f"{self.prefix}schedule:{portfolio}:state"
+
+    def rate_limit(self) -> str:
+        """The key prefix the `limits` library builds the rate-limit windows under."""
+        return f"{self.prefix}rate-limit"
