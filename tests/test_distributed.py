@@ -344,3 +344,33 @@ def test_a_job_queue_message_runs_its_job_once(cluster, tmp_path, monkeypatch):
     queue = RedisJobQueue(cluster.url, cluster.prefix)
     assert queue.get(job.id).attempts == 1
     queue.close()
+
+
+def test_a_run_whose_jobs_all_ended_is_closed_by_the_next_command(cluster, tmp_path):
+    """Nobody is left to close it (a detached run, its jobs cancelled before any worker came):
+    `report show` settles it, its sites get their final pages."""
+    spec, domains = _farm(4)
+    pf = _portfolio(tmp_path / "night.yaml", domains)
+    with serve_farm(spec, tmp_path / "farm") as farm:
+        coord = cluster.coordinator(pf, farm, "--domains-per-job", "2", "--detach")
+        out, err = coord.communicate(timeout=120)
+    assert coord.returncode == 0, err
+    run_id = out.strip()
+    for job in _jobs(cluster, run_id):
+        cancelled = subprocess.run(
+            [sys.executable, "-m", "crawler.app.cli", "jobs", "cancel", job.id], cwd=ROOT,
+            env=cluster.env(), capture_output=True, text=True, timeout=60)
+        assert cancelled.returncode == 0, cancelled.stderr
+    with cluster.store() as store:
+        assert store.get_run(run_id).status == "running"
+    shown = subprocess.run([sys.executable, "-m", "crawler.app.cli", "report", "show", run_id],
+                           cwd=ROOT, env=cluster.env(), capture_output=True, text=True,
+                           timeout=120)
+    assert shown.returncode == 0, shown.stderr
+    assert "incomplete" in shown.stdout and "2 of 2 job(s) could not be crawled" in shown.stdout
+    with cluster.store() as store:
+        run = store.get_run(run_id)
+        pages = list(store.iter_pages(run_id))
+    assert run.status == "incomplete" and run.finished
+    assert len(pages) == 8 and {p["status"] for p in pages} == {"needs_review"}
+    assert all("ended cancelled after 0 attempt(s): cancelled" in p["error"] for p in pages)
