@@ -4,6 +4,8 @@ fault benchmark and its tests).
     with RedisServer() as server:      # started; always stopped on exit, even on failure
         server.url                     # redis://127.0.0.1:PORT/0
         server.stop(); server.start()  # same port, empty data (no persistence)
+    with RedisServer(persist=True):    # append-only file, fsync on every write: a restart
+                                       # (stop, start) comes back with everything acknowledged
         server.freeze(); server.thaw()  # SIGSTOP / SIGCONT: connections hang, nothing is refused
 
 Only the process this helper started is ever signalled (by the pid it wrote).
@@ -37,7 +39,8 @@ class RedisServer:
     # redis-server rewrites its own /proc environ and cmdline, so it cannot be found from there).
     running: ClassVar[set[int]] = set()
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, *, persist: bool = False) -> None:
+        self.persist = persist
         self.binary = shutil.which("redis-server")
         if not self.binary:
             raise RuntimeError("redis-server is not installed (scripts/setup-dev.sh installs it)")
@@ -49,8 +52,8 @@ class RedisServer:
     def start(self, timeout: float = 10.0) -> None:
         self.proc = subprocess.Popen(
             [self.binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
-             "--appendonly", "no", "--dir", str(self.dir), "--logfile",
-             str(self.dir / "redis.log")],
+             "--appendonly", "yes" if self.persist else "no", "--appendfsync", "always",
+             "--dir", str(self.dir), "--logfile", str(self.dir / "redis.log")],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         RedisServer.running.add(self.proc.pid)
         deadline = time.monotonic() + timeout

@@ -176,6 +176,9 @@ FOOTER_AUDIT_STORE_PREFIX = ""
 FOOTER_AUDIT_STORE_RETRY_INTERVAL = 5.0
 # A preset run id; empty: a new one (also in the stats as footer_audit/run_id).
 FOOTER_AUDIT_STORE_RUN_ID = ""
+# Write into the run FOOTER_AUDIT_STORE_RUN_ID as this part (a job of a distributed run): the run
+# is neither beaten nor closed by this crawl; empty: the crawl opens and closes its own run.
+FOOTER_AUDIT_STORE_RUN_PART = ""
 # Where results wait while the store is unreachable; empty: <data dir>/spool.
 FOOTER_AUDIT_STORE_SPOOL_DIR = ""
 # Seconds one Redis call of a crawl may take before its page goes to the spool instead.

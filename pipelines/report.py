@@ -1,12 +1,14 @@
 """The report pipeline: writes each audited page to the report store as it arrives.
 
-One run per crawl: opened when the spider opens, closed when it closes, as `finished` only when
-the spider finished normally (close reason `finished`) and the store holds every page, otherwise
-`incomplete` with a note saying why. Pages are written one by one (a page delivered twice is
-stored once) on a thread of their own, so a slow or frozen store never holds up the crawl, and an
-interrupted crawl keeps every result it had. While the store is unreachable (or cannot be opened
-at all), results go to a spool file and are written when it is back; when no spool directory
-takes them either, the crawl stops early (close reason `store_failed`) with one error line.
+One run per crawl: opened when the spider opens, closed when it closes (or, with
+FOOTER_AUDIT_STORE_RUN_PART, one part of a run another process opened and settles: pages only), as
+`finished` only when the spider finished normally (close reason `finished`) and the store holds
+every page, otherwise `incomplete` with a note saying why. Pages are written one by one (a page
+delivered twice is stored once) on a thread of their own, so a slow or frozen store never holds up
+the crawl, and an interrupted crawl keeps every result it had. While the store is unreachable (or
+cannot be opened at all), results go to a spool file and are written when it is back; when no spool
+directory takes them either, the crawl stops early (close reason `store_failed`) with one error
+line.
 
 At the start, runs left `running` by a crawl that died are marked `incomplete`
 (`crawler.reports.store.liveness`) and spool files this store's earlier runs left are written.
@@ -18,6 +20,9 @@ Settings (all optional; see docs/reports.md):
                                        "footer-audit:")
     FOOTER_AUDIT_STORE_RETRY_INTERVAL  float, 5.0: seconds between attempts to reach a lost store
     FOOTER_AUDIT_STORE_RUN_ID          str, preset run id (so a CLI can print it up front)
+    FOOTER_AUDIT_STORE_RUN_PART        str, write into the run FOOTER_AUDIT_STORE_RUN_ID as this
+                                       part (a job of a distributed run): the run is neither
+                                       beaten nor closed by this crawl
     FOOTER_AUDIT_STORE_SPOOL_DIR       str, where spool files go (<data dir>/spool; then the
                                        system's temporary directory when that one fails)
     FOOTER_AUDIT_STORE_TIMEOUT         float, 2.0: seconds a Redis call may take before the
@@ -91,6 +96,7 @@ class StoreConfig:
     spool_dir: Path
     trigger: str
     timeout: float = 2.0
+    part: str | None = None
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> StoreConfig:
@@ -109,6 +115,7 @@ class StoreConfig:
             spool_dir=Path(spool) if spool else data_dir() / "spool",
             trigger=trigger,
             timeout=settings.getfloat("FOOTER_AUDIT_STORE_TIMEOUT", 2.0),
+            part=settings.get("FOOTER_AUDIT_STORE_RUN_PART") or None,
         )
 
 
@@ -171,6 +178,10 @@ class ReportPipeline:
             return
         try:
             recover_journals(self.store, self._spool_dirs())
+            if self.config.part is None:  # a part's workers settle its run themselves
+                from crawler.jobs.distributed import settle_open_runs
+
+                settle_open_runs(self.store)
             mark_dead_runs(self.store)
         except StoreError:
             return  # unreachable: the run writer reports it
@@ -197,15 +208,17 @@ class ReportPipeline:
                      or spider.name)
         run = Run(id=self.config.run_id or new_run_id(), portfolio=portfolio,
                   trigger=self.config.trigger)
-        spool_name = f"{run.id}.jsonl"
+        # Parts of one run may run side by side on one machine: each its own files.
+        stem = f"{run.id}.{self.config.part}" if self.config.part else run.id
+        spool_name = f"{stem}.jsonl"
         self._tidy_store(spool_name)
         dirs = self._spool_dirs()
         ident = (self.store.ident if self.store
                  else store_ident(self.config.url, prefix=self.config.prefix))
-        self.journal = Journal(dirs[0] / f"{run.id}{Journal.SUFFIX}", store=ident, run_id=run.id)
+        self.journal = Journal(dirs[0] / f"{stem}{Journal.SUFFIX}", store=ident, run_id=run.id)
         writer = RunWriter(self.store, run, dirs[0] / spool_name, self.config.retry_interval,
                            opener=self._open, store_ident=ident, fallback_dirs=dirs[1:],
-                           journal=self.journal)
+                           journal=self.journal, part=self.config.part is not None)
         self.writer = BackgroundWriter(writer)
         self.writer.start()
         self.crawler.stats.set_value(RUN_ID_STAT, run.id)

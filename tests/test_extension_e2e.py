@@ -436,7 +436,7 @@ def test_copy_the_compliant_footer(configured: Browser, site: str) -> None:
 def test_the_popup_says_what_last_nights_crawl_found(configured: Browser, server: Server,
                                                     site_port: int) -> None:
     from crawler.reports.store import Run, new_run_id, open_store
-    from crawler.reports.store.writer import close_run
+    from crawler.reports.store.closing import close_run
     from tests.redis_server import page_record
 
     beijing = timezone(timedelta(hours=8))

@@ -138,3 +138,14 @@ def test_installed_release_is_within_the_tested_range(name: str) -> None:
     reqs = [Requirement(r) for r in project["project"]["dependencies"]]
     (req,) = [r for r in reqs if r.name.lower() == dist]
     assert req.specifier.contains(version(dist), prereleases=True)
+
+
+def test_rq_worker_hooks_that_footer_audit_worker_overrides() -> None:
+    # crawler/jobs/rq_worker.py: FooterAuditWorker settles runs from these two hooks (idle and
+    # busy) and run_worker reads whether a stop was asked.
+    from rq import Worker
+
+    assert _params(Worker.run_maintenance_tasks) == ["self"]
+    assert _params(Worker.maintain_heartbeats)[:3] == ["self", "job", "execution"]
+    assert "self.maintain_heartbeats(" in inspect.getsource(Worker.monitor_work_horse)
+    assert "self._stop_requested = True" in inspect.getsource(Worker._shutdown)

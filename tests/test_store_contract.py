@@ -460,8 +460,10 @@ def test_a_job_round_trips_every_field(store):
         queue.enqueue(job)
         assert queue.get(job.id) == job
         assert queue.get(job.id).options.resolve == ("*.example.cn:127.0.0.1:8080",)
-        # Jobs sharing a run keep its id on every attempt.
-        assert queue.claim("w:1:1").run_id == "20260101T000000-abcdef"
+        # Jobs sharing a run (a distributed run's) are delivered by their job engine, by id,
+        # never taken as "the next queued job"; they keep the run's id on every attempt.
+        assert queue.claim("w:1:1") is None
+        assert queue.claim("w:1:1", job.id).run_id == "20260101T000000-abcdef"
 
 
 def test_only_the_holder_of_a_running_job_writes_it(store):

@@ -35,6 +35,7 @@ def test_every_documented_key_is_built_by_keys():
              k.api_tokens(), k.api_token_digests(),
              k.job("{job}"), k.jobs(), k.jobs_queued(), k.jobs_running(),
              k.schedule_lock("{name}"), k.schedule_state("{name}"),
+             k.run_jobs("{run}"), k.run_queue("{run}"), k.run_portfolio("{run}"),
              # The `limits` library builds the rest of the name under the prefix we give it.
              k.rate_limit() + ":LIMITER/{token}/{n}/1/{period}"}
     assert {name.removeprefix("p:") for name in built} == _module_keys()

@@ -20,6 +20,7 @@ from crawler.app.commands import (
     serve_cmd,
     snippet_cmd,
     token_cmd,
+    worker_cmd,
 )
 from crawler.errors import FooterAuditError
 
@@ -39,6 +40,7 @@ app.command("run")(crawl_cmd.run)
 app.command("snippet")(snippet_cmd.snippet)
 app.command("serve")(serve_cmd.serve)
 app.command("schedule")(schedule_cmd.schedule)
+app.command("worker")(worker_cmd.worker)
 app.add_typer(report_cmd.app, name="report")
 app.add_typer(token_cmd.app, name="token")
 app.add_typer(jobs_cmd.app, name="jobs")

@@ -63,6 +63,20 @@ class CrawlSummary:
             tally.severities[v.severity] += 1
         return len(violations)
 
+    def add_stored(self, record: dict[str, Any]) -> None:
+        """Count one page as the report store keeps it (a distributed run's summary)."""
+        tally = self.orgs[record.get("org") or "-"]
+        tally.pages += 1
+        tally.statuses[record.get("status") or "?"] += 1
+        if record.get("host"):
+            tally.hosts.add(record["host"])
+        self.add_portfolio([record])
+
+    @property
+    def errors(self) -> int:
+        """Violations of severity error, on pages and across the portfolio."""
+        return sum(t.severities["error"] for t in self.orgs.values())
+
     def add_portfolio(self, records: list[dict[str, Any]]) -> None:
         for record in records:
             tally = self.orgs[record.get("org") or "-"]

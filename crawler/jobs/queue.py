@@ -25,21 +25,24 @@ docs/redis-layout.md), claimed in a WATCH/MULTI transaction.
 Workers on other machines (distributed runs, on RQ). The same `Job` travels unchanged; RQ
 carries only its id:
 
-- The coordinator enqueues one `crawl-domain` job per registrable domain into this queue
-  (`Job.new(..., run_id=RUN)`: the jobs share the run) and, for each, an RQ job calling a
-  function with the job's id and the store's URL and prefix.
+- The coordinator (`crawler.jobs.distributed`) enqueues `crawl-domain` jobs of whole
+  registrable domains into this queue (`Job.new(..., run_id=RUN)`: the jobs share the run) and,
+  for each attempt, an RQ message calling `crawler.jobs.rq_worker.perform` with the job's id
+  and the store's prefix (the worker knows the store's URL).
 - The RQ work-horse (a fresh process per job, which Twisted needs) opens the queue, calls
   `claim(worker, job_id=ID)` (None: cancelled or already done, nothing to do), then
   `crawler.jobs.runner.execute(queue, job, worker)`: the same child crawl, heartbeats,
   progress and `finish` as the embedded pool.
 - RQ's own retry and abandoned-job handling redeliver the RQ job; `claim(worker, job_id)` also
   takes a job still `running` whose worker is dead, so a redelivery after a killed worker goes
-  through, and `recover()` fails a job that used up its attempts, so a run always ends.
+  through; `retry()` queues a failed attempt again; `recover()` fails a job that used up its
+  attempts, and the run's `settle` gives its sites a final status, so a run always ends.
 - The coordinator (and `GET /api/v1/crawls/{id}`) reads state and progress from this queue,
   never from RQ's registries, so the embedded setup and the distributed one answer alike.
-- An embedded pool on the same store (`serve --crawl-slots N`) claims the oldest queued job of
-  any kind: it is one more worker, and RQ's delivery of a job it took finds nothing to claim.
-  To leave a run's jobs to RQ's workers alone, give `claim` a filter on kinds (not needed yet).
+- An embedded pool on the same store (`serve --crawl-slots N`) never takes a distributed run's
+  jobs: they are not in `jobs:queued` and `claim()` without an id skips jobs of a shared run
+  (the API's own jobs never wait behind a night's thousands, and a job whose portfolio file
+  only the run's workers fetch is never started where the file is missing).
 """
 
 from __future__ import annotations
@@ -138,6 +141,11 @@ class JobQueue(ABC):
         with self._lock:
             return self._read(job_id)
 
+    def running(self) -> builtins.list[Job]:
+        """Every running job (one per busy runner: few)."""
+        with self._lock:
+            return self._running()
+
     def claim(self, worker: str, job_id: str | None = None) -> Job | None:
         """Take a job to run: the oldest queued one, or the job `job_id` (a worker its engine
         handed that job) when it is queued, or running on a dead worker. The job becomes
@@ -147,6 +155,8 @@ class JobQueue(ABC):
 
         def start(job: Job) -> Job | None:
             if job.state != "queued" and not (job_id and is_stale(job)):
+                return None
+            if job_id is None and job.shared_run:  # a distributed run's: its engine delivers it
                 return None
             return job.copy(state="running", worker=worker, heartbeat=now, started=now,
                             attempts=job.attempts + 1, pages_done=0, violations=0,
@@ -199,6 +209,19 @@ class JobQueue(ABC):
         with self._lock:
             return self._mutate(job_id, self._held(worker, lambda job: _requeued(
                 job, attempts=job.attempts - 1, note=note)))
+
+    def retry(self, job_id: str, note: str = "") -> Job | None:
+        """Queue a failed job again for its next attempt (the failed one counted); None when
+        it is not failed or has used up its attempts (a worker of a job engine whose crawl
+        failed: the engine sends the next attempt)."""
+        def again(job: Job) -> Job | None:
+            if job.state != "failed" or job.attempts >= job.max_attempts:
+                return None
+            return _requeued(job.copy(finished=None), attempts=job.attempts,
+                             note=note or job.error)
+
+        with self._lock:
+            return self._mutate(job_id, again)
 
     def cancel(self, job_id: str, reason: str = "cancelled") -> Job | None:
         """Cancel a queued or running job (its runner stops the crawl at its next beat);

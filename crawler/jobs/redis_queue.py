@@ -51,7 +51,9 @@ class RedisJobQueue(JobQueue):
         k = self.keys
         pipe.set(k.job(job.id), dumps(job.to_json()))
         was = old.state if old else None
-        if job.state == "queued" and was != "queued":
+        # A distributed run's jobs reach workers through the job engine, by id: they are
+        # never in the list the API's runners claim from.
+        if job.state == "queued" and was != "queued" and not job.shared_run:
             if old is None:
                 pipe.rpush(k.jobs_queued(), job.id)
             else:  # back from a dead or stopping runner: it was claimed long ago, next in line

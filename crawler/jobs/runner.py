@@ -73,8 +73,12 @@ def crawl_command(job: Job, store_url: str, *, python: str = sys.executable) -> 
     elif job.kind in ("crawl-org", "crawl-domain"):
         if not o.portfolio:
             raise UsageError(f"a {job.kind} job needs its portfolio file")
-        flag = "--org" if job.kind == "crawl-org" else "--domain"
-        cmd = [*base, "run", o.portfolio, flag, job.target]
+        if job.kind == "crawl-org":
+            cmd = [*base, "run", o.portfolio, "--org", job.target]
+        else:  # a distributed run's job may hold several whole domains: "a.cn,b.cn"
+            cmd = [*base, "run", o.portfolio]
+            for domain in filter(None, job.target.split(",")):
+                cmd += ["--domain", domain]
     else:
         raise UsageError(f"unknown job kind {job.kind!r}")
     if job.run_id is None:
@@ -82,6 +86,8 @@ def crawl_command(job: Job, store_url: str, *, python: str = sys.executable) -> 
     if not _is_redis(store_url):  # a Redis URL may hold a password: it goes in the environment
         cmd += ["--store", store_url]
     cmd += ["--run-id", job.run_id, "--trigger", "api", "--quiet"]
+    if job.shared_run:  # one part of a run its coordinator opened and its jobs settle
+        cmd += ["--run-part", job.id, "--no-alerts"]
     if o.render is not None:
         cmd += ["--render", o.render]
     if o.timeout is not None:
@@ -209,7 +215,8 @@ def execute(queue: JobQueue, job: Job, worker: str, *, stop: threading.Event | N
                 _stop_child(proc)
                 logger.info("job %s: stopped with the runner, queued again", job.id)
                 return queue.release(job.id, worker, note="its runner stopped; queued again")
-            counts = _progress(store, job.run_id)
+            # A shared run's pages are every job's: this job's own are not told apart there.
+            counts = None if job.shared_run else _progress(store, job.run_id)
             try:
                 if counts is not None:
                     held = queue.progress(job.id, worker, pages_done=counts[0],
@@ -223,10 +230,11 @@ def execute(queue: JobQueue, job: Job, worker: str, *, stop: threading.Event | N
                             job.id)
                 _stop_child(proc)
                 return queue.get(job.id)
-        status, outcome = _outcome(store, job.run_id)
+        status, outcome = (None, None) if job.shared_run else _outcome(store, job.run_id)
         final = outcome or (None, None)
-        # 1 is also the status of a crash: a job is finished only with its run finished too.
-        if proc.returncode in _COMPLETE and status == "finished":
+        # 1 is also the status of a crash: a job is finished only with its run finished too
+        # (a part of a shared run exits 5 unless the store holds every page it wrote).
+        if proc.returncode in _COMPLETE and (status == "finished" or job.shared_run):
             state, error = "finished", ""
         else:
             state, error = "failed", _reason(proc.returncode, _tail(log))

@@ -57,6 +57,10 @@ Concurrency = Annotated[int | None, typer.Option(
 Trigger = Annotated[str, typer.Option(
     "--trigger", help="What started the run, kept with it in the store: nightly (a scheduled "
     "job), on-demand or api.")]
+RunPart = Annotated[str | None, typer.Option(
+    "--run-part", metavar="NAME",
+    help="Write into the existing run --run-id as this part (a job of a distributed run): the "
+    "run is neither created nor closed by this crawl.")]
 RunId = Annotated[str | None, typer.Option(
     "--run-id", help="Store the results as this run (a new id such as 20261123T140512-3f9a1c), "
     "so that whoever started the crawl knows its run before it begins.")]
@@ -85,7 +89,7 @@ def _finish(portfolio: Portfolio, *, fmt: str, output: str | None, resolve: list
             verbose: bool, concurrency: int | None = None, store: str | None = None,
             no_store: bool = False, trigger: str = "on-demand",
             allow_network: list[str] | None = None, run_id: str | None = None,
-            alerts: bool = False) -> None:
+            alerts: bool = False, run_part: str | None = None) -> None:
     from crawler.launch.run import crawl_portfolio
     from crawler.reports.store.base import TRIGGERS
 
@@ -98,6 +102,11 @@ def _finish(portfolio: Portfolio, *, fmt: str, output: str | None, resolve: list
             raise UsageError(f"--run-id {run_id!r}: letters, digits, '.', '_' and '-' only "
                              "(at most 64)")
         extra["FOOTER_AUDIT_STORE_RUN_ID"] = run_id
+    if run_part is not None:
+        if run_id is None or not _RUN_ID.match(run_part):
+            raise UsageError("--run-part needs --run-id, and letters, digits, '.', '_' and '-'")
+        extra["FOOTER_AUDIT_STORE_RUN_PART"] = run_part
+        alerts = False  # the run's alerts are sent once, when it is settled
     _warn_without_cjk_font(portfolio, render)
     if not no_store:
         _check_store(store)
@@ -234,19 +243,24 @@ def _only_orgs(portfolio: Portfolio, names: list[str]) -> Portfolio:
 
 def _only_domains(portfolio: Portfolio, names: list[str]) -> Portfolio:
     """The portfolio with only the domains named (each must be in it), their organisations'
-    policies, and the apps whose pages are on them."""
+    policies, and the apps whose pages are on them. A registrable domain names every domain of
+    the file under it and every app on it (one job of a distributed run)."""
+    from crawler.net.domains import registrable_domain
     from rules.urls import host_of
 
     wanted = {n.strip().rstrip(".").lower() for n in names}
     orgs, found = [], set[str]()
     for org in portfolio.organisations:
-        domains = tuple(d for d in org.domains if d.domain in wanted)
-        if not domains:
-            continue
-        found.update(d.domain for d in domains)
+        domains = tuple(d for d in org.domains
+                        if d.domain in wanted or registrable_domain(d.domain) in wanted)
         apps = tuple(a for a in org.apps if any(
             host_of(a.url) == d.domain or host_of(a.url).endswith("." + d.domain)
-            for d in domains))
+            for d in domains) or registrable_domain(host_of(a.url)) in wanted)
+        if not domains and not apps:
+            continue
+        found.update(d.domain for d in domains)
+        found.update(registrable_domain(d.domain) for d in domains)
+        found.update(registrable_domain(host_of(a.url)) for a in apps)
         orgs.append(org.model_copy(update={"domains": domains, "apps": apps}))
     unknown = sorted(wanted - found)
     if unknown:
@@ -280,9 +294,28 @@ def run(
     no_alerts: Annotated[bool, typer.Option(
         "--no-alerts", help="Do not send the run's changes to the portfolio's alerts channels."
     )] = False,
+    run_part: RunPart = None,
+    distributed: Annotated[bool, typer.Option(
+        "--distributed", help="Split the run into one job per registrable domain for "
+        "`footer-audit worker` processes on any machine that reaches the Redis store; wait for "
+        "them and print the summary (docs/scale.md).")] = False,
+    detach: Annotated[bool, typer.Option(
+        "--detach", help="With --distributed: print the run id and return once its jobs are "
+        "queued (`footer-audit report show RUN` follows it).")] = False,
+    queue: Annotated[str | None, typer.Option(
+        "--queue", help="With --distributed: the job engine's queue the workers listen on "
+        "(default footer-audit).")] = None,
+    job_timeout: Annotated[int, typer.Option(
+        "--job-timeout", help="With --distributed: seconds one job's crawl may take.")] = 3600,
+    domains_per_job: Annotated[int, typer.Option(
+        "--domains-per-job", help="With --distributed: whole registrable domains per job (a "
+        "job is one crawl process: a few seconds of start-up each).")] = 10,
 ) -> None:
     """Crawl a whole portfolio (see examples/portfolio.yaml)."""
     from crawler.portfolio.model import load_portfolio
+
+    if (detach or queue) and not distributed:
+        raise UsageError("--detach and --queue go with --distributed")
 
     _check_format(fmt)
     loaded = load_portfolio(portfolio)  # a bad file stops here: nothing starts
@@ -292,7 +325,18 @@ def run(
         loaded = _only_orgs(loaded, org)
     if domain:
         loaded = _only_domains(loaded, domain)
+    if distributed:
+        from crawler.app.commands.distributed_run import run_distributed
+
+        if output or no_store or run_part:
+            raise UsageError("--distributed stores its run: no --output, --no-store or --run-part")
+        _check_format(fmt)
+        raise typer.Exit(run_distributed(
+            loaded, portfolio, store=store, queue=queue, detach=detach, render=render,
+            timeout=timeout, resolve=resolve or [], allow_network=allow_network or [],
+            trigger=trigger, run_id=run_id, quiet=quiet, job_timeout=job_timeout,
+            alerts=not no_alerts, per_job=domains_per_job))
     _finish(loaded, fmt=fmt, output=output, resolve=resolve, render=render, timeout=timeout,
             quiet=quiet, user_agent=user_agent or loaded.crawl.user_agent, verbose=verbose,
             concurrency=concurrency, store=store, no_store=no_store, trigger=trigger,
-            allow_network=allow_network, run_id=run_id, alerts=not no_alerts)
+            allow_network=allow_network, run_id=run_id, alerts=not no_alerts, run_part=run_part)

@@ -65,6 +65,9 @@ def _store(ctx: typer.Context) -> ReportStore:
             raise
         try:
             recover_journals(store, default_spool_dirs())
+            from crawler.jobs.distributed import settle_open_runs
+
+            obj["distributed"] = {p.run.id: p for p in settle_open_runs(store)}
             for run in mark_dead_runs(store):
                 typer.echo(f"run {run.id} marked incomplete: {run.note}", err=True)
         except StoreError as exc:  # a store this command may only read: its runs stay as they are
@@ -146,6 +149,9 @@ def show(ctx: typer.Context, run_ref: RunRef = None, as_json: AsJson = False) ->
                   highlight=False)
     if run.note:
         console.print(f"[bold]{run.status}[/]: {run.note}", highlight=False, soft_wrap=True)
+    progress = ctx.obj.get("distributed", {}).get(run.id)
+    if progress is not None and run.status == "running":
+        console.print(f"distributed: {progress.line()}", highlight=False)
     sev = summary["severity"]
     console.print(f"{summary['pages']} page(s) {summary['page_status']}; "
                   f"{summary['violations']} violation(s): {sev.get('error', 0)} error, "

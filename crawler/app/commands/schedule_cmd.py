@@ -20,6 +20,7 @@ from crawler.app.commands.crawl_cmd import (
     Store,
     Timeout,
 )
+from crawler.errors import UsageError
 from crawler.fetch.limits import DEFAULT_TIMEOUT
 
 __all__ = ["schedule"]
@@ -35,6 +36,11 @@ def schedule(
     concurrency: Concurrency = None,
     no_alerts: Annotated[bool, typer.Option(
         "--no-alerts", help="Send no alerts after the runs.")] = False,
+    distributed: Annotated[bool, typer.Option(
+        "--distributed", help="Start each run as `run --distributed`: its jobs go to "
+        "`footer-audit worker` processes (docs/scale.md).")] = False,
+    queue: Annotated[str | None, typer.Option(
+        "--queue", help="With --distributed: the workers' queue.")] = None,
 ) -> None:
     """Run a portfolio at the times of its schedule (cron, time zone) until stopped."""
     from crawler.launch.crawl_settings import crawl_settings
@@ -59,6 +65,12 @@ def schedule(
         run_args += ["--concurrency", str(concurrency)]
     if no_alerts:
         run_args.append("--no-alerts")
+    if queue and not distributed:
+        raise UsageError("--queue goes with --distributed")
+    if distributed:
+        run_args.append("--distributed")
+        if queue:
+            run_args += ["--queue", queue]
     loaded = load_portfolio(portfolio)  # a bad file stops here, before the store is opened
     for warning in loaded.warnings:
         typer.echo(f"warning: {warning}", err=True)

@@ -340,6 +340,12 @@ class ReportStore(ABC):
     @abstractmethod
     def iter_page_meta(self, run_id: str) -> Iterator[PageMeta]: ...
 
+    def pages_present(self, run_id: str, url_keys: Iterable[str]) -> set[str]:
+        """Which of these URL keys the run holds a page for (one part of a shared run checks
+        its own pages without reading the whole run's)."""
+        wanted = set(url_keys)
+        return {m.url_key for m in self.iter_page_meta(run_id) if m.url_key in wanted}
+
     @abstractmethod
     def run_sites(self, run_id: str) -> list[SiteState]:
         """Every site of the run summed up, by organisation then site: one query, not one read

@@ -26,6 +26,10 @@ zero-padded to 5 digits).
     run:{run}:by-org:{org}      SET   sort_keys of the run's violations in that organisation
     run:{run}:by-rule:{code}    SET   sort_keys of the run's violations of that rule
     run:{run}:fingerprints      HASH  fingerprint -> number of rows with it in the run
+    run:{run}:jobs              HASH  job id -> {job, sites}: a distributed run's jobs as
+                                      planned, and the sites each one owns
+    run:{run}:queue             STRING the job engine's queue a distributed run's jobs go to
+    run:{run}:portfolio         STRING a distributed run's portfolio file, for its workers
     site:{site}:runs            ZSET  run id -> start time: runs that audited the site
     site:{site}:history         HASH  "{run}\\x1f{url_key}" -> {run_id, started, url, status,
                                       violations}
@@ -39,13 +43,13 @@ zero-padded to 5 digits).
     jobs                        ZSET  job id -> creation time (epoch seconds): every job
     jobs:queued                 LIST  ids of queued jobs, the next to claim first
     jobs:running                SET   ids of running jobs (checked for dead runners)
-    rate-limit:LIMITER/{token}/{n}/1/{period}
-                                LIST  the API server's moving window of one token's request
-                                      times (kept by the `limits` library under `rate_limit()`)
     schedule:{name}:lock        STRING the token of the scheduler running the portfolio `{name}`
                                       now (SET NX PX, renewed by that token, deleted by it)
     schedule:{name}:state       HASH  last_fire (the latest fire time handled, ISO UTC),
                                       updated
+    rate-limit:LIMITER/{token}/{n}/1/{period}
+                                LIST  the API server's moving window of one token's request
+                                      times (kept by the `limits` library under `rate_limit()`)
 
 A page is written by one Lua script (`redis_store._PUT_PAGE`), which builds the `run:{run}:*` and
 `site:{site}:*` names above from the same prefix: change them in both places.
@@ -80,6 +84,15 @@ class Keys:
         """SCAN pattern for every `run:{run}:*` key (glob characters in the prefix escaped)."""
         escaped = "".join(f"\\{c}" if c in "*?[]\\" else c for c in self.run(run_id))
         return f"{escaped}:*"
+
+    def run_jobs(self, run_id: str) -> str:
+        return f"{self.prefix}run:{run_id}:jobs"
+
+    def run_queue(self, run_id: str) -> str:
+        return f"{self.prefix}run:{run_id}:queue"
+
+    def run_portfolio(self, run_id: str) -> str:
+        return f"{self.prefix}run:{run_id}:portfolio"
 
     def pages(self, run_id: str) -> str:
         return f"{self.prefix}run:{run_id}:pages"
@@ -148,11 +161,12 @@ class Keys:
     def jobs_running(self) -> str:
         return f"{self.prefix}jobs:running"
 
-    def rate_limit(self) -> str:
-        """The key prefix the `limits` library builds the rate-limit windows under."""
-        return f"{self.prefix}rate-limit"
     def schedule_lock(self, portfolio: str) -> str:
         return f"{self.prefix}schedule:{portfolio}:lock"
 
     def schedule_state(self, portfolio: str) -> str:
         return f"{self.prefix}schedule:{portfolio}:state"
+
+    def rate_limit(self) -> str:
+        """The key prefix the `limits` library builds the rate-limit windows under."""
+        return f"{self.prefix}rate-limit"

@@ -289,6 +289,16 @@ class RedisStore(ReportStore):
             yield PageMeta(**json.loads(raw)["meta"])
 
     @_unavailable
+    def pages_present(self, run_id: str, url_keys: Iterable[str]) -> set[str]:
+        keys = sorted(set(url_keys))
+        found: set[str] = set()
+        for i in range(0, len(keys), 500):
+            batch = keys[i:i + 500]
+            present = self._r.hmget(self.keys.page_meta(run_id), batch)
+            found.update(key for key, value in zip(batch, present, strict=True) if value)
+        return found
+
+    @_unavailable
     def iter_violations(self, run_id: str, batch: int = 1000) -> Iterator[ViolationRow]:
         k = self.keys
         for raw in self._scan_order(k.violation_order(run_id), k.violations(run_id), batch):

@@ -11,12 +11,18 @@ The writer remembers which pages it was given. When the run closes, a store that
 them (a Redis restarted without persistence drops what was written before) makes the run
 `incomplete`, its counts say how many pages were lost and its note names their sites.
 
+A writer with `part=True` writes one part of a run another process opened and closes (a job of a
+distributed run, `crawler.jobs.distributed`): it adds its pages to that run and checks that the
+store holds every one of them at its end, but never beats, updates or closes the run, and
+spools no `close`: the run is settled once every part has ended.
+
 `BackgroundWriter` runs a `RunWriter` on a thread of its own, so a slow or frozen store never
 holds up the crawl (write-behind): the crawl only hands pages over.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
@@ -32,7 +38,7 @@ from crawler.reports.store.base import (
     normalise_url,
     utc_now,
 )
-from crawler.reports.store.closing import close_run
+from crawler.reports.store.closing import close_run, lost_pages_note
 from crawler.reports.store.liveness import HEARTBEAT_INTERVAL, this_worker
 from crawler.reports.store.spool import Journal, Spool, SpoolFailed
 
@@ -46,12 +52,13 @@ class RunWriter:
                  opener: Callable[[], ReportStore] | None = None, store_ident: str = "",
                  fallback_dirs: Sequence[Path] = (),
                  heartbeat_interval: float = HEARTBEAT_INTERVAL,
-                 journal: Journal | None = None) -> None:
+                 journal: Journal | None = None, part: bool = False) -> None:
         """`store` may be None when it could not be opened: `opener` is then tried again at
         each retry. `store_ident` names the store in the spool when there is no store object.
         `journal`: the run's write-ahead journal (the crawl appends to it), from which pages
         the store lost are written again at close; removed when the run closes."""
         self.journal = journal
+        self.part = part
         self.store = store
         self.opener = opener
         self.run = run
@@ -125,8 +132,9 @@ class RunWriter:
 
     # -- the run -------------------------------------------------------------------------------
     def open(self) -> None:
-        self.run.worker = this_worker()
-        self.run.heartbeat = utc_now()
+        if not self.part:  # a part's run is kept alive by its jobs, not by this process
+            self.run.worker = this_worker()
+            self.run.heartbeat = utc_now()
         self._next_beat = time.monotonic() + self.heartbeat_interval
         try:
             self._store().create_run(self.run)
@@ -136,7 +144,7 @@ class RunWriter:
 
     def beat(self) -> None:
         """Refresh the run's heartbeat when it is due (and the store is in use)."""
-        if self.store is None or self.spool or time.monotonic() < self._next_beat:
+        if self.part or self.store is None or self.spool or time.monotonic() < self._next_beat:
             return
         self._next_beat = time.monotonic() + self.heartbeat_interval
         self.run.heartbeat = utc_now()
@@ -167,8 +175,7 @@ class RunWriter:
             self.spooled += 1
 
     def _missing(self, store: ReportStore) -> list[str]:
-        stored = {m.url_key for m in store.iter_page_meta(self.run.id)}
-        return sorted(self.delivered - stored)
+        return sorted(self.delivered - store.pages_present(self.run.id, self.delivered))
 
     def _restore(self, store: ReportStore, missing: list[str]) -> int:
         """Write the pages the store lost again from the journal (their latest delivery)."""
@@ -195,6 +202,8 @@ class RunWriter:
         finished = utc_now()
         if self.fatal:
             status, note = "incomplete", f"{note}; {self.fatal}" if note else self.fatal
+        if self.part:
+            return self._close_part(status, note)
         expected = len(self.delivered)
         try:
             if self._drain(force=True):
@@ -235,6 +244,55 @@ class RunWriter:
                            self.run.id, self.spool.pages, " and ".join(map(str, self.spool.files)),
                            " ".join(map(str, self.spool.files)))
         return None
+
+    def _close_part(self, status: str, note: str) -> Run | None:
+        """End this part: every page it delivered in the store (written again from the journal
+        if the store lost some). Returns the part as a Run (not stored: the run stays open),
+        its status `incomplete` when pages are missing; None while the store is away (the pages
+        stay in the spool, which holds no `close`)."""
+        expected = len(self.delivered)
+        try:
+            if self._drain(force=True):
+                store = self._store()
+                if store.get_run(self.run.id) is None:  # a store that lost it: open it again
+                    store.create_run(self.run)
+                missing = self._missing(store)
+                if self._restore(store, missing):
+                    missing = self._missing(store)
+                self._learn_rules_version(store)
+                self.spool.close()
+                if self.journal is not None:
+                    self.journal.remove()
+                part = Run.from_json(self.run.to_json())
+                part.status, part.note, part.finished = status, note, utc_now()
+                part.counts = {"pages": expected - len(missing), "pages_expected": expected}
+                if missing:
+                    part.status = "incomplete"
+                    part.counts["pages_lost"] = len(missing)
+                    lost = lost_pages_note(len(missing), expected, missing)
+                    part.note = f"{note}; {lost}" if note else lost
+                    logger.error("run %s: this part is incomplete: %s", self.run.id, part.note)
+                return part
+        except StoreUnavailable as exc:
+            self._lost_store(exc)
+        with contextlib.suppress(OSError):
+            self.spool.close()
+        if self.journal is not None:
+            self.journal.remove()
+        if self.spool.files:
+            logger.warning("report store still unavailable at the end of this part of run %s: "
+                           "%d page(s) kept in %s", self.run.id, self.spool.pages,
+                           " and ".join(map(str, self.spool.files)))
+        return None
+
+    def _learn_rules_version(self, store: ReportStore) -> None:
+        """Give the shared run the rules version its pages were audited with, if it has none."""
+        if not self.run.rules_version:
+            return
+        run = store.get_run(self.run.id)
+        if run is not None and not run.rules_version:
+            run.rules_version = self.run.rules_version
+            store.update_run(run)
 
 
 class BackgroundWriter:
