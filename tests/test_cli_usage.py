@@ -109,7 +109,8 @@ def test_commands_import_what_they_need_when_they_run(code: str, heavy: set[str]
 
 
 @pytest.mark.parametrize("command", [["check", "examples/homepage.html"], ["crawl", "example.cn"],
-                                     ["run", "examples/portfolio.yaml"]])
+                                     ["run", "examples/portfolio.yaml"],
+                                     ["schedule", "examples/portfolio.yaml"]])
 def test_render_mode_is_one_choice_checked_by_the_command_line(command: list[str]) -> None:
     result = invoke(*command, "--render", "sometimes")
     assert result.exit_code == 2

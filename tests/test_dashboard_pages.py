@@ -282,7 +282,7 @@ def test_read_only_tokens_cannot_waive_and_only_crawl_tokens_crawl(dash) -> None
                               data={"csrf": _csrf(page.text)}, follow_redirects=False)
     assert queued.status_code == 303
     job_id = queued.headers["location"].rsplit("crawl=", 1)[1]
-    from crawler.jobs.queue import open_queue
+    from crawler.jobs import open_queue
 
     with open_queue(dash.config.store_url, prefix=dash.config.store_prefix) as jobs:
         job = jobs.get(job_id)

@@ -353,7 +353,6 @@ def test_a_store_down_at_the_fire_time_delays_the_run_instead_of_losing_it(tmp_p
 
 
 @pytest.mark.parametrize(("args", "problem"), [
-    (["--render", "sometimes"], "--render must be one of"),
     (["--timeout", "0"], "--timeout must be positive"),
     (["--allow-network", "not-a-range"], "not-a-range"),
 ])

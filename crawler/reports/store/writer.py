@@ -204,7 +204,8 @@ class RunWriter:
             status, note = "incomplete", f"{note}; {self.fatal}" if note else self.fatal
         if self.part:
             return self._close_part(status, note)
-        expected = len(self.delivered)
+        # Pages the writer could keep nowhere are in `fatal` already, not lost by the store.
+        expected = None if self.fatal else len(self.delivered)
         try:
             if self._drain(force=True):
                 assert self.store is not None
