@@ -123,7 +123,7 @@ def found_fields(result: dict, licences_in_icp: bool = False) -> dict:
 
 def _check_path(render: str = "never"):
     if importlib.util.find_spec("crawler.launch.check") is not None:
-        from crawler.app import check as check_mod
+        from crawler.launch import check as check_mod
 
         if hasattr(check_mod, "check_pages"):
             if render != "never" and hasattr(check_mod, "choose_render"):

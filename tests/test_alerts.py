@@ -26,6 +26,8 @@ from tests.alert_receivers import HttpReceiver, SmtpReceiver
 from tests.crawl_runs import run_crawl
 from tests.redis_server import BACKENDS, open_test_store, page_record
 
+pytestmark = pytest.mark.slow  # crawls of a farm and an SMTP server
+
 ICP = ("icp_link_missing", "京ICP备12345678号-1")
 GONGAN = ("gongan_missing", "")
 COPYRIGHT = ("copyright_missing", "")

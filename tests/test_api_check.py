@@ -13,6 +13,8 @@ import pytest
 from tests.api_server import LoopbackSite, api_client
 from tests.mockserver import footer_html, page
 
+pytestmark = pytest.mark.slow  # checks in child processes
+
 OK_PAGE = page(footer_html()).encode()
 
 

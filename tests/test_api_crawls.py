@@ -17,6 +17,8 @@ import pytest
 from crawler.demo.farm import serve_farm
 from crawler.demo.pages import footer, page
 
+pytestmark = pytest.mark.slow  # crawl processes
+
 ROOT = Path(__file__).resolve().parent.parent
 
 SITES = {"hosts": {

@@ -7,6 +7,7 @@ the tests talk to 127.0.0.1 only (its validation is tested in tests/test_api_che
 
 from __future__ import annotations
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
@@ -14,6 +15,8 @@ from schemathesis import GenerationMode
 from crawler.api.problems import PROBLEM_TYPE
 from tests.api_server import api_client
 from tests.redis_server import page_record
+
+pytestmark = pytest.mark.slow  # hundreds of generated requests
 
 EXAMPLES = 20  # per operation and mode: the whole file stays around half a minute
 

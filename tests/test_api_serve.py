@@ -19,6 +19,8 @@ from bench.redis_server import free_port
 from tests.conftest import ROOT, _env
 from tests.mockserver import footer_html, page
 
+pytestmark = pytest.mark.slow  # a real `footer-audit serve` process
+
 
 def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", "from crawler.app.cli import main; main()",

@@ -29,6 +29,8 @@ from crawler.jobs.redis_queue import RedisJobQueue
 from crawler.reports.store import open_store
 from tests.redis_server import SHARED_REDIS, redis_prefix_cleanup, unique_prefix
 
+pytestmark = pytest.mark.slow  # RQ workers and crawls of a farm
+
 ROOT = Path(__file__).resolve().parent.parent
 ORG = "北京某某科技有限公司"
 

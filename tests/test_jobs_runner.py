@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from crawler.demo.farm import serve_farm
 from crawler.demo.pages import footer, page
 from crawler.jobs import queue_for
@@ -20,6 +22,8 @@ from crawler.jobs.queue import JobQueue
 from crawler.jobs.runner import JobRunner
 from crawler.reports.store import open_store
 from tests.redis_server import open_test_store
+
+pytestmark = pytest.mark.slow  # crawl processes
 
 ROOT = Path(__file__).resolve().parent.parent
 

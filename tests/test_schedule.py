@@ -24,6 +24,8 @@ from crawler.schedule.coordination import FileCoordinator, RedisCoordinator
 from tests.crawl_runs import ROOT
 from tests.redis_server import redis_prefix_cleanup, unique_prefix
 
+pytestmark = pytest.mark.slow  # schedulers in subprocesses, crawls of a farm
+
 SHARED_REDIS = "redis://127.0.0.1:6379/0"
 SITE = "nightly.cn"
 FARM = {"hosts": {SITE: {"pages": {"/": {"body": page(foot=footer())}}},
