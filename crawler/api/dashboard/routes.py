@@ -112,6 +112,19 @@ def _error(request: Request, viewer: Viewer, status: int, key: str) -> HTMLRespo
     return _page(request, viewer, "error.html.j2", status=status, message=key)
 
 
+async def _posted(request: Request, scope: str | None = None, *, denied: str = "forbidden",
+                  signed_in: bool = True) -> tuple[Viewer, dict[str, str], Response | None]:
+    """The viewer and the form of a POST, or the page that refuses it: every form carries the
+    session's CSRF token, and `scope` is what the action needs."""
+    viewer = viewer_of(request, required=signed_in)
+    form = await _form(request)
+    if not viewer.check_csrf(form.get("csrf")):
+        return viewer, form, _error(request, viewer, 403, "csrf")
+    if scope is not None and not viewer.can(scope):
+        return viewer, form, _error(request, viewer, 403, denied)
+    return viewer, form, None
+
+
 async def _form(request: Request) -> dict[str, str]:
     """A urlencoded form (the dashboard's only kind), bounded."""
     body = await request.body()
@@ -146,10 +159,9 @@ def signin_form(request: Request, next: str | None = None) -> HTMLResponse:
 
 @router.post("/signin")
 async def signin(request: Request) -> Response:
-    viewer = viewer_of(request, required=False)
-    form = await _form(request)
-    if not viewer.check_csrf(form.get("csrf")):
-        return _error(request, viewer, 403, "csrf")
+    viewer, form, refused = await _posted(request, signed_in=False)
+    if refused is not None:
+        return refused
     from starlette.concurrency import run_in_threadpool
 
     found = await run_in_threadpool(sign_in, request, form.get("token", ""))
@@ -164,10 +176,9 @@ async def signin(request: Request) -> Response:
 
 @router.post("/signout")
 async def signout(request: Request) -> Response:
-    viewer = viewer_of(request, required=False)
-    form = await _form(request)
-    if not viewer.check_csrf(form.get("csrf")):
-        return _error(request, viewer, 403, "csrf")
+    _viewer, _form_data, refused = await _posted(request, signed_in=False)
+    if refused is not None:
+        return refused
     from crawler.api.dashboard.session import open_session
 
     cookie, _csrf = open_session(request)
@@ -279,12 +290,9 @@ def _recent_crawls(request: Request, host: str, limit: int = 5) -> list[Any]:
 
 @router.post("/site/{host}/crawl")
 async def crawl_site(host: str, request: Request) -> Response:
-    viewer = viewer_of(request)
-    form = await _form(request)
-    if not viewer.check_csrf(form.get("csrf")):
-        return _error(request, viewer, 403, "csrf")
-    if not viewer.can("crawl"):
-        return _error(request, viewer, 403, "forbidden")
+    viewer, _form_data, refused = await _posted(request, "crawl")
+    if refused is not None:
+        return refused
     host = _host(host)
     from starlette.concurrency import run_in_threadpool
 
@@ -385,12 +393,9 @@ def _waiver_site(text: str) -> str:
 
 @router.post("/waivers")
 async def create_waiver(request: Request) -> Response:
-    viewer = viewer_of(request)
-    form = await _form(request)
-    if not viewer.check_csrf(form.get("csrf")):
-        return _error(request, viewer, 403, "csrf")
-    if not viewer.can("admin"):
-        return _error(request, viewer, 403, "needs_admin")
+    viewer, form, refused = await _posted(request, "admin", denied="needs_admin")
+    if refused is not None:
+        return refused
     problems = []
     rule, reason = form.get("rule", "").strip(), form.get("reason", "").strip()
     owner = form.get("owner", "").strip() or (viewer.name or "")
@@ -422,12 +427,9 @@ async def create_waiver(request: Request) -> Response:
 
 @router.post("/waivers/withdraw")
 async def withdraw_waiver(request: Request) -> Response:
-    viewer = viewer_of(request)
-    form = await _form(request)
-    if not viewer.check_csrf(form.get("csrf")):
-        return _error(request, viewer, 403, "csrf")
-    if not viewer.can("admin"):
-        return _error(request, viewer, 403, "needs_admin")
+    _viewer, form, refused = await _posted(request, "admin", denied="needs_admin")
+    if refused is not None:
+        return refused
     from starlette.concurrency import run_in_threadpool
 
     site, rule = form.get("site", ""), form.get("rule", "")
