@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 
 from bench.audit_speed import big_page  # noqa: E402
+from crawler.demo.server import wait_until_serving  # noqa: E402
 
 CLI = [sys.executable, "-c", "from crawler.app.cli import main; main()"]
 
@@ -164,17 +165,9 @@ def main() -> int:
                                   stderr=subprocess.PIPE, text=True)
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(f"{base}/openapi.json", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if server.poll() is not None or time.monotonic() > deadline:
-                    print(server.stderr.read() if server.stderr else "", file=sys.stderr)
-                    return 1
-                time.sleep(0.2)
+            if not wait_until_serving(base, server):
+                print(server.stderr.read() if server.stderr else "", file=sys.stderr)
+                return 1
             # Warm-up: every audit process has seen the page once.
             asyncio.run(drive(base, token, body, 4, 3))
             rss_start = rss_bytes(server.pid)

@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import httpx
 import pytest
 
 from bench.redis_server import free_port
+from crawler.demo.server import wait_until_serving
 from tests.conftest import ROOT, _env
 from tests.mockserver import footer_html, page
 
@@ -41,16 +41,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, str, dict[str, str]]]:
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/openapi.json", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
+        assert wait_until_serving(base, proc), proc.stderr.read() if proc.stderr else ""
         yield base, db, env
     finally:
         proc.send_signal(signal.SIGTERM)  # the server this fixture started, by its pid

@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from crawler.demo.server import wait_until_serving
 from crawler.render.browser import find_full_chromium
 from tests.conftest import ROOT
 from tests.mockserver import GONGAN, HOLDER, ICP, QuietHandler, footer_html, page
@@ -141,16 +142,8 @@ def _serve(store: Path, log_path: Path, *args: str) -> Iterator[str]:
             stderr=subprocess.STDOUT)
         try:
             base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(base + "/openapi.json", timeout=2):
-                        break
-                except (urllib.error.URLError, ConnectionError, TimeoutError):
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        pytest.fail("footer-audit serve did not start:\n"
-                                    + log_path.read_text()[-3000:])
-                    time.sleep(0.2)
+            if not wait_until_serving(base, proc):
+                pytest.fail("footer-audit serve did not start:\n" + log_path.read_text()[-3000:])
             yield base
         finally:
             proc.terminate()

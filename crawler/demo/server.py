@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-__all__ = ["QuietHandler", "ServerProcess"]
+__all__ = ["QuietHandler", "ServerProcess", "wait_until_serving"]
 
 # The directory the project's packages are imported from (a checkout, or site-packages).
 _IMPORT_ROOT = Path(__file__).resolve().parents[2]
@@ -66,3 +69,18 @@ class ServerProcess:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+
+def wait_until_serving(base: str, proc: subprocess.Popen[str] | subprocess.Popen[bytes],
+                       timeout: float = 60.0) -> bool:
+    """Wait until the `footer-audit serve` process `proc` answers at `base` (its OpenAPI
+    document). False when the process ended first or `timeout` passed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/openapi.json", timeout=2):
+                return True
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                return False
+            time.sleep(0.2)
